@@ -1,0 +1,139 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"roster/shared/domain"
+)
+
+// MaxBodyBytes bounds every request body the API accepts.
+const MaxBodyBytes = 64 << 10
+
+// Body returns the request body, decoding base64 when API Gateway encoded it.
+// It returns a too_large error past MaxBodyBytes.
+func Body(req Request) ([]byte, error) {
+	b := []byte(req.Body)
+	if req.IsBase64Encoded {
+		d, err := base64.StdEncoding.DecodeString(req.Body)
+		if err != nil {
+			return nil, domain.Invalid("invalid_body", "", "The request body is not valid base64.")
+		}
+		b = d
+	}
+	if len(b) > MaxBodyBytes {
+		return nil, domain.Errorf(domain.ETooLarge, "The request body is larger than %d KB.", MaxBodyBytes>>10)
+	}
+	return b, nil
+}
+
+// Decode reads the JSON body into v. Unknown fields, trailing data, a
+// non-JSON content type and bodies over MaxBodyBytes are refused with a clear
+// error; the field of a type mismatch is named.
+func Decode(req Request, v any) error {
+	b, err := Body(req)
+	if err != nil {
+		return err
+	}
+	if ct := Header(req, "content-type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return domain.Invalid("invalid_content_type", "", "Send the request body as application/json.")
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return domain.Invalid("invalid_body", "", "The request body is empty; send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr):
+			return domain.Invalid("invalid_body", typeErr.Field, fmt.Sprintf("The field %q has the wrong type.", typeErr.Field))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return domain.Invalid("unknown_field", field, fmt.Sprintf("The field %q is not accepted here.", field))
+		default:
+			return domain.Invalid("invalid_json", "", "The request body is not valid JSON.")
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return domain.Invalid("invalid_json", "", "The request body has data after the JSON object.")
+	}
+	return nil
+}
+
+// Header returns a request header by case-insensitive name.
+func Header(req Request, name string) string {
+	if v, ok := req.Headers[name]; ok {
+		return v
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// Cookie returns the named cookie from the request (payload 2.0 puts cookies
+// in their own list).
+func Cookie(req Request, name string) (string, bool) {
+	raw := strings.Join(req.Cookies, "; ")
+	if raw == "" {
+		raw = Header(req, "cookie")
+	}
+	cs, err := http.ParseCookie(raw)
+	if err != nil {
+		// Fall back to the cookies that do parse, one by one.
+		for _, c := range req.Cookies {
+			if p, err := http.ParseCookie(c); err == nil {
+				for _, ck := range p {
+					if ck.Name == name {
+						return ck.Value, true
+					}
+				}
+			}
+		}
+		return "", false
+	}
+	for _, c := range cs {
+		if c.Name == name {
+			return c.Value, true
+		}
+	}
+	return "", false
+}
+
+// SetCookie adds a Set-Cookie to the response.
+func SetCookie(resp *Response, c *http.Cookie) {
+	resp.Cookies = append(resp.Cookies, c.String())
+}
+
+// PathParam returns a path parameter or a not_found error when it is missing.
+func PathParam(req Request, name string) (string, error) {
+	v := req.PathParameters[name]
+	if v == "" || len(v) > 64 {
+		return "", domain.Errorf(domain.ENotFound, "Not found.")
+	}
+	return v, nil
+}
+
+// SourceIP returns the client's address as API Gateway saw it.
+func SourceIP(req Request) string { return req.RequestContext.HTTP.SourceIP }
+
+// UserAgent returns the client's user agent, cut to a sane length.
+func UserAgent(req Request) string {
+	ua := req.RequestContext.HTTP.UserAgent
+	if ua == "" {
+		ua = Header(req, "user-agent")
+	}
+	if len(ua) > 256 {
+		ua = ua[:256]
+	}
+	return ua
+}

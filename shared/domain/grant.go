@@ -1,0 +1,71 @@
+package domain
+
+// Change describes a grant being made: a new invitation (no current state) or
+// an edit of a member or pending invitation.
+type Change struct {
+	// TargetUserID is the member's user id; empty for an invitation.
+	TargetUserID string
+	// HasCurrent is true when the target exists already (edit, not create).
+	HasCurrent     bool
+	CurrentRole    Role
+	CurrentStatus  MemberStatus
+	CurrentPerms   PermissionSet
+	NewRole        Role
+	NewPermissions PermissionSet
+}
+
+// CheckGrant applies Roster's grant rules to a change made by actor. It
+// returns a forbidden error that says which rule refused it, or nil:
+//   - the actor holds users.manage;
+//   - nobody but the owner edits the owner, and ownership is not granted here;
+//   - nobody raises their own permissions or role;
+//   - All is granted only by an actor that holds All;
+//   - the target's current and new permissions are each within the actor's own.
+func CheckGrant(actor Actor, c Change) error {
+	mine := actor.Effective()
+	if !mine.Allows(PermUsersManage) {
+		return Coded(EForbidden, "missing_permission", "You need the Account administration: manage permission to invite or change members.")
+	}
+	if c.NewRole == RoleOwner {
+		return Coded(EForbidden, "owner_role", "The owner role cannot be given; the owner can hand over ownership instead.")
+	}
+	if c.HasCurrent && c.CurrentRole == RoleOwner {
+		if c.TargetUserID != actor.UserID {
+			return Coded(EForbidden, "owner_protected", "Only the owner can change the owner.")
+		}
+		return Coded(EForbidden, "owner_protected", "The owner always has full access; hand over ownership first to change your own role.")
+	}
+	self := c.TargetUserID != "" && c.TargetUserID == actor.UserID
+	if self {
+		if !c.NewPermissions.Within(c.CurrentPerms) || (c.CurrentRole == RoleMember && c.NewRole == RoleAdmin) {
+			return Coded(EForbidden, "self_escalation", "You cannot raise your own permissions or role.")
+		}
+	}
+	if c.NewPermissions.All && !mine.All {
+		return Coded(EForbidden, "grant_all", "Only someone with All permissions can grant All.")
+	}
+	if c.HasCurrent && !c.CurrentPerms.Within(mine) {
+		return Coded(EForbidden, "target_exceeds_actor", "This member has permissions you do not have, so you cannot change them.")
+	}
+	if !c.NewPermissions.Within(mine) {
+		return Coded(EForbidden, "grant_exceeds_actor", "You cannot grant permissions you do not have yourself.")
+	}
+	return nil
+}
+
+// CheckManage applies the rules for acting on a member without changing its
+// grant (deactivate, reactivate, remove): the actor holds users.manage, the
+// target is not the owner, and the target's permissions are within the actor's.
+func CheckManage(actor Actor, targetRole Role, targetPerms PermissionSet) error {
+	mine := actor.Effective()
+	if !mine.Allows(PermUsersManage) {
+		return Coded(EForbidden, "missing_permission", "You need the Account administration: manage permission to change members.")
+	}
+	if targetRole == RoleOwner {
+		return Coded(EForbidden, "owner_protected", "The owner cannot be deactivated or removed.")
+	}
+	if !targetPerms.Within(mine) {
+		return Coded(EForbidden, "target_exceeds_actor", "This member has permissions you do not have, so you cannot change them.")
+	}
+	return nil
+}
