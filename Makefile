@@ -1,0 +1,111 @@
+# Roster. `make dev` runs the whole product locally; `make test` checks all of it.
+# Every step a fresh machine needs is here (npm installs, builds), so the two
+# commands work on a clean checkout; see README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+BUILD     := .build
+# Deployable Lambda binaries: linux/arm64, stripped, no RPC shim.
+LAMBDA_FLAGS := -trimpath -tags lambda.norpc -ldflags='-s -w -buildid='
+# The same functions for this machine's CPU, run by the local gateway.
+HOST_ARCH := $(shell $(GO) env GOARCH)
+
+# make dev settings (see README).
+PORT          ?= 3000
+DYNAMODB_PORT ?= 8000
+SES_PORT      ?= 8005
+PERSIST       ?= 0
+
+.PHONY: help
+help: ## List the targets.
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+# ---- dependencies -----------------------------------------------------------
+
+infra/node_modules/.installed: infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site/node_modules/.installed: site/package.json site/package-lock.json
+	cd site && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: deps
+deps: infra/node_modules/.installed site/node_modules/.installed ## Install the npm tools (DynamoDB Local, local SES, CDK CLI, Vite).
+	$(GO) mod download
+
+# ---- build -------------------------------------------------------------------
+
+.PHONY: build
+build: lambdas host site ## Build every function (arm64 for Lambda, host CPU for the gateway) and the site.
+
+.PHONY: lambdas
+lambdas:
+	@for f in $(FUNCTIONS); do \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/functions/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+
+.PHONY: host
+host:
+	@for f in $(FUNCTIONS); do \
+	  CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/host/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BUILD)/bin/roster-local ./infra/local/cmd/roster-local
+
+.PHONY: site
+site: site/node_modules/.installed
+	cd site && npm run --silent build
+
+# ---- run ---------------------------------------------------------------------
+
+.PHONY: dev
+dev: infra/node_modules/.installed build ## Run Roster locally on http://localhost:$(PORT) (Ctrl-C stops everything).
+	$(BUILD)/bin/roster-local -port $(PORT) -dynamodb-port $(DYNAMODB_PORT) -ses-port $(SES_PORT) \
+	  $(if $(filter 1 true yes,$(PERSIST)),-persist .local/dynamodb,)
+
+# ---- test --------------------------------------------------------------------
+
+.PHONY: test
+test: infra/node_modules/.installed build ## vet, Go tests (race) against DynamoDB Local and local SES, CDK synth and assertions, cfn-lint, site tests.
+	$(GO) vet ./...
+	$(BUILD)/bin/roster-local -standins-only -env-file $(BUILD)/standins.env & echo $$! > $(BUILD)/standins.pid; \
+	  trap 'kill $$(cat $(BUILD)/standins.pid) 2>/dev/null || true' EXIT; \
+	  for i in $$(seq 1 300); do [ -s $(BUILD)/standins.env ] && break; sleep 0.1; done; \
+	  set -a; . $(BUILD)/standins.env; set +a; \
+	  $(GO) test -race -count=1 $$($(GO) list ./... | grep -v /infra/cdk); \
+	  $(GO) test -count=1 ./infra/cdk/...
+	$(MAKE) --no-print-directory lint-templates
+	cd site && npm test
+
+.PHONY: lint-templates
+lint-templates: synth
+	cfn-lint template.yaml
+	cfn-lint infra/cdk/cdk.out/*.template.json
+
+# ---- measure -------------------------------------------------------------------
+
+.PHONY: bench
+bench: build ## Gateway overhead, init durations, binary sizes (figures for the notes).
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./infra/local/gateway/
+	@echo "stripped bootstrap sizes (linux/arm64):"; ls -l $(BUILD)/functions/*/bootstrap | awk '{printf "  %-45s %7.2f MiB\n", $$9, $$5/1048576}'
+
+# ---- deploy --------------------------------------------------------------------
+
+CDK := cd infra/cdk && ../node_modules/.bin/cdk
+
+.PHONY: synth
+synth: infra/node_modules/.installed lambdas site ## Synthesize the CDK stack offline into infra/cdk/cdk.out.
+	$(CDK) synth --quiet
+
+.PHONY: deploy
+deploy: infra/node_modules/.installed lambdas site ## Deploy with CDK: make deploy SITE_URL=https://... MAIL_FROM=...
+	$(CDK) deploy --require-approval broadening \
+	  $(if $(SITE_URL),-c siteUrl=$(SITE_URL),) $(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM),)
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD) site/dist infra/cdk/cdk.out
