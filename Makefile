@@ -28,10 +28,14 @@ help: ## List the targets.
 
 infra/node_modules/.installed: infra/package.json infra/package-lock.json
 	cd infra && npm ci --no-audit --no-fund --loglevel=error
+	@# A go.mod makes node_modules a module of its own, so ./... skips the Go
+	@# files some npm packages ship (the CDK CLI's init templates).
+	echo 'module ignore_node_modules' > infra/node_modules/go.mod
 	touch $@
 
 site/node_modules/.installed: site/package.json site/package-lock.json
 	cd site && npm ci --no-audit --no-fund --loglevel=error
+	echo 'module ignore_node_modules' > site/node_modules/go.mod
 	touch $@
 
 .PHONY: deps

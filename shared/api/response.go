@@ -6,7 +6,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -74,7 +73,7 @@ type errorBody struct {
 func Error(ctx context.Context, err error) Response {
 	e := domain.AsError(err)
 	if e == nil {
-		slog.ErrorContext(ctx, "internal error", "err", err.Error())
+		Logger(ctx).ErrorContext(ctx, "internal error", "err", err.Error())
 		e = domain.Errorf(domain.EInternal, "Something went wrong on our side. Please try again.")
 	}
 	kind := e.Kind

@@ -164,3 +164,13 @@ func opName(p any) string {
 		return fmt.Sprintf("%T", p)
 	}
 }
+
+// MustNewClient is NewClient for mains: it panics, which Lambda reports as an
+// init error.
+func MustNewClient(ctx context.Context) *dynamodb.Client {
+	c, err := NewClient(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

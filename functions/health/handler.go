@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"roster/shared/api"
+	"roster/shared/domain"
+)
+
+// Pinger is the part of the store the health check needs.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Handler answers GET /api/health.
+type Handler struct {
+	table Pinger
+	// timeout bounds the table check, so that an unreachable table is a
+	// prompt 503 rather than the SDK's retries running into the function's
+	// own timeout.
+	timeout time.Duration
+}
+
+// NewHandler returns a health handler over table.
+func NewHandler(table Pinger) *Handler {
+	return &Handler{table: table, timeout: 2 * time.Second}
+}
+
+// Health is the body of a healthy answer.
+type Health struct {
+	Status string `json:"status"`
+}
+
+// Handle returns 200 {"status":"ok"} when the table answers a read, and a
+// 503 unavailable error when it does not.
+func (h *Handler) Handle(ctx context.Context, _ api.Request) (api.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
+	if err := h.table.Ping(ctx); err != nil {
+		api.Logger(ctx).ErrorContext(ctx, "table unreachable", "err", err.Error())
+		return api.Response{}, domain.Errorf(domain.EUnavailable, "The database is not reachable. Please try again shortly.")
+	}
+	return api.JSON(http.StatusOK, Health{Status: "ok"}), nil
+}

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"roster/shared/domain"
+	"roster/shared/telemetry"
+)
+
+// HandlerFunc is one endpoint. It returns the response, or an error that the
+// one error writer turns into a JSON error response.
+type HandlerFunc func(ctx context.Context, req Request) (Response, error)
+
+// LambdaHandler is what lambda.Start receives.
+type LambdaHandler func(ctx context.Context, req Request) (Response, error)
+
+// Options configure Wrap.
+type Options struct {
+	// SiteURL is the site's origin; unsafe methods must carry it as Origin
+	// (CSRF defence). Empty disables the check (only for functions that
+	// take no unsafe methods).
+	SiteURL string
+	// ServerTiming adds the request's DynamoDB cost as a Server-Timing
+	// header. The local gateway turns it on (ROSTER_SERVER_TIMING=1); in AWS
+	// it stays off so that clients do not learn about the table's internals.
+	ServerTiming bool
+	// Logger receives the one line per invocation; nil logs JSON to stdout.
+	Logger *slog.Logger
+}
+
+// OptionsFromEnv returns Options for siteURL with ServerTiming from
+// ROSTER_SERVER_TIMING.
+func OptionsFromEnv(siteURL string) Options {
+	return Options{SiteURL: siteURL, ServerTiming: os.Getenv("ROSTER_SERVER_TIMING") == "1"}
+}
+
+// NewLogger returns the JSON logger every function writes with. Lambda
+// captures stdout into CloudWatch Logs, one line an event.
+func NewLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// Wrap turns an endpoint into a Lambda handler that every function shares:
+// it refuses cross-site unsafe requests, records the DynamoDB calls the
+// endpoint makes, turns errors and panics into JSON error responses through
+// Error, and logs exactly one JSON line per invocation with the request id,
+// route, status, duration and DynamoDB cost. Bodies, cookies and query
+// strings are never logged: they may carry tokens.
+func Wrap(name string, opts Options, h HandlerFunc) LambdaHandler {
+	logger := opts.Logger
+	if logger == nil {
+		logger = NewLogger()
+	}
+	return func(ctx context.Context, req Request) (resp Response, _ error) {
+		start := time.Now()
+		ctx, rec := telemetry.WithRecorder(ctx)
+		requestID := req.RequestContext.RequestID
+		if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
+			requestID = lc.AwsRequestID
+		}
+		log := logger.With("function", name, "requestId", requestID, "route", req.RouteKey)
+		ctx = withLogger(ctx, log)
+
+		defer func() {
+			if p := recover(); p != nil {
+				log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				resp = Error(ctx, domain.Errorf(domain.EInternal, "Something went wrong on our side. Please try again."))
+			}
+			sum := rec.Summary()
+			if opts.ServerTiming {
+				if resp.Headers == nil {
+					resp.Headers = map[string]string{}
+				}
+				resp.Headers["Server-Timing"] = sum.ServerTiming() + fmt.Sprintf(`, app;dur=%.1f`, float64(time.Since(start).Microseconds())/1000)
+			}
+			level := slog.LevelInfo
+			if resp.StatusCode >= 500 {
+				level = slog.LevelError
+			}
+			log.LogAttrs(ctx, level, "request",
+				slog.Int("status", resp.StatusCode),
+				slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000),
+				slog.Any("ddb", sum),
+			)
+		}()
+
+		if err := CheckOrigin(req, opts.SiteURL); err != nil {
+			return Error(ctx, err), nil
+		}
+		resp, err := h(ctx, req)
+		if err != nil {
+			return Error(ctx, err), nil
+		}
+		return resp, nil
+	}
+}
+
+// CheckOrigin refuses an unsafe request (anything but GET, HEAD, OPTIONS)
+// whose Origin header is not the site's own origin. Browsers send Origin on
+// every cross-site and same-site unsafe request, so a missing Origin on an
+// unsafe method is refused too. It returns a forbidden error with code
+// bad_origin, or nil.
+func CheckOrigin(req Request, siteURL string) error {
+	switch req.RequestContext.HTTP.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, "":
+		return nil
+	}
+	if siteURL == "" {
+		return nil
+	}
+	origin := strings.TrimRight(Header(req, "origin"), "/")
+	if origin != siteURL {
+		return domain.Coded(domain.EForbidden, "bad_origin", "This request did not come from the Roster site.")
+	}
+	return nil
+}
+
+type loggerKey struct{}
+
+func withLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, l)
+}
+
+// Logger returns the invocation's logger (carrying function, request id and
+// route), or the default logger outside an invocation.
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}

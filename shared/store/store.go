@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Store reads and writes Roster's items in one table.
+type Store struct {
+	db    *dynamodb.Client
+	table string
+}
+
+// New returns a Store over the named table. db is the process's one client
+// (see NewClient).
+func New(db *dynamodb.Client, table string) *Store {
+	return &Store{db: db, table: table}
+}
+
+// TableName returns the table the store works on.
+func (s *Store) TableName() string { return s.table }
+
+// healthKey is an item that never exists: reading it proves the table is
+// reachable and the function may read it, for half a read unit.
+func healthKey() map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		AttrPK: &types.AttributeValueMemberS{Value: "HEALTH"},
+		AttrSK: &types.AttributeValueMemberS{Value: "HEALTH"},
+	}
+}
+
+// Ping checks that the table answers a read. It returns the SDK's error,
+// wrapped, when the table is missing, unreachable or not readable.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table),
+		Key:       healthKey(),
+	})
+	if err != nil {
+		return fmt.Errorf("ping table %s: %w", s.table, err)
+	}
+	return nil
+}
+
+// IsNotFound reports whether err is or wraps ErrNotFound.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
