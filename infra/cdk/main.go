@@ -1,0 +1,73 @@
+// Command cdk is Roster's CDK app (run by the CDK CLI through cdk.json). It
+// synthesizes the Roster stack offline, without lookups, from these context
+// values (cdk synth -c name=value):
+//
+//   - siteUrl: the site's origin for SITE_URL; default https://<CloudFront domain>;
+//   - mailFrom: the sender address for MAIL_FROM; default the stack's
+//     MailFrom parameter (cdk deploy --parameters MailFrom=...);
+//   - tableName: the table's name; default a generated one;
+//   - stackName: the stack's name; default Roster;
+//   - codeDir, siteDir: the built functions and site; default
+//     <repo>/.build/functions and <repo>/site/dist.
+//
+// CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, which the CLI sets from the
+// deployer's credentials, pin the stack's environment when present.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"roster/infra/cdk/stack"
+)
+
+func main() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	props := stack.Props{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Roster: account user management (invitations, members, permissions, history)."),
+			Env:         env(),
+		},
+		SiteURL:   contextString(app, "siteUrl"),
+		MailFrom:  contextString(app, "mailFrom"),
+		TableName: contextString(app, "tableName"),
+		CodeDir:   contextString(app, "codeDir"),
+		SiteDir:   contextString(app, "siteDir"),
+	}
+	name := contextString(app, "stackName")
+	if name == "" {
+		name = "Roster"
+	}
+	stack.New(app, name, props)
+	app.Synth(nil)
+}
+
+// contextString returns the app's context value name, or "" when unset.
+func contextString(app awscdk.App, name string) string {
+	v := app.Node().TryGetContext(jsii.String(name))
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// env returns the deployer's account and region, or nil (an
+// environment-agnostic stack) when the CLI did not set them.
+func env() *awscdk.Environment {
+	account, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION")
+	if account == "" && region == "" {
+		return nil
+	}
+	e := &awscdk.Environment{}
+	if account != "" {
+		e.Account = jsii.String(account)
+	}
+	if region != "" {
+		e.Region = jsii.String(region)
+	}
+	return e
+}

@@ -1,0 +1,469 @@
+// Package stack defines Roster's CDK stack: the single DynamoDB table, one
+// Lambda function per endpoint behind an API Gateway HTTP API, and the admin
+// site in S3 behind CloudFront, which also forwards /api/* to the HTTP API so
+// that the site and the API share one origin.
+package stack
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"roster/shared/store"
+)
+
+// ContentSecurityPolicy is the CSP CloudFront adds to every response; the
+// site has no inline script or style, and the API is on the same origin.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// API throttling of the HTTP API's $default stage, for all routes together.
+const (
+	throttleRatePerSecond = 50
+	throttleBurst         = 100
+)
+
+// Props configures the stack.
+type Props struct {
+	awscdk.StackProps
+	// SiteURL is the site's origin given to the functions as SITE_URL (links
+	// in emails, the CSRF Origin check), for example https://roster.example.com.
+	// When empty, it is https://<the CloudFront distribution's domain>. That
+	// reference is no dependency cycle: CloudFront depends only on the HTTP
+	// API resource itself (its endpoint domain), not on its routes,
+	// integrations or stage, which are what depend on the functions.
+	SiteURL string
+	// MailFrom is the sender address (MAIL_FROM), an SES verified identity.
+	// When empty, the stack takes it from the CloudFormation parameter
+	// MailFrom, which must then be given at deploy time.
+	MailFrom string
+	// TableName names the table; empty lets CloudFormation generate a name.
+	TableName string
+	// CodeDir holds <Dir>/bootstrap for every function (the stripped
+	// linux/arm64 binaries of `make lambdas`); default <repo>/.build/functions.
+	CodeDir string
+	// SiteDir is the built site (`make site`); default <repo>/site/dist.
+	SiteDir string
+	// Functions overrides the function list; nil means Functions.
+	Functions []Function
+}
+
+// New defines Roster's stack in scope. It panics (as CDK constructs do) when
+// a function's bootstrap or the site's directory is missing.
+func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
+	fns := props.Functions
+	if fns == nil {
+		fns = Functions
+	}
+	codeDir, siteDir := props.CodeDir, props.SiteDir
+	if codeDir == "" || siteDir == "" {
+		root, err := RepoRoot()
+		if err != nil {
+			panic(err)
+		}
+		if codeDir == "" {
+			codeDir = filepath.Join(root, ".build", "functions")
+		}
+		if siteDir == "" {
+			siteDir = filepath.Join(root, "site", "dist")
+		}
+	}
+	if err := checkInputs(codeDir, siteDir, fns); err != nil {
+		panic(err)
+	}
+
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+	table := newTable(stack, props.TableName)
+
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{
+		Description:        jsii.String("Roster API, reached through CloudFront under /api/*."),
+		CreateDefaultStage: jsii.Bool(false),
+	})
+	overrideLogicalID(api, "HttpApi")
+	newDefaultStage(stack, api)
+
+	site := newSite(stack, api, siteDir)
+	siteURL := jsii.String(props.SiteURL)
+	if props.SiteURL == "" {
+		siteURL = jsii.String("https://" + *site.DistributionDomainName())
+	}
+	mailFrom := jsii.String(props.MailFrom)
+	if props.MailFrom == "" {
+		mailFrom = awscdk.NewCfnParameter(stack, jsii.String("MailFrom"), &awscdk.CfnParameterProps{
+			Type:           jsii.String("String"),
+			Description:    jsii.String("Sender address of Roster's emails (an SES verified identity)."),
+			AllowedPattern: jsii.String("^[^@\\s]+@[^@\\s]+$"),
+		}).ValueAsString()
+	}
+
+	mine := map[string]bool{}
+	for _, f := range fns {
+		mine[f.LogicalID] = true
+		newFunction(stack, f, functionDeps{
+			table:    table,
+			api:      api,
+			codeDir:  codeDir,
+			siteURL:  siteURL,
+			mailFrom: mailFrom,
+		})
+	}
+
+	quietRoleDependencies(stack, mine)
+
+	awscdk.NewCfnOutput(stack, jsii.String("SiteUrl"), &awscdk.CfnOutputProps{
+		Description: jsii.String("The admin site (and the API under /api/)."),
+		Value:       jsii.String("https://" + *site.DistributionDomainName()),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Base URL of the HTTP API itself, without CloudFront."),
+		Value:       api.ApiEndpoint(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{
+		Value: table.TableName(),
+	})
+	return stack
+}
+
+// quietRoleDependencies removes the DependsOn on its role that the Lambda
+// construct adds to each of Roster's functions (cfn-lint W3005: the Role
+// GetAtt already orders them, and the role's policies are inline). CDK's own
+// functions (the site deployment's) also depend on a separate policy, which
+// is needed, so there W3005 is silenced in the resource's cfn-lint metadata.
+func quietRoleDependencies(stack awscdk.Stack, mine map[string]bool) {
+	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		res, ok := c.(awscdk.CfnResource)
+		if !ok || *res.CfnResourceType() != "AWS::Lambda::Function" {
+			continue
+		}
+		if fn := res.Node().Scope(); fn != nil && mine[*fn.Node().Id()] && *fn.Node().Scope().Node().Id() == *stack.Node().Id() {
+			res.AddDeletionOverride(jsii.String("DependsOn"))
+			continue
+		}
+		res.AddMetadata(jsii.String("cfn-lint"), map[string]any{
+			"config": map[string]any{"ignore_checks": []string{"W3005"}},
+		})
+	}
+}
+
+// RepoRoot returns the repository's root: the nearest directory, from the
+// working directory up, holding the go.mod of module roster.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(string(b), "module roster\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("stack: no go.mod of module roster above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// checkInputs reports a missing build output with the command that makes it,
+// before CDK fails on it with a less helpful message.
+func checkInputs(codeDir, siteDir string, fns []Function) error {
+	for _, f := range fns {
+		if _, err := os.Stat(filepath.Join(codeDir, f.Dir, "bootstrap")); err != nil {
+			return fmt.Errorf("stack: function %s has no bootstrap (run make lambdas): %w", f.LogicalID, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(siteDir, "index.html")); err != nil {
+		return fmt.Errorf("stack: the site is not built (run make site): %w", err)
+	}
+	return nil
+}
+
+// overrideLogicalID gives the construct's CloudFormation resource the
+// logical id template.yaml uses for it.
+func overrideLogicalID(c constructs.IConstruct, id string) {
+	c.Node().DefaultChild().(awscdk.CfnResource).OverrideLogicalId(jsii.String(id))
+}
+
+// newTable defines the table from store.Table, the one definition of its
+// keys, indexes, TTL attribute and stream.
+func newTable(stack awscdk.Stack, name string) awsdynamodb.Table {
+	def := store.Table
+	stream := awsdynamodb.StreamViewType_KEYS_ONLY
+	if def.StreamNewAndOldImages {
+		stream = awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES
+	}
+	props := &awsdynamodb.TableProps{
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String(def.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:      &awsdynamodb.Attribute{Name: jsii.String(def.SortKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:  awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		Stream:       stream,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		DeletionProtection: jsii.Bool(true),
+		Encryption:         awsdynamodb.TableEncryption_AWS_MANAGED,
+		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+	}
+	if def.TTLAttribute != "" {
+		props.TimeToLiveAttribute = jsii.String(def.TTLAttribute)
+	}
+	if name != "" {
+		props.TableName = jsii.String(name)
+	}
+	table := awsdynamodb.NewTable(stack, jsii.String("Table"), props)
+	for _, ix := range def.Indexes {
+		table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:      jsii.String(ix.Name),
+			PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(ix.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+			SortKey:        &awsdynamodb.Attribute{Name: jsii.String(ix.SortKey), Type: awsdynamodb.AttributeType_STRING},
+			ProjectionType: awsdynamodb.ProjectionType_ALL,
+		})
+	}
+	overrideLogicalID(table, "Table")
+	return table
+}
+
+// newDefaultStage defines the HTTP API's $default stage with throttling
+// and JSON access logs.
+func newDefaultStage(stack awscdk.Stack, api awsapigatewayv2.HttpApi) {
+	logs := awslogs.NewLogGroup(stack, jsii.String("HttpApiAccessLogs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	stage := awsapigatewayv2.NewHttpStage(stack, jsii.String("HttpApiDefaultStage"), &awsapigatewayv2.HttpStageProps{
+		HttpApi:    api,
+		AutoDeploy: jsii.Bool(true),
+		Throttle: &awsapigatewayv2.ThrottleSettings{
+			RateLimit:  jsii.Number(throttleRatePerSecond),
+			BurstLimit: jsii.Number(throttleBurst),
+		},
+	})
+	// Set on the L1 resource: the L2 access-log settings are a jsii
+	// interface, which Go would have to implement.
+	stage.Node().DefaultChild().(awsapigatewayv2.CfnStage).SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
+		DestinationArn: logs.LogGroupArn(),
+		Format: jsii.String(`{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",` +
+			`"method":"$context.httpMethod","route":"$context.routeKey","status":"$context.status",` +
+			`"length":"$context.responseLength","latency":"$context.responseLatency","error":"$context.integrationErrorMessage"}`),
+	})
+}
+
+// functionDeps is what every function refers to.
+type functionDeps struct {
+	table             awsdynamodb.Table
+	api               awsapigatewayv2.HttpApi
+	codeDir           string
+	siteURL, mailFrom *string
+}
+
+// streamActions are what a function fed by the table's stream needs on it.
+var streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
+
+// newFunction defines one function: its log group, its role with exactly
+// the access it needs, the function, and its routes or stream.
+func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Function {
+	logGroup := awslogs.NewLogGroup(stack, jsii.String(f.LogicalID+"Logs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	overrideLogicalID(logGroup, f.LogicalID+"Logs")
+
+	role := awsiam.NewRole(stack, jsii.String(f.LogicalID+"Role"), &awsiam.RoleProps{
+		AssumedBy:      awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: statements(stack, f, d, logGroup)})},
+	})
+	overrideLogicalID(role, f.LogicalID+"Role")
+
+	env := map[string]*string{
+		"TABLE_NAME": d.table.TableName(),
+		"SITE_URL":   d.siteURL,
+		"MAIL_FROM":  d.mailFrom,
+	}
+	for k, v := range f.Env {
+		env[k] = jsii.String(v)
+	}
+	fn := awslambda.NewFunction(stack, jsii.String(f.LogicalID), &awslambda.FunctionProps{
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(d.codeDir, f.Dir)), nil),
+		Role:         role,
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(f.timeout())),
+		MemorySize:   jsii.Number(f.memory()),
+		Environment:  &env,
+		LogGroup:     logGroup,
+	})
+	overrideLogicalID(fn, f.LogicalID)
+
+	if len(f.Routes) > 0 {
+		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(f.LogicalID+"Integration"), fn, nil)
+		for _, r := range f.Routes {
+			d.api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+				Path:        jsii.String(r.Path),
+				Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
+				Integration: integration,
+			})
+		}
+	}
+	if f.Stream {
+		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID+"Stream"), &awslambda.EventSourceMappingProps{
+			Target:             fn,
+			EventSourceArn:     d.table.TableStreamArn(),
+			StartingPosition:   awslambda.StartingPosition_TRIM_HORIZON,
+			BatchSize:          jsii.Number(100),
+			BisectBatchOnError: jsii.Bool(true),
+			RetryAttempts:      jsii.Number(5),
+		})
+	}
+	return fn
+}
+
+// statements returns the function's IAM statements: writing to its own log
+// group, exactly its table actions (Query also on the indexes), reading the
+// table's stream when it consumes it, and sending mail from MAIL_FROM's
+// identity (the address's or its domain's, whichever SES verified).
+func statements(stack awscdk.Stack, f Function, d functionDeps, logGroup awslogs.LogGroup) *[]awsiam.PolicyStatement {
+	out := []awsiam.PolicyStatement{
+		statement([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroup.LogGroupArn()),
+	}
+	if len(f.TableActions) > 0 {
+		out = append(out, statement(f.TableActions, d.table.TableArn()))
+		if f.queriesIndexes() {
+			out = append(out, statement([]string{"dynamodb:Query"}, jsii.String(*d.table.TableArn()+"/index/*")))
+		}
+	}
+	if f.Stream {
+		out = append(out, statement(streamActions, d.table.TableStreamArn()))
+	}
+	if f.SendsMail {
+		identity := func(name *string) *string {
+			return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: name})
+		}
+		domain := awscdk.Fn_Select(jsii.Number(1), awscdk.Fn_Split(jsii.String("@"), d.mailFrom, jsii.Number(2)))
+		out = append(out, statement([]string{"ses:SendEmail"}, identity(d.mailFrom), identity(domain)))
+	}
+	return &out
+}
+
+// statement allows the actions, sorted, on the resources.
+func statement(actions []string, resources ...*string) awsiam.PolicyStatement {
+	sorted := append([]string(nil), actions...)
+	sort.Strings(sorted)
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Effect:    awsiam.Effect_ALLOW,
+		Actions:   jsii.Strings(sorted...),
+		Resources: &resources,
+	})
+}
+
+// newSite defines the site's bucket, its deployment and the CloudFront
+// distribution in front of the bucket and of the HTTP API.
+func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir string) awscloudfront.Distribution {
+	bucket := awss3.NewBucket(stack, jsii.String("SiteBucket"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		AutoDeleteObjects: jsii.Bool(false),
+	})
+
+	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("SecurityHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String("Roster security headers (site and API)"),
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
+				ContentSecurityPolicy: jsii.String(ContentSecurityPolicy), Override: jsii.Bool(true),
+			},
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
+				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)), IncludeSubdomains: jsii.Bool(true), Override: jsii.Bool(true),
+			},
+			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			FrameOptions: &awscloudfront.ResponseHeadersFrameOptions{
+				FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true),
+			},
+			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
+				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_NO_REFERRER, Override: jsii.Bool(true),
+			},
+		},
+	})
+
+	// The SPA fallback is a viewer-request function on the site's behaviour
+	// only: CloudFront's custom error responses would apply to /api/* too
+	// and turn the API's JSON 403/404 answers into index.html.
+	spa := awscloudfront.NewFunction(stack, jsii.String("SpaRewrite"), &awscloudfront.FunctionProps{
+		Comment: jsii.String("Serves /index.html for extensionless paths (client-side routes)."),
+		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
+		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(SpaRewriteCode)),
+	})
+
+	// The API's domain, <apiId>.execute-api.<region>.amazonaws.com, from
+	// its endpoint https://<domain>.
+	apiDomain := awscdk.Fn_Select(jsii.Number(2), awscdk.Fn_Split(jsii.String("/"), api.ApiEndpoint(), nil))
+
+	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
+		Comment:           jsii.String("Roster admin site and API"),
+		DefaultRootObject: jsii.String("index.html"),
+		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
+		PriceClass:        awscloudfront.PriceClass_PRICE_CLASS_100,
+		DefaultBehavior: &awscloudfront.BehaviorOptions{
+			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+			ResponseHeadersPolicy: headers,
+			Compress:              jsii.Bool(true),
+			FunctionAssociations: &[]*awscloudfront.FunctionAssociation{
+				{Function: spa, EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST},
+			},
+		},
+		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
+			"/api/*": {
+				Origin: awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
+					ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+				}),
+				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
+				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+				ResponseHeadersPolicy: headers,
+			},
+		},
+	})
+
+	awss3deployment.NewBucketDeployment(stack, jsii.String("SiteDeployment"), &awss3deployment.BucketDeploymentProps{
+		Sources:           &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(siteDir), nil)},
+		DestinationBucket: bucket,
+		Distribution:      dist,
+		DistributionPaths: jsii.Strings("/*"),
+		Prune:             jsii.Bool(true),
+		MemoryLimit:       jsii.Number(256),
+	})
+	return dist
+}
+
+// SpaRewriteCode is the CloudFront Function (runtime cloudfront-js-2.0) that
+// rewrites extensionless paths such as /members/u1 to /index.html.
+const SpaRewriteCode = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) {
+    request.uri = '/index.html';
+  }
+  return request;
+}
+`
