@@ -1,0 +1,78 @@
+// Headless Chromium (Debian's /usr/bin/chromium; Playwright's own browsers are
+// not downloaded) and a watcher that records everything a page should never do.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * Opens a page that records console errors, uncaught exceptions, CSP
+ * violations, requests to other origins and failed requests.
+ * `allow` lists regexps of console errors / failed URLs a test expects.
+ */
+export async function watchedPage(context, siteOrigin) {
+  const page = await context.newPage();
+  const problems = {
+    consoleErrors: [],
+    pageErrors: [],
+    cspViolations: [],
+    foreignRequests: [],
+    failedRequests: [],
+    badResponses: [],
+  };
+
+  // Runs before any page script, outside the page's CSP.
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error') problems.consoleErrors.push(text);
+    if (/Content Security Policy/i.test(text)) problems.cspViolations.push(text);
+  });
+  page.on('pageerror', (err) => problems.pageErrors.push(String(err?.stack ?? err)));
+  page.on('request', (req) => {
+    const url = req.url();
+    // data: URLs are in-document; everything else must be the site's own origin.
+    if (url.startsWith('data:')) return;
+    let origin;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      origin = url;
+    }
+    if (origin !== siteOrigin) problems.foreignRequests.push(url);
+  });
+  page.on('requestfailed', (req) => {
+    problems.failedRequests.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.badResponses.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+
+  const collect = async () => {
+    const fromPage = await page.evaluate(() => window.__csp ?? []).catch(() => []);
+    for (const v of fromPage) if (!problems.cspViolations.includes(v)) problems.cspViolations.push(v);
+    return problems;
+  };
+  return { page, problems, collect };
+}
