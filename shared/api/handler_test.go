@@ -64,7 +64,9 @@ func TestWrap(t *testing.T) {
 				t.Errorf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
 			if tt.wantCode != "" {
-				var body struct{ Error struct{ Code, Message string } }
+				var body struct {
+					Error struct{ Code, Message string }
+				}
 				_ = json.Unmarshal([]byte(resp.Body), &body)
 				if body.Error.Code != tt.wantCode {
 					t.Errorf("code: got %q, want %q", body.Error.Code, tt.wantCode)

@@ -11,19 +11,19 @@ import (
 // Error codes. Each maps to one HTTP status in api.StatusOf; the code is what
 // clients branch on, the message is what people read.
 const (
-	EInvalid         = "invalid"          // 400: malformed input
-	EUnauthenticated = "unauthenticated"  // 401: no or bad session
-	ECodeRequired    = "code_required"    // 401: second factor needed
-	EForbidden       = "forbidden"        // 403: authenticated, not allowed
-	ENotFound        = "not_found"        // 404
-	EConflict        = "conflict"         // 409: duplicate or state conflict
-	EStale           = "stale_version"    // 409: optimistic concurrency lost
-	EGone            = "gone"             // 410: expired invitation or link
-	ETooLarge        = "too_large"        // 413
-	EUnprocessable   = "unprocessable"    // 422: well-formed but refused by a rule
-	ETooMany         = "rate_limited"     // 429
-	EUnavailable     = "unavailable"      // 503
-	EInternal        = "internal"         // 500: never shown in detail
+	EInvalid         = "invalid"         // 400: malformed input
+	EUnauthenticated = "unauthenticated" // 401: no or bad session
+	ECodeRequired    = "code_required"   // 401: second factor needed
+	EForbidden       = "forbidden"       // 403: authenticated, not allowed
+	ENotFound        = "not_found"       // 404
+	EConflict        = "conflict"        // 409: duplicate or state conflict
+	EStale           = "stale_version"   // 409: optimistic concurrency lost
+	EGone            = "gone"            // 410: expired invitation or link
+	ETooLarge        = "too_large"       // 413
+	EUnprocessable   = "unprocessable"   // 422: well-formed but refused by a rule
+	ETooMany         = "rate_limited"    // 429
+	EUnavailable     = "unavailable"     // 503
+	EInternal        = "internal"        // 500: never shown in detail
 )
 
 // Error is the one error type that crosses the API. Code is one of the E*

@@ -141,8 +141,8 @@ func (c *Catalog) Normalize(p PermissionSet) (PermissionSet, error) {
 
 // PermissionSet is {"all": true} or {"all": false, "granted": [...]}.
 type PermissionSet struct {
-	All     bool     `json:"all"`
-	Granted []string `json:"granted"`
+	All     bool     `dynamodbav:"all" json:"all"`
+	Granted []string `dynamodbav:"granted" json:"granted"`
 }
 
 // MarshalJSON always writes granted as a list (never null) when All is false.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -14,13 +15,27 @@ import (
 type Store struct {
 	db    *dynamodb.Client
 	table string
+	now   func() time.Time
+	// retention is how long audit events are kept; zero keeps them for ever.
+	retention time.Duration
 }
 
 // New returns a Store over the named table. db is the process's one client
 // (see NewClient).
 func New(db *dynamodb.Client, table string) *Store {
-	return &Store{db: db, table: table}
+	return &Store{db: db, table: table, now: time.Now}
 }
+
+// WithClock returns a copy of the store that reads the time from now, for
+// tests of expiry.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}
+
+// Now returns the store's current time.
+func (s *Store) Now() time.Time { return s.now() }
 
 // TableName returns the table the store works on.
 func (s *Store) TableName() string { return s.table }

@@ -1,0 +1,68 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"roster/infra/local/testenv"
+)
+
+func TestRenderEscapes(t *testing.T) {
+	m, err := Render("verify", "a@example.com", map[string]any{
+		"Name": `<script>alert(1)</script>`, "Link": "https://roster.example.com/verify#token=abc", "ExpiresAt": "2026-11-24 15:00 UTC",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(m.HTML, "<script>") {
+		t.Errorf("HTML part did not escape the name: %s", m.HTML)
+	}
+	for _, part := range []string{m.HTML, m.Text} {
+		if !strings.Contains(part, "https://roster.example.com/verify#token=abc") {
+			t.Errorf("part lacks the link: %s", part)
+		}
+	}
+	if m.Subject != "Confirm your email address for Roster" {
+		t.Errorf("subject: got %q", m.Subject)
+	}
+}
+
+func TestSendThroughLocalSES(t *testing.T) {
+	t.Parallel()
+	to := testenv.UniqueEmail(t)
+	s := NewSender(testenv.SES(t), "roster@example.com")
+	m, err := Render("reset", to, map[string]any{"Name": "Ada", "Link": "http://localhost/reset#token=x", "ExpiresAt": "soon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.Send(context.Background(), m)
+	if err != nil || id == "" {
+		t.Fatalf("Send: got id %q, err %v", id, err)
+	}
+	got := testenv.MailTo(t, to)
+	if len(got) != 1 || got[0].Subject != m.Subject || !strings.Contains(got[0].Body.Text, "http://localhost/reset#token=x") {
+		t.Fatalf("local SES holds %+v, want the one reset mail", got)
+	}
+}
+
+func TestSendFailureIsSendError(t *testing.T) {
+	t.Parallel()
+	// An SES endpoint where nothing listens: the send fails.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + l.Addr().String()
+	l.Close()
+	s := NewSender(sesv2.NewFromConfig(testenv.AWSConfig(endpoint), func(o *sesv2.Options) { o.RetryMaxAttempts = 1 }), "roster@example.com")
+	_, err = s.Send(context.Background(), Message{To: testenv.UniqueEmail(t), Subject: "x", Text: "x", HTML: "x"})
+	var se *SendError
+	if !errors.As(err, &se) || se.Reason == "" {
+		t.Fatalf("got %v, want a *SendError with a reason", err)
+	}
+}
