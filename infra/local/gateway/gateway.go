@@ -66,7 +66,9 @@ type Gateway struct {
 
 	closing   chan struct{}
 	closeOnce sync.Once
-	inflight  sync.WaitGroup
+	// inflight is read-locked by every API request; Close write-locks it to
+	// wait for them after it has stopped the processes they may wait on.
+	inflight sync.RWMutex
 }
 
 // passEnv names the only variables of the gateway's own environment that
@@ -190,7 +192,8 @@ func (g *Gateway) Close() error {
 		}
 		wg.Wait()
 	})
-	g.inflight.Wait()
+	g.inflight.Lock()
+	defer g.inflight.Unlock()
 	return nil
 }
 
@@ -227,8 +230,8 @@ type apiLog struct {
 }
 
 func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Time) {
-	g.inflight.Add(1)
-	defer g.inflight.Done()
+	g.inflight.RLock()
+	defer g.inflight.RUnlock()
 	l := apiLog{requestID: newRequestID()}
 	defer func() {
 		attrs := []slog.Attr{

@@ -691,3 +691,40 @@ Resources:
 		t.Errorf("routes: got %v, want 6", keys)
 	}
 }
+
+func TestCloseDuringRequest(t *testing.T) {
+	e := newTestEnv(t, 2)
+	type out struct {
+		status int
+		err    error
+	}
+	done := make(chan out, 1)
+	go func() {
+		resp, err := e.srv.Client().Get(e.srv.URL + "/api/conc?sleep=800")
+		if err != nil {
+			done <- out{err: err}
+			return
+		}
+		resp.Body.Close()
+		done <- out{status: resp.StatusCode}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for live, _ := e.g.Stats("ConcFunction"); live == 0 && time.Now().Before(deadline); live, _ = e.g.Stats("ConcFunction") {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if err := e.g.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v, want under 3s", d)
+	}
+	got := <-done
+	if got.err != nil || (got.status != http.StatusBadGateway && got.status != http.StatusOK) {
+		t.Errorf("request during Close: got %v %v, want 502 (process stopped) or 200", got.status, got.err)
+	}
+	if live, _ := e.g.Stats("ConcFunction"); live != 0 {
+		t.Errorf("live processes after Close: got %v, want 0", live)
+	}
+}
