@@ -170,4 +170,17 @@ describe('permission catalog page', () => {
     assertClean(await collect());
     await page.close();
   });
+
+  test('deep links load the app (the host falls back to index.html), keeping the fragment client-side', async () => {
+    const { page, collect } = await watchedPage(context, origin);
+    const requested = [];
+    page.on('request', (req) => requested.push(req.url()));
+    // The invitation link has this shape; the page itself comes later.
+    const res = await page.goto(stack.site + '/accept#token=not-a-real-token');
+    assert.equal(res.status(), 200);
+    await page.waitForSelector('[data-page="not-found"]', { timeout: 15_000 });
+    assert.ok(requested.every((u) => !u.includes('not-a-real-token')), 'the fragment never reaches the server');
+    assertClean(await collect());
+    await page.close();
+  });
 });
