@@ -1,0 +1,256 @@
+// Command roster-local runs Roster on this machine without Docker: DynamoDB
+// Local and the local SES v2 as stand-ins for AWS, the table created from the
+// one shared definition, and the local gateway serving the built site and
+// /api/* from template.yaml's routes. `make dev` runs it; Ctrl-C stops every
+// process it started.
+//
+// With -standins-only it starts just DynamoDB Local and the local SES and
+// writes their endpoints to -env-file, for `make test`.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"roster/infra/local/gateway"
+	"roster/infra/local/samtemplate"
+	"roster/infra/local/standins"
+	"roster/infra/local/testenv"
+	"roster/shared/store"
+)
+
+type options struct {
+	port, dynamoPort, sesPort int
+	persist                   string
+	table                     string
+	mailFrom                  string
+	templatePath, siteDir     string
+	dynamoEndpoint, sesEndpt  string
+	standinsOnly              bool
+	envFile                   string
+	quiet                     bool
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.port, "port", 3000, "port of the site and API (0 picks a free one)")
+	flag.IntVar(&o.dynamoPort, "dynamodb-port", 8000, "port of DynamoDB Local (0 picks a free one)")
+	flag.IntVar(&o.sesPort, "ses-port", 8005, "port of the local SES and its sent-mail page (0 picks a free one)")
+	flag.StringVar(&o.persist, "persist", "", "keep DynamoDB data in this directory between runs (default: in memory)")
+	flag.StringVar(&o.table, "table", "roster", "table name")
+	flag.StringVar(&o.mailFrom, "mail-from", "roster@example.com", "sender of Roster's emails")
+	flag.StringVar(&o.templatePath, "template", "template.yaml", "SAM template with the routes")
+	flag.StringVar(&o.siteDir, "site", "site/dist", "built site to serve")
+	flag.StringVar(&o.dynamoEndpoint, "dynamodb-endpoint", "", "use this running DynamoDB instead of starting DynamoDB Local")
+	flag.StringVar(&o.sesEndpt, "ses-endpoint", "", "use this running SES v2 endpoint instead of starting the local SES")
+	flag.BoolVar(&o.standinsOnly, "standins-only", false, "start only DynamoDB Local and the local SES (for make test)")
+	flag.StringVar(&o.envFile, "env-file", "", "with -standins-only: write ROSTER_DYNAMODB_ENDPOINT and ROSTER_SES_ENDPOINT here once ready")
+	flag.BoolVar(&o.quiet, "quiet", false, "do not copy the stand-ins' own output to stderr")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "roster-local:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	root, err := standins.RepoRoot()
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(root); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+
+	// Claim the gateway's port before starting anything, so that a port in
+	// use is a message at once rather than after the stand-ins start.
+	var listeners []net.Listener
+	if !o.standinsOnly {
+		listeners, err = listen(o.port)
+		if err != nil {
+			return err
+		}
+		defer closeAll(listeners)
+		o.port = listeners[0].Addr().(*net.TCPAddr).Port
+	}
+
+	var standinLog io.Writer
+	if !o.quiet {
+		standinLog = os.Stderr
+	}
+	ddb, ses, cleanup, err := startStandins(ctx, o, standinLog)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+
+	if o.standinsOnly {
+		if o.envFile != "" {
+			env := fmt.Sprintf("%s=%s\n%s=%s\n", testenv.EnvDynamoDB, ddb, testenv.EnvSES, ses)
+			tmp := o.envFile + ".tmp"
+			if err := os.WriteFile(tmp, []byte(env), 0o644); err != nil {
+				return err
+			}
+			if err := os.Rename(tmp, o.envFile); err != nil {
+				return err
+			}
+			defer os.Remove(o.envFile)
+		}
+		fmt.Printf("DynamoDB Local %s\nlocal SES      %s\n", ddb, ses)
+		<-ctx.Done()
+		return nil
+	}
+
+	db := store.NewClientFromConfig(testenv.AWSConfig(ddb), true)
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	err = store.EnsureTable(tctx, db, o.table, store.Table)
+	cancel()
+	if err != nil {
+		return err
+	}
+
+	tpl, err := samtemplate.Load(o.templatePath)
+	if err != nil {
+		return err
+	}
+	siteURL := fmt.Sprintf("http://localhost:%d", o.port)
+	gw, err := gateway.New(gateway.Config{
+		Template: tpl,
+		Refs: map[string]string{
+			"Table":     o.table,
+			"TableName": o.table,
+			"SiteUrl":   siteURL,
+			"MailFrom":  o.mailFrom,
+		},
+		// template.yaml points at the linux/arm64 binaries Lambda runs;
+		// locally the same functions are built for this machine's CPU.
+		CodeDir: func(codeURI string) string {
+			return filepath.Join(root, ".build/host", filepath.Base(codeURI))
+		},
+		Env: []string{
+			"AWS_ENDPOINT_URL_DYNAMODB=" + ddb,
+			"AWS_ENDPOINT_URL_SESV2=" + ses,
+			"AWS_ACCESS_KEY_ID=local",
+			"AWS_SECRET_ACCESS_KEY=local",
+			"AWS_REGION=us-east-1",
+			"ROSTER_SERVER_TIMING=1",
+		},
+		SiteDir:     o.siteDir,
+		Logger:      logger,
+		FunctionLog: os.Stderr,
+	})
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+
+	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, len(listeners))
+	for _, l := range listeners {
+		go func(l net.Listener) { errc <- srv.Serve(l) }(l)
+	}
+	listeners = nil // the server owns them now
+
+	if _, err := os.Stat(filepath.Join(o.siteDir, "index.html")); err != nil {
+		fmt.Fprintf(os.Stderr, "note: %s has no index.html; run `make build` to build the site\n", o.siteDir)
+	}
+	fmt.Printf("\n  Roster is running.\n\n  site and API    %s\n  sent mail       %s\n  DynamoDB Local  %s (table %q)\n\n  Ctrl-C stops everything.\n\n", siteURL, ses, ddb, o.table)
+	ready, _ := json.Marshal(map[string]string{"site": siteURL, "mail": ses, "dynamodb": ddb, "table": o.table})
+	fmt.Printf("ROSTER_READY %s\n", ready)
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	fmt.Fprintln(os.Stderr, "roster-local: stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	return nil
+}
+
+// startStandins starts DynamoDB Local and the local SES side by side unless
+// endpoints are given, and returns their endpoints and a function that
+// stops whatever was started.
+func startStandins(ctx context.Context, o options, log io.Writer) (ddb, ses string, cleanup func(), err error) {
+	var (
+		mu      sync.Mutex
+		started []*standins.Process
+		errs    []error
+		wg      sync.WaitGroup
+	)
+	cleanup = func() {
+		for _, p := range started {
+			_ = p.Stop()
+		}
+	}
+	launch := func(given string, start func() (*standins.Process, error), out *string) {
+		if given != "" {
+			*out = strings.TrimRight(given, "/")
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := start()
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			started = append(started, p)
+			*out = p.Endpoint
+		}()
+	}
+	launch(o.dynamoEndpoint, func() (*standins.Process, error) {
+		return standins.StartDynamoDB(ctx, standins.DynamoDBOptions{Port: o.dynamoPort, DataDir: o.persist, Log: log})
+	}, &ddb)
+	launch(o.sesEndpt, func() (*standins.Process, error) {
+		return standins.StartSES(ctx, standins.SESOptions{Port: o.sesPort, Log: log})
+	}, &ses)
+	wg.Wait()
+	return ddb, ses, cleanup, errors.Join(errs...)
+}
+
+// listen opens the gateway's port on the IPv4 and, where the machine has
+// it, IPv6 loopback, so that http://localhost works whichever one a client
+// resolves first. Port 0 picks a free port, the same on both.
+func listen(port int) ([]net.Listener, error) {
+	v4, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return nil, fmt.Errorf("port %d for the site and API is in use: stop what uses it or choose another with PORT=<port>", port)
+	}
+	ls := []net.Listener{v4}
+	if v6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", v4.Addr().(*net.TCPAddr).Port)); err == nil {
+		ls = append(ls, v6)
+	}
+	return ls, nil
+}
+
+func closeAll(ls []net.Listener) {
+	for _, l := range ls {
+		l.Close()
+	}
+}
