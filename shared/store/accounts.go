@@ -50,13 +50,8 @@ func decodeMembership(m item) (domain.Membership, error) {
 // account.created event in one transaction.
 func (s *Store) CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent) error {
 	a.Version, owner.Version = 1, 1
-	mi, err := membershipItem(owner)
-	if err != nil {
-		return err
-	}
-	tx := s.tx().
-		putRecord(typeAccount, accountKey(a.ID), a, time.Time{}, notExists).
-		put(mi, notExists)
+	tx := s.tx().putRecord(typeAccount, accountKey(a.ID), a, time.Time{}, notExists)
+	s.putMembership(tx, owner, nil, notExists)
 	s.audit(tx, ev)
 	return tx.commit(ctx)
 }
