@@ -1,0 +1,90 @@
+package auth
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// Rate limits of the identity endpoints. Each is a fixed window kept in the
+// table (store.Hit), so that it holds across Lambda instances.
+var (
+	// LoginPerEmail bounds failed sign-ins of one email address.
+	LoginPerEmail = store.Limit{Max: 10, Window: 15 * time.Minute}
+	// LoginPerIP bounds failed sign-ins from one source address.
+	LoginPerIP = store.Limit{Max: 50, Window: 15 * time.Minute}
+	// RegisterPerIP bounds registrations from one source address.
+	RegisterPerIP = store.Limit{Max: 20, Window: time.Hour}
+	// ResetPerEmail bounds password-reset mails to one address.
+	ResetPerEmail = store.Limit{Max: 3, Window: time.Hour}
+	// ResetPerIP bounds password-reset requests from one source address.
+	ResetPerIP = store.Limit{Max: 20, Window: time.Hour}
+	// VerificationPerUser bounds resent verification mails.
+	VerificationPerUser = store.Limit{Max: 3, Window: time.Hour}
+	// SecondFactorPerUser bounds wrong passwords and codes given by a
+	// signed-in user (2FA enrolment, confirmation and removal, password
+	// change), so that a stolen session cannot guess them.
+	SecondFactorPerUser = store.Limit{Max: 10, Window: 15 * time.Minute}
+)
+
+// Limit names. Emails are hashed, so that rate items do not hold addresses.
+func LimitLoginEmail(email string) string { return "login-email#" + HashToken(email)[:32] }
+func LimitLoginIP(ip string) string       { return "login-ip#" + ip }
+func LimitRegisterIP(ip string) string    { return "register-ip#" + ip }
+func LimitResetEmail(email string) string { return "reset-email#" + HashToken(email)[:32] }
+func LimitResetIP(ip string) string       { return "reset-ip#" + ip }
+func LimitVerification(userID string) string {
+	return "verify-mail#" + userID
+}
+func LimitSecondFactor(userID string) string { return "user-secret#" + userID }
+
+// RateLimited returns the 429 error for a limit that is reached, with the
+// seconds to wait in Retry-After.
+func RateLimited(wait time.Duration) error {
+	e := domain.Coded(domain.ETooMany, "rate_limited", "Too many attempts. Please wait a little and try again.")
+	e.RetryAfter = int(math.Ceil(wait.Seconds()))
+	if e.RetryAfter < 1 {
+		e.RetryAfter = 1
+	}
+	return e
+}
+
+// Limiter is the part of the store that counts attempts.
+type Limiter interface {
+	Hit(ctx context.Context, name string, l store.Limit) (time.Duration, error)
+	Exceeded(ctx context.Context, limits map[string]store.Limit) (time.Duration, error)
+}
+
+// Hit counts one attempt against each named limit and returns a
+// rate_limited error when any of them was already reached. Store failures
+// are returned as they are.
+func Hit(ctx context.Context, l Limiter, limits map[string]store.Limit) error {
+	var wait time.Duration
+	for name, lim := range limits {
+		d, err := l.Hit(ctx, name, lim)
+		if err != nil {
+			return err
+		}
+		wait = max(wait, d)
+	}
+	if wait > 0 {
+		return RateLimited(wait)
+	}
+	return nil
+}
+
+// CheckLimits returns a rate_limited error when any named limit is reached,
+// without counting: one read.
+func CheckLimits(ctx context.Context, l Limiter, limits map[string]store.Limit) error {
+	wait, err := l.Exceeded(ctx, limits)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return RateLimited(wait)
+	}
+	return nil
+}

@@ -1,0 +1,19 @@
+package mail
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+)
+
+// MustNewClient builds the process's one SES v2 client from the environment
+// (AWS_ENDPOINT_URL_SESV2 points it at the local SES). It panics when the
+// AWS configuration cannot be loaded, which Lambda reports as an init error.
+func MustNewClient(ctx context.Context) *sesv2.Client {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return sesv2.NewFromConfig(cfg)
+}
