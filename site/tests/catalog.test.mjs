@@ -143,6 +143,32 @@ describe('permission catalog page', () => {
     await page.close();
   });
 
+  test('non-JSON answers and network failures become readable errors', async () => {
+    const { page, collect } = await watchedPage(context, origin);
+    let calls = 0;
+    await page.route('**/api/permissions', async (route) => {
+      calls += 1;
+      if (calls === 1) {
+        await route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' });
+      } else {
+        await route.abort('connectionrefused');
+      }
+    });
+    await page.goto(stack.site + '/');
+    const alert = page.locator('[data-page="catalog"][data-state="error"] [role="alert"]');
+    await alert.waitFor({ timeout: 15_000 });
+    const first = await alert.textContent();
+    assert.match(first, /The server answered 502/);
+    assert.match(first, /http_502/);
+    assert.doesNotMatch(first, /Bad gateway<|<html>/, 'markup from the server is never shown');
+
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForFunction(() => /Could not reach the server/.test(document.querySelector('[role="alert"]')?.textContent ?? ''));
+    assert.match(await alert.textContent(), /network/);
+    assertClean(await collect(), { allowConsole: [/status of 502/, /net::ERR_/] });
+    await page.close();
+  });
+
   test('the router renders pages in place, with a not-found page and history', async () => {
     const { page, collect } = await watchedPage(context, origin);
     await page.goto(stack.site + '/');
