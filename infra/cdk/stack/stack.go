@@ -338,7 +338,11 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 // statements returns the function's IAM statements: writing to its own log
 // group, exactly its table actions (Query also on the indexes), reading the
 // table's stream when it consumes it, and sending mail from MAIL_FROM's
-// identity (the address's or its domain's, whichever SES verified).
+// identity (the address's or its domain's, whichever SES verified). While
+// the AWS account is in the SES sandbox, recipients must be verified
+// identities too, and SES then also checks ses:SendEmail on them; this
+// policy is for production access. A configuration set, if one is added
+// later, needs its own resource here.
 func statements(stack awscdk.Stack, f Function, d functionDeps, logGroup awslogs.LogGroup) *[]awsiam.PolicyStatement {
 	out := []awsiam.PolicyStatement{
 		statement([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroup.LogGroupArn()),
