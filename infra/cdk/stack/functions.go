@@ -1,5 +1,10 @@
 package stack
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Route is one HTTP API route served by a function. Paths are the full
 // paths the browser uses (CloudFront forwards /api/* unchanged to the HTTP
 // API's $default stage), with {name} path parameters as in template.yaml.
@@ -74,4 +79,56 @@ func (f Function) queriesIndexes() bool {
 		}
 	}
 	return false
+}
+
+// tableActions are the DynamoDB actions a function may be granted. There is
+// no IAM action for TransactWriteItems or TransactGetItems: IAM checks each
+// item's PutItem, UpdateItem, DeleteItem, ConditionCheckItem or GetItem.
+// Scan is left out on purpose: every access pattern is a GetItem or a Query.
+var tableActions = map[string]bool{
+	"dynamodb:GetItem":            true,
+	"dynamodb:BatchGetItem":       true,
+	"dynamodb:Query":              true,
+	"dynamodb:PutItem":            true,
+	"dynamodb:UpdateItem":         true,
+	"dynamodb:DeleteItem":         true,
+	"dynamodb:BatchWriteItem":     true,
+	"dynamodb:ConditionCheckItem": true,
+}
+
+// methods are the HTTP methods a route may use.
+var methods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true}
+
+// validateFunctions reports the first mistake in a function list: a missing
+// or repeated logical id or directory, a route served twice or malformed, or
+// a table action outside tableActions.
+func validateFunctions(fns []Function) error {
+	ids, dirs, routes := map[string]bool{}, map[string]bool{}, map[string]string{}
+	for _, f := range fns {
+		switch {
+		case f.LogicalID == "" || f.Dir == "":
+			return fmt.Errorf("stack: function %q (dir %q) needs a logical id and a directory", f.LogicalID, f.Dir)
+		case ids[f.LogicalID]:
+			return fmt.Errorf("stack: logical id %s is used twice", f.LogicalID)
+		case dirs[f.Dir]:
+			return fmt.Errorf("stack: directory %s is used twice", f.Dir)
+		}
+		ids[f.LogicalID], dirs[f.Dir] = true, true
+		for _, r := range f.Routes {
+			key := r.Method + " " + r.Path
+			if !methods[r.Method] || !strings.HasPrefix(r.Path, "/api/") {
+				return fmt.Errorf("stack: %s: route %q needs an upper-case method and a path under /api/", f.LogicalID, key)
+			}
+			if other, ok := routes[key]; ok {
+				return fmt.Errorf("stack: route %q is served by both %s and %s", key, other, f.LogicalID)
+			}
+			routes[key] = f.LogicalID
+		}
+		for _, a := range f.TableActions {
+			if !tableActions[a] {
+				return fmt.Errorf("stack: %s: table action %q is not allowed (transactions need their items' actions; Scan is never granted)", f.LogicalID, a)
+			}
+		}
+	}
+	return nil
 }

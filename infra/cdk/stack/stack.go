@@ -84,6 +84,9 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			siteDir = filepath.Join(root, "site", "dist")
 		}
 	}
+	if err := validateFunctions(fns); err != nil {
+		panic(err)
+	}
 	if err := checkInputs(codeDir, siteDir, fns); err != nil {
 		panic(err)
 	}

@@ -373,7 +373,7 @@ func TestFunctionKinds(t *testing.T) {
 		{LogicalID: "MembersFunction", Dir: "members", Routes: []Route{{"GET", "/api/accounts/{accountId}/members"}},
 			TableActions: []string{"dynamodb:Query", "dynamodb:GetItem"}, Env: map[string]string{"PAGE_SIZE": "50"}},
 		{LogicalID: "InviteFunction", Dir: "invite", Routes: []Route{{"POST", "/api/accounts/{accountId}/invitations"}},
-			TableActions: []string{"dynamodb:TransactWriteItems"}, SendsMail: true, TimeoutSeconds: 15, MemoryMB: 512},
+			TableActions: []string{"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}, SendsMail: true, TimeoutSeconds: 15, MemoryMB: 512},
 		{LogicalID: "StreamFunction", Dir: "stream", Stream: true, TableActions: []string{"dynamodb:PutItem"}},
 	}
 	s := synth(t, Props{Functions: fns, SiteURL: "https://roster.example.com", MailFrom: "roster@example.com", TableName: "roster-test"})
@@ -412,8 +412,8 @@ func TestFunctionKinds(t *testing.T) {
 			"dynamodb:GetItem": "[" + tableArn + "]",
 			"dynamodb:Query":   "[" + tableArn + "," + indexArn + "]",
 		}},
-		{"InviteFunction", []string{"dynamodb:TransactWriteItems", "ses:SendEmail"}, map[string]string{
-			"dynamodb:TransactWriteItems": "[" + tableArn + "]",
+		{"InviteFunction", []string{"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "ses:SendEmail"}, map[string]string{
+			"dynamodb:PutItem": "[" + tableArn + "]",
 			"ses:SendEmail": `[{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/example.com"]]},` +
 				`{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/roster@example.com"]]}]`,
 		}},
