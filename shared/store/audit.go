@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"roster/shared/domain"
@@ -23,11 +24,22 @@ func (s *Store) WithHistoryRetention(d time.Duration) *Store {
 	return &c
 }
 
-// audit adds an event to the transaction of the change it describes. The
-// event is keyed by time in the account's history and, when it concerns a
-// member, in that member's history (GSI1), so that both read newest first
-// with one query.
+// audit adds an event to the transaction of the change it describes.
 func (s *Store) audit(tx *Tx, ev domain.AuditEvent) {
+	it, err := s.eventItem(ev)
+	if err != nil {
+		tx.err = err
+		return
+	}
+	tx.put(it, notExists)
+}
+
+// eventItem is the one layout of an audit event. The event is keyed by time
+// in the account's history and, when it concerns a member, in that member's
+// history (GSI1), so that both read newest first with one query; GSI2 keys
+// it by time within its action kind (member, invitation, account), so that
+// the account's history filtered by kind is one query too, with full pages.
+func (s *Store) eventItem(ev domain.AuditEvent) (item, error) {
 	if ev.ID == "" {
 		ev.ID = NewID()
 	}
@@ -38,15 +50,30 @@ func (s *Store) audit(tx *Tx, ev domain.AuditEvent) {
 	if s.retention > 0 {
 		expires = ev.At.Add(s.retention)
 	}
-	sk := timeKey(ev.At) + "#" + ev.ID
+	sk := eventSK(ev)
 	it, err := record(typeEvent, key(historyPK(ev.AccountID), sk), ev, expires)
 	if err != nil {
-		tx.err = err
-		return
+		return nil, err
 	}
 	if ev.Target.UserID != "" {
 		it[AttrGSI1PK] = str(memberHistoryPK(ev.AccountID, ev.Target.UserID))
 		it[AttrGSI1SK] = str(sk)
 	}
-	tx.put(it, notExists)
+	it[AttrGSI2PK] = str(historyKindPK(ev.AccountID, actionKind(ev.Action)))
+	it[AttrGSI2SK] = str(sk)
+	return it, nil
+}
+
+// eventSK is an event's sort key: its time, then its id.
+func eventSK(ev domain.AuditEvent) string { return timeKey(ev.At) + "#" + ev.ID }
+
+// historyKindPK is the GSI2 partition of an account's events of one kind.
+func historyKindPK(accountID, kind string) string {
+	return "ACCOUNT#" + accountID + "#HISTORY#" + kind
+}
+
+// actionKind is the part of an action before its dot ("member").
+func actionKind(action string) string {
+	k, _, _ := strings.Cut(action, ".")
+	return k
 }
