@@ -1,0 +1,586 @@
+package invite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"roster/infra/local/testenv"
+	"roster/shared/api"
+	"roster/shared/domain"
+	"roster/shared/invite"
+	"roster/shared/invite/invitetest"
+	"roster/shared/store"
+)
+
+var ctx = context.Background()
+
+func actorOf(t *testing.T, e *invitetest.Env, a domain.Account, u domain.User) domain.Actor {
+	t.Helper()
+	m, err := e.Store.GetMembership(ctx, a.ID, u.ID)
+	if err != nil {
+		t.Fatalf("membership: %v", err)
+	}
+	return domain.Actor{UserID: u.ID, Email: u.Email, Name: u.Name(), Role: m.Role, Status: m.Status, Permissions: m.Permissions}
+}
+
+func code(err error) string {
+	if e := domain.AsError(err); e != nil {
+		return e.Code
+	}
+	if err != nil {
+		return "internal: " + err.Error()
+	}
+	return ""
+}
+
+func perms(names ...string) *domain.PermissionSet {
+	if len(names) == 1 && names[0] == "all" {
+		return &domain.PermissionSet{All: true}
+	}
+	return &domain.PermissionSet{Granted: names}
+}
+
+// TestCreateRefusals: every refused create answers a clear error, writes
+// nothing in the account's partitions and sends no email.
+func TestCreateRefusals(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	viewer, _ := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
+	admin, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.view")
+	existing, _ := e.Member(t, a, domain.RoleMember, domain.StatusActive, "billing.view")
+	pendingEmail := testenv.UniqueEmail(t)
+	e.Invite(t, a, owner, pendingEmail, "member", "billing.view")
+	baseAccount, baseHistory := e.Items(t, a.ID)
+	baseMail := len(testenv.MailTo(t, pendingEmail))
+
+	long := strings.Repeat("a", 250) + "@example.com"
+	tests := []struct {
+		name  string
+		actor domain.User
+		in    invite.CreateInput
+		want  string
+	}{
+		{"invalid email", owner, invite.CreateInput{Email: "not-an-email", Role: "member", Permissions: perms()}, "invalid_email"},
+		{"overlong email", owner, invite.CreateInput{Email: long, Role: "member", Permissions: perms()}, "invalid_email"},
+		{"unknown permission", owner, invite.CreateInput{Email: "x@example.com", Role: "member", Permissions: perms("rockets.launch")}, "unknown_permission"},
+		{"all and a list", owner, invite.CreateInput{Email: "x@example.com", Role: "member", Permissions: &domain.PermissionSet{All: true, Granted: []string{"billing.view"}}}, "invalid_permissions"},
+		{"no permissions", owner, invite.CreateInput{Email: "x@example.com", Role: "member"}, "missing_permissions"},
+		{"role owner", owner, invite.CreateInput{Email: "x@example.com", Role: "owner", Permissions: perms("all")}, "invalid_role"},
+		{"unknown role", owner, invite.CreateInput{Email: "x@example.com", Role: "king", Permissions: perms()}, "invalid_role"},
+		{"overlong name", owner, invite.CreateInput{Email: "x@example.com", FirstName: strings.Repeat("n", 101), Role: "member", Permissions: perms()}, "invalid_name"},
+		{"actor without users.manage", viewer, invite.CreateInput{Email: "x@example.com", Role: "member", Permissions: perms("users.view")}, "missing_permission"},
+		{"grant beyond the actor", admin, invite.CreateInput{Email: "x@example.com", Role: "member", Permissions: perms("projects.manage")}, "grant_exceeds_actor"},
+		{"grant all without all", admin, invite.CreateInput{Email: "x@example.com", Role: "admin", Permissions: perms("all")}, "grant_all"},
+		{"pending email", owner, invite.CreateInput{Email: pendingEmail, Role: "member", Permissions: perms()}, "invitation_pending"},
+		{"pending email in other case", owner, invite.CreateInput{Email: "  " + strings.ToUpper(pendingEmail), Role: "member", Permissions: perms()}, "invitation_pending"},
+		{"current member", owner, invite.CreateInput{Email: strings.ToUpper(existing.Email), Role: "member", Permissions: perms()}, "already_member"},
+		{"the owner", admin, invite.CreateInput{Email: owner.Email, Role: "member", Permissions: perms()}, "already_member"},
+		{"idempotency key too long", owner, invite.CreateInput{Email: "x@example.com", Role: "member", Permissions: perms()}, "invalid_idempotency_key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := ""
+			if tt.want == "invalid_idempotency_key" {
+				key = strings.Repeat("k", 101)
+			}
+			_, err := e.Service.Create(ctx, actorOf(t, e, a, tt.actor), a.ID, tt.in, key)
+			if got := code(err); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if acc, hist := e.Items(t, a.ID); acc != baseAccount || hist != baseHistory {
+		t.Errorf("items after refusals: got %d account, %d history; want %d, %d", acc, hist, baseAccount, baseHistory)
+	}
+	if n := len(testenv.MailTo(t, pendingEmail)); n != baseMail {
+		t.Errorf("mails to the pending email: got %d, want %d", n, baseMail)
+	}
+	if n := len(testenv.MailTo(t, "x@example.com")); n != 0 {
+		t.Errorf("mails to refused address: got %d, want 0", n)
+	}
+}
+
+// TestCreateSendsAndWritesOnce: a create writes the invitation, its email
+// slot, its link and its event in one go, then mails a link that previews.
+func TestCreateSendsAndWritesOnce(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	email := testenv.UniqueEmail(t)
+	accBefore, histBefore := e.Items(t, a.ID)
+	c, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{
+		Email: strings.ToUpper(email), FirstName: " Grace ", LastName: "Hopper", Role: "admin", Permissions: perms("billing.manage"),
+	}, "")
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	v := c.View
+	if v.Email != email || v.FirstName != "Grace" || v.State != "pending" || v.Delivery != "sent" || v.Role != domain.RoleAdmin {
+		t.Errorf("view: got %+v", v)
+	}
+	if got, want := v.Permissions.Granted, []string{"billing.manage", "billing.view"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("permissions: got %v, want %v", got, want)
+	}
+	if d := v.ExpiresAt.Sub(v.CreatedAt); d != 168*time.Hour {
+		t.Errorf("validity: got %v, want %v", d, 168*time.Hour)
+	}
+	acc, hist := e.Items(t, a.ID)
+	if acc-accBefore != 2 || hist-histBefore != 1 {
+		t.Errorf("new items: got %d account (invitation+slot), %d history; want 2, 1", acc-accBefore, hist-histBefore)
+	}
+	mails := testenv.MailTo(t, email)
+	if len(mails) != 1 {
+		t.Fatalf("mails: got %d, want 1", len(mails))
+	}
+	m := mails[0]
+	for _, want := range []string{a.Name, owner.Email, "admin", "/accept#token=", "did not expect"} {
+		if !strings.Contains(m.Body.Text, want) || !strings.Contains(m.Body.HTML, want) {
+			t.Errorf("mail lacks %q in both parts:\n%s", want, m.Body.Text)
+		}
+	}
+	toks := invitetest.Tokens(t, email)
+	p, err := e.Service.Preview(ctx, toks[0])
+	if err != nil {
+		t.Fatalf("Preview: %v", err)
+	}
+	if p.AccountName != a.Name || p.InviterEmail != owner.Email || p.Email != email || p.Role != domain.RoleAdmin {
+		t.Errorf("preview: got %+v", p)
+	}
+	// Previewing again still works: it uses nothing up.
+	if _, err := e.Service.Preview(ctx, toks[0]); err != nil {
+		t.Errorf("second preview: got %v, want none", err)
+	}
+	// The token is stored only as its hash.
+	if n := e.Count(t, "INVTOKEN#"+toks[0]); n != 0 {
+		t.Errorf("raw token stored as a key")
+	}
+}
+
+// TestIdempotentRetry: a retried create with the same key makes one
+// invitation and one email; the same key with another request is refused.
+func TestIdempotentRetry(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	email := testenv.UniqueEmail(t)
+	in := invite.CreateInput{Email: email, Role: "member", Permissions: perms("billing.view")}
+	first, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, in, "key-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, in, "key-1")
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if again.View.ID != first.View.ID || !again.Replayed {
+		t.Errorf("retry: got id %s replayed %v, want %s replayed", again.View.ID, again.Replayed, first.View.ID)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 1 {
+		t.Errorf("mails: got %d, want 1", n)
+	}
+	other := in
+	other.Role = "admin"
+	if _, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, other, "key-1"); code(err) != "idempotency_mismatch" {
+		t.Errorf("reused key: got %v, want idempotency_mismatch", code(err))
+	}
+}
+
+// TestSESFailureLeavesResendable: when SES cannot be reached the
+// invitation stays with delivery failed and its reason; resend then sends.
+func TestSESFailureLeavesResendable(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	good := e.Mailer
+	e.Mailer = invitetest.BrokenMailer(t)
+	e.Rebuild()
+	email := testenv.UniqueEmail(t)
+	c, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{Email: email, Role: "member", Permissions: perms()}, "")
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if c.View.Delivery != "failed" || c.View.DeliveryReason == "" {
+		t.Errorf("delivery: got %q (%q), want failed with a reason", c.View.Delivery, c.View.DeliveryReason)
+	}
+	stored, _ := e.Store.GetInvitation(ctx, a.ID, c.View.ID)
+	if stored.Delivery != "failed" || stored.DeliveryReason != c.View.DeliveryReason {
+		t.Errorf("stored delivery: got %q (%q)", stored.Delivery, stored.DeliveryReason)
+	}
+	e.Mailer = good
+	e.Config.ResendInterval = time.Nanosecond
+	e.Rebuild()
+	v, err := e.Service.Resend(ctx, actorOf(t, e, a, owner), a.ID, c.View.ID)
+	if err != nil {
+		t.Fatalf("Resend: %v", err)
+	}
+	if v.Delivery != "sent" || v.ResendCount != 1 {
+		t.Errorf("after resend: got delivery %q count %d, want sent 1", v.Delivery, v.ResendCount)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 1 {
+		t.Errorf("mails: got %d, want 1", n)
+	}
+}
+
+// TestResend: a new link replaces the old one; interval and cap hold.
+func TestResend(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	now := time.Now().UTC()
+	clock := func() time.Time { return now }
+	e.Store = e.Store.WithClock(func() time.Time { return clock() })
+	e.Config.MaxResends = 2
+	e.Rebuild()
+	a, owner, _ := e.Account(t)
+	email := testenv.UniqueEmail(t)
+	v, oldToken := e.Invite(t, a, owner, email, "member", "billing.view")
+	actor := actorOf(t, e, a, owner)
+
+	if _, err := e.Service.Resend(ctx, actor, a.ID, v.ID); code(err) != "resend_too_soon" {
+		t.Fatalf("resend at once: got %v, want resend_too_soon", code(err))
+	}
+	now = now.Add(61 * time.Second)
+	r, err := e.Service.Resend(ctx, actor, a.ID, v.ID)
+	if err != nil {
+		t.Fatalf("Resend: %v", err)
+	}
+	toks := invitetest.Tokens(t, email)
+	if len(toks) != 2 || toks[1] == oldToken {
+		t.Fatalf("tokens mailed: got %d, want 2 different", len(toks))
+	}
+	if !r.ExpiresAt.Equal(now.Add(168 * time.Hour)) {
+		t.Errorf("new expiry: got %v, want %v", r.ExpiresAt, now.Add(168*time.Hour))
+	}
+	if _, err := e.Service.Preview(ctx, oldToken); code(err) != "invalid_token" {
+		t.Errorf("old link: got %v, want invalid_token", code(err))
+	}
+	if _, err := e.Service.Preview(ctx, toks[1]); err != nil {
+		t.Errorf("new link: got %v, want it to work", err)
+	}
+	now = now.Add(61 * time.Second)
+	if _, err := e.Service.Resend(ctx, actor, a.ID, v.ID); err != nil {
+		t.Fatalf("second resend: %v", err)
+	}
+	now = now.Add(61 * time.Second)
+	if _, err := e.Service.Resend(ctx, actor, a.ID, v.ID); code(err) != "resend_limit" {
+		t.Errorf("third resend: got %v, want resend_limit", code(err))
+	}
+}
+
+// TestExpiry: an invitation past its expiry is expired on every read
+// before TTL deletes it; resend revives it; a new invite may take its slot.
+func TestExpiry(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	now := time.Now().UTC()
+	e.Store = e.Store.WithClock(func() time.Time { return now })
+	e.Rebuild()
+	a, owner, _ := e.Account(t)
+	invitee, cookie := e.User(t, true)
+	_ = cookie
+	v, token := e.Invite(t, a, owner, invitee.Email, "member", "billing.view")
+	now = now.Add(168*time.Hour + time.Second)
+
+	_, err := e.Service.Preview(ctx, token)
+	if code(err) != "invitation_expired" || !strings.Contains(err.Error(), owner.Email) {
+		t.Errorf("preview expired: got %v, want invitation_expired naming %s", err, owner.Email)
+	}
+	sess := domain.Session{UserID: invitee.ID, Email: invitee.Email, Verified: true}
+	if _, err := e.Service.Accept(ctx, sess, api.Request{}, token); code(err) != "invitation_expired" {
+		t.Errorf("accept expired: got %v, want invitation_expired", code(err))
+	}
+	page, err := e.Service.List(ctx, actorOf(t, e, a, owner), a.ID, "")
+	if err != nil || len(page.Items) != 1 || page.Items[0].State != "expired" {
+		t.Fatalf("list: got %+v, %v; want one expired", page, err)
+	}
+	// Resend works for expired ones: new window, new link.
+	if _, err := e.Service.Resend(ctx, actorOf(t, e, a, owner), a.ID, v.ID); err != nil {
+		t.Fatalf("resend expired: %v", err)
+	}
+	toks := invitetest.Tokens(t, invitee.Email)
+	if _, err := e.Service.Accept(ctx, sess, api.Request{}, toks[len(toks)-1]); err != nil {
+		t.Errorf("accept after resend: %v", err)
+	}
+
+	// An expired pending invitation's slot may be taken by a new one, which
+	// marks the old one expired.
+	other := testenv.UniqueEmail(t)
+	old, _ := e.Invite(t, a, owner, other, "member")
+	now = now.Add(169 * time.Hour)
+	fresh, _ := e.Invite(t, a, owner, other, "member")
+	page, _ = e.Service.List(ctx, actorOf(t, e, a, owner), a.ID, "")
+	if len(page.Items) != 1 || page.Items[0].ID != fresh.ID {
+		t.Errorf("pending after replace: got %+v, want only %s", page.Items, fresh.ID)
+	}
+	if got, _ := e.Store.GetInvitation(ctx, a.ID, old.ID); got.State != "expired" {
+		t.Errorf("replaced invitation: got state %q, want expired", got.State)
+	}
+}
+
+// TestAccept covers who may accept and what the inviter's current grant
+// allows.
+func TestAccept(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	admin, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.view")
+
+	t.Run("another email is refused, nothing changed", func(t *testing.T) {
+		invitee := testenv.UniqueEmail(t)
+		_, token := e.Invite(t, a, owner, invitee, "member")
+		other, _ := e.User(t, true)
+		before, _ := e.Items(t, a.ID)
+		_, err := e.Service.Accept(ctx, domain.Session{UserID: other.ID, Verified: true}, api.Request{}, token)
+		if code(err) != "email_mismatch" || !strings.Contains(err.Error(), invitee) {
+			t.Errorf("got %v, want email_mismatch naming %s", err, invitee)
+		}
+		if after, _ := e.Items(t, a.ID); after != before {
+			t.Errorf("items: got %d, want %d", after, before)
+		}
+	})
+	t.Run("accepted once, then the link is used", func(t *testing.T) {
+		u, _ := e.User(t, true)
+		_, token := e.Invite(t, a, admin, u.Email, "member", "billing.view")
+		sess := domain.Session{UserID: u.ID, Verified: true}
+		got, err := e.Service.Accept(ctx, sess, api.Request{}, token)
+		if err != nil || got.AccountID != a.ID || got.Role != domain.RoleMember || got.AccountName != a.Name {
+			t.Fatalf("Accept: got %+v, %v", got, err)
+		}
+		m, err := e.Store.GetMembership(ctx, a.ID, u.ID)
+		if err != nil || m.Status != domain.StatusActive || !m.Permissions.Equal(domain.PermissionSet{Granted: []string{"billing.view"}}) {
+			t.Errorf("membership: got %+v, %v", m, err)
+		}
+		for _, f := range []func() error{
+			func() error { _, err := e.Service.Accept(ctx, sess, api.Request{}, token); return err },
+			func() error { _, err := e.Service.Preview(ctx, token); return err },
+		} {
+			if err := f(); code(err) != "invalid_token" {
+				t.Errorf("used link: got %v, want invalid_token", code(err))
+			}
+		}
+	})
+	t.Run("inviter demoted", func(t *testing.T) {
+		inviter, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.manage", "billing.view")
+		u, _ := e.User(t, true)
+		v, token := e.Invite(t, a, inviter, u.Email, "member", "billing.manage")
+		e.AddMember(t, a, inviter, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
+		_, err := e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, token)
+		if code(err) != "invitation_exceeds_inviter" {
+			t.Fatalf("got %v, want invitation_exceeds_inviter", code(err))
+		}
+		if _, err := e.Store.GetMembership(ctx, a.ID, u.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("membership made: %v", err)
+		}
+		inv, _ := e.Store.GetInvitation(ctx, a.ID, v.ID)
+		if !inv.ExceedsInviter || inv.State != "pending" {
+			t.Errorf("invitation: got flag %v state %s, want flagged pending", inv.ExceedsInviter, inv.State)
+		}
+	})
+	t.Run("inviter removed or deactivated", func(t *testing.T) {
+		for _, removed := range []bool{true, false} {
+			inviter, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
+			u, _ := e.User(t, true)
+			_, token := e.Invite(t, a, inviter, u.Email, "member", "users.view")
+			if removed {
+				e.RemoveMember(t, a, inviter)
+			} else {
+				e.AddMember(t, a, inviter, domain.RoleAdmin, domain.StatusDeactivated, "users.manage", "users.view")
+			}
+			_, err := e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, token)
+			if code(err) != "invitation_exceeds_inviter" {
+				t.Errorf("removed %v: got %v, want invitation_exceeds_inviter", removed, code(err))
+			}
+		}
+	})
+	t.Run("bad tokens", func(t *testing.T) {
+		u, _ := e.User(t, true)
+		_, token := e.Invite(t, a, owner, u.Email, "member")
+		tampered := []byte(token)
+		tampered[5] ^= 1
+		if tampered[5] == '-' || tampered[5] == '_' {
+			tampered[5] = 'A'
+		}
+		for name, tok := range map[string]string{"empty": "", "malformed": "abc", "tampered": string(tampered), "unknown": strings.Repeat("A", 43), "with space": token + " "} {
+			_, err := e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, tok)
+			if code(err) != "invalid_token" {
+				t.Errorf("%s: got %v, want invalid_token", name, code(err))
+			}
+			if _, err := e.Service.Preview(ctx, tok); code(err) != "invalid_token" {
+				t.Errorf("preview %s: got %v, want invalid_token", name, code(err))
+			}
+		}
+	})
+}
+
+// TestConcurrentAccepts: ten accepts of the same link at once make exactly
+// one membership and one accepted event.
+func TestConcurrentAccepts(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	u, _ := e.User(t, true)
+	_, token := e.Invite(t, a, owner, u.Email, "member", "billing.view")
+	_, histBefore := e.Items(t, a.ID)
+	var wg sync.WaitGroup
+	errs := make([]error, 10)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, token)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch code(err) {
+		case "":
+			ok++
+		case "invalid_token", "already_member", "conflict":
+		default:
+			t.Errorf("loser: got %v, want invalid_token, already_member or conflict", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("successful accepts: got %d, want 1", ok)
+	}
+	if _, err := e.Store.GetMembership(ctx, a.ID, u.ID); err != nil {
+		t.Errorf("membership: %v", err)
+	}
+	if _, hist := e.Items(t, a.ID); hist-histBefore != 1 {
+		t.Errorf("events: got %d, want 1", hist-histBefore)
+	}
+}
+
+// TestEditAndRevoke: edits follow the grant rules and optimistic
+// concurrency; revoking kills the link at once.
+func TestEditAndRevoke(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	admin, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.view")
+	email := testenv.UniqueEmail(t)
+	v, token := e.Invite(t, a, owner, email, "member", "billing.view")
+	role := "admin"
+	one := int64(1)
+	got, err := e.Service.Edit(ctx, actorOf(t, e, a, admin), a.ID, v.ID, invite.EditInput{Version: &one, Role: &role, Permissions: perms("users.view")})
+	if err != nil || got.Role != domain.RoleAdmin || got.Version != 2 {
+		t.Fatalf("Edit: got %+v, %v", got, err)
+	}
+	_, err = e.Service.Edit(ctx, actorOf(t, e, a, owner), a.ID, v.ID, invite.EditInput{Version: &one, Role: &role})
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "stale_version" || de.Current.(invite.View).Version != 2 {
+		t.Errorf("stale edit: got %v, want stale_version with version 2", err)
+	}
+	two := int64(2)
+	if _, err := e.Service.Edit(ctx, actorOf(t, e, a, admin), a.ID, v.ID, invite.EditInput{Version: &two, Permissions: perms("projects.view")}); code(err) != "grant_exceeds_actor" {
+		t.Errorf("edit beyond actor: got %v, want grant_exceeds_actor", code(err))
+	}
+	owner2 := "owner"
+	if _, err := e.Service.Edit(ctx, actorOf(t, e, a, owner), a.ID, v.ID, invite.EditInput{Version: &two, Role: &owner2}); code(err) != "invalid_role" {
+		t.Errorf("edit to owner: got %v, want invalid_role", code(err))
+	}
+	if _, err := e.Service.Edit(ctx, actorOf(t, e, a, owner), a.ID, v.ID, invite.EditInput{Role: &role}); code(err) != "missing_version" {
+		t.Errorf("edit without version: got %v, want missing_version", code(err))
+	}
+	if err := e.Service.Revoke(ctx, actorOf(t, e, a, admin), a.ID, v.ID); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	if _, err := e.Service.Preview(ctx, token); code(err) != "invalid_token" {
+		t.Errorf("revoked link: got %v, want invalid_token", code(err))
+	}
+	if err := e.Service.Revoke(ctx, actorOf(t, e, a, admin), a.ID, v.ID); code(err) != "invitation_not_pending" {
+		t.Errorf("second revoke: got %v, want invitation_not_pending", code(err))
+	}
+	if _, err := e.Service.Edit(ctx, actorOf(t, e, a, owner), a.ID, v.ID, invite.EditInput{Version: &two, Role: &role}); code(err) != "invitation_not_pending" {
+		t.Errorf("edit revoked: got %v, want invitation_not_pending", code(err))
+	}
+	// The email's slot is free again.
+	if _, tok := e.Invite(t, a, owner, email, "member"); tok == "" {
+		t.Errorf("re-invite after revoke sent no link")
+	}
+}
+
+// TestHourlyCap: past the account's hourly cap creates and resends are
+// refused with Retry-After, and nothing is written.
+func TestHourlyCap(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	e.Config.PerHour = 2
+	e.Rebuild()
+	a, owner, _ := e.Account(t)
+	v, _ := e.Invite(t, a, owner, testenv.UniqueEmail(t), "member")
+	e.Invite(t, a, owner, testenv.UniqueEmail(t), "member")
+	before, hist := e.Items(t, a.ID)
+	email := testenv.UniqueEmail(t)
+	_, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{Email: email, Role: "member", Permissions: perms()}, "")
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "invitations_rate_limited" || de.RetryAfter <= 0 || api.StatusOf(de.Kind) != 429 {
+		t.Fatalf("third invite: got %v, want 429 invitations_rate_limited with Retry-After", err)
+	}
+	if after, h := e.Items(t, a.ID); after != before || h != hist {
+		t.Errorf("items: got %d/%d, want %d/%d", after, h, before, hist)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 0 {
+		t.Errorf("mails: got %d, want 0", n)
+	}
+	e.Config.ResendInterval = time.Nanosecond
+	e.Rebuild()
+	if _, err := e.Service.Resend(ctx, actorOf(t, e, a, owner), a.ID, v.ID); code(err) != "invitations_rate_limited" {
+		t.Errorf("resend past cap: got %v, want invitations_rate_limited", code(err))
+	}
+}
+
+// TestListPagesAndCursor: pages of 50 follow each other; a cursor of
+// another account or a tampered one is refused; users.view is needed.
+func TestListPagesAndCursor(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, _ := e.Account(t)
+	b, otherOwner, _ := e.Account(t)
+	proto := store.Invitation{AccountID: a.ID, AccountName: a.Name, Email: "seed@example.com", Role: domain.RoleMember,
+		Permissions: domain.PermissionSet{Granted: []string{}}, InviterID: owner.ID, CreatedAt: time.Now().UTC(),
+		ExpiresAt: time.Now().Add(time.Hour), State: store.InvitePending, Delivery: store.DeliverySent}
+	if err := e.Store.SeedInvitations(ctx, proto, 120); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	cursor, pages := "", 0
+	for {
+		p, err := e.Service.List(ctx, actorOf(t, e, a, owner), a.ID, cursor)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		pages++
+		if len(p.Items) > invite.PageSize {
+			t.Errorf("page size: got %d, want at most %d", len(p.Items), invite.PageSize)
+		}
+		for _, it := range p.Items {
+			seen[it.ID] = true
+		}
+		if p.Next == "" {
+			break
+		}
+		if pages == 1 {
+			if _, err := e.Service.List(ctx, actorOf(t, e, b, otherOwner), b.ID, p.Next); code(err) != "invalid_cursor" {
+				t.Errorf("foreign cursor: got %v, want invalid_cursor", code(err))
+			}
+			if _, err := e.Service.List(ctx, actorOf(t, e, a, owner), a.ID, p.Next[:len(p.Next)-2]+"xx"); code(err) != "invalid_cursor" {
+				t.Errorf("tampered cursor: got %v, want invalid_cursor", code(err))
+			}
+		}
+		cursor = p.Next
+	}
+	if len(seen) != 120 || pages != 3 {
+		t.Errorf("listed: got %d items in %d pages, want 120 in 3", len(seen), pages)
+	}
+	nobody, _ := e.Member(t, a, domain.RoleMember, domain.StatusActive, "billing.view")
+	if _, err := e.Service.List(ctx, actorOf(t, e, a, nobody), a.ID, ""); code(err) != "missing_permission" {
+		t.Errorf("without users.view: got %v, want missing_permission", code(err))
+	}
+}

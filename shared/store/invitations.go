@@ -1,0 +1,782 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"roster/shared/domain"
+)
+
+// Item types of invitations.
+const (
+	typeInvitation  = "invitation"
+	typeInviteGuard = "inviteGuard"
+	typeInviteToken = "inviteToken"
+	typeIdempotency = "idempotency"
+)
+
+// Invitation states and delivery states.
+const (
+	InvitePending  = "pending"
+	InviteAccepted = "accepted"
+	InviteRevoked  = "revoked"
+	InviteExpired  = "expired"
+
+	DeliveryQueued     = "queued"
+	DeliverySent       = "sent"
+	DeliveryFailed     = "failed"
+	DeliveryBounced    = "bounced"
+	DeliveryComplained = "complained"
+)
+
+// InvitationRetention is how long an invitation and its token outlive their
+// expiry before DynamoDB TTL deletes them. Expiry itself is enforced on read
+// (InviteExpiresAt); the grace keeps an expired invitation resendable from
+// the Pending tab, and keeps its link answering "expired, ask X" rather than
+// "unknown", for a predictable time instead of TTL's arbitrary delay.
+const InvitationRetention = 30 * 24 * time.Hour
+
+// IdempotencyTTL is how long a create's Idempotency-Key is remembered.
+const IdempotencyTTL = 24 * time.Hour
+
+// Invitation is an invitation of an email into an account. Only the hash of
+// its link's token is stored.
+type Invitation struct {
+	ID           string               `dynamodbav:"id"`
+	AccountID    string               `dynamodbav:"accountId"`
+	AccountName  string               `dynamodbav:"accountName"`
+	Email        string               `dynamodbav:"email"`
+	FirstName    string               `dynamodbav:"firstName"`
+	LastName     string               `dynamodbav:"lastName"`
+	Role         domain.Role          `dynamodbav:"role"`
+	Permissions  domain.PermissionSet `dynamodbav:"permissions"`
+	InviterID    string               `dynamodbav:"inviterId"`
+	InviterName  string               `dynamodbav:"inviterName"`
+	InviterEmail string               `dynamodbav:"inviterEmail"`
+	CreatedAt    time.Time            `dynamodbav:"createdAt"`
+	// SentAt is when the first email went out; LastSentAt the latest.
+	SentAt     time.Time `dynamodbav:"sentAt"`
+	LastSentAt time.Time `dynamodbav:"lastSentAt"`
+	// ExpiresAt is when the link stops working. The item's TTL attribute
+	// (expiresAt, epoch seconds) is ExpiresAt + InvitationRetention.
+	ExpiresAt      time.Time `dynamodbav:"inviteExpiresAt"`
+	State          string    `dynamodbav:"state"`
+	Delivery       string    `dynamodbav:"delivery"`
+	DeliveryReason string    `dynamodbav:"deliveryReason"`
+	ResendCount    int       `dynamodbav:"resendCount"`
+	TokenHash      string    `dynamodbav:"tokenHash"`
+	// ExceedsInviter is set when an accept was refused because the inviter
+	// no longer holds what the invitation grants.
+	ExceedsInviter bool `dynamodbav:"exceedsInviter"`
+	// LastAttemptAt is the latest create or resend, for the minimum
+	// interval between resends.
+	LastAttemptAt time.Time `dynamodbav:"lastAttemptAt"`
+	AcceptedBy    string    `dynamodbav:"acceptedBy,omitempty"`
+	ClosedAt      time.Time `dynamodbav:"closedAt,omitempty"`
+	Version       int64     `dynamodbav:"version"`
+}
+
+// Expired reports whether the invitation's link has expired at now.
+func (i Invitation) Expired(now time.Time) bool { return !now.Before(i.ExpiresAt) }
+
+// Errors of the invitation writes.
+var (
+	// ErrInvitationPending means the email has a pending, unexpired
+	// invitation to the account.
+	ErrInvitationPending = errors.New("store: invitation pending for this email")
+	// ErrAlreadyMember means the email's user is a member of the account.
+	ErrAlreadyMember = errors.New("store: already a member")
+	// ErrIdempotentReplay means the idempotency key was used already.
+	ErrIdempotentReplay = errors.New("store: idempotency key used")
+	// ErrInvalidCursor means a list cursor is malformed or not this list's.
+	ErrInvalidCursor = errors.New("store: invalid cursor")
+)
+
+// RateLimitedError is a write refused by a rate limit inside its
+// transaction. RetryAfter says when the window ends.
+type RateLimitedError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("store: rate limited for %s", e.RetryAfter)
+}
+
+func inviteSK(id string) string { return "INVITE#" + id }
+func inviteKey(accountID, id string) item {
+	return key(accountPK(accountID), inviteSK(id))
+}
+func inviteGuardKey(accountID, email string) item {
+	return key(accountPK(accountID), "INVITEMAIL#"+email)
+}
+func inviteTokenKey(hash string) item { return key("INVTOKEN#"+hash, "INVTOKEN") }
+func idempotencyKey(accountID, userID, k string) item {
+	return key("IDEM#"+accountID+"#"+userID+"#"+k, "IDEM")
+}
+func pendingInvitesPK(accountID string) string { return "ACCOUNT#" + accountID + "#INVITES#pending" }
+
+// inviteGuard makes one pending invitation per email and account.
+// Until (epoch seconds) is when that invitation expires: past it, the slot
+// may be taken by a new invitation. The guard lives (TTL) as long as the
+// invitation item.
+type inviteGuard struct {
+	InviteID string `dynamodbav:"inviteId"`
+	Until    int64  `dynamodbav:"until"`
+}
+
+// inviteToken finds an invitation from its link's token hash.
+type inviteToken struct {
+	AccountID string `dynamodbav:"accountId"`
+	InviteID  string `dynamodbav:"inviteId"`
+	InviterID string `dynamodbav:"inviterId"`
+}
+
+type idempotencyRecord struct {
+	InviteID    string `dynamodbav:"inviteId"`
+	RequestHash string `dynamodbav:"requestHash"`
+}
+
+// invitationItem is the invitation with its TTL and, while pending, its
+// place in the account's Pending list (GSI2, oldest first).
+func invitationItem(inv Invitation) (item, error) {
+	it, err := record(typeInvitation, inviteKey(inv.AccountID, inv.ID), inv, inv.ExpiresAt.Add(InvitationRetention))
+	if err != nil {
+		return nil, err
+	}
+	if inv.State == InvitePending {
+		it[AttrGSI2PK] = str(pendingInvitesPK(inv.AccountID))
+		it[AttrGSI2SK] = str(timeKey(inv.CreatedAt) + "#" + inv.ID)
+	}
+	return it, nil
+}
+
+func decodeInvitation(m item) (Invitation, error) {
+	var inv Invitation
+	if err := attributevalue.UnmarshalMap(m, &inv); err != nil {
+		return Invitation{}, fmt.Errorf("decode invitation: %w", err)
+	}
+	return inv, nil
+}
+
+// update adds an UpdateItem to the transaction; c's names and values serve
+// the update expression too.
+func (t *Tx) invUpdate(k item, expr string, c cond) *Tx {
+	t.items = append(t.items, types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.s.table),
+		Key:                       k,
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       c.exprPtr(),
+		ExpressionAttributeNames:  nilIfEmpty(c.names),
+		ExpressionAttributeValues: nilIfEmpty(c.values),
+	}})
+	return t
+}
+
+// hitInTx counts one hit of the named limit inside the transaction, so that
+// a refused or failed change counts nothing. It returns the write's index
+// and the window's end.
+func (t *Tx) invHit(name string, l Limit, now time.Time) (int, time.Time) {
+	bucket, end := l.bucket(name, now)
+	t.invUpdate(rateKey(bucket), "ADD hits :one SET #exp = :exp, #type = :type", cond{
+		expr:   "attribute_not_exists(hits) OR hits < :max",
+		names:  map[string]string{"#exp": AttrExpiresAt, "#type": AttrType},
+		values: item{":one": num(1), ":max": num(int64(l.Max)), ":exp": num(end.Add(time.Minute).Unix()), ":type": str(typeRate)},
+	})
+	return len(t.items) - 1, end
+}
+
+// invPendingAt is the condition that an invitation is still pending at the
+// version it was read.
+func invPendingAt(version int64) cond {
+	return cond{
+		expr:   "#state = :pending AND version = :v",
+		names:  map[string]string{"#state": "state"},
+		values: item{":pending": str(InvitePending), ":v": num(version)},
+	}
+}
+
+// invRead reads one item whether or not it has expired; nil when missing.
+func (s *Store) invRead(ctx context.Context, k item) (item, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("get item: %w", err)
+	}
+	return out.Item, nil
+}
+
+// invBatchGet reads up to 100 items in one strongly consistent BatchGetItem,
+// retrying unprocessed keys. Missing items are absent from the result,
+// which is keyed by PK+"|"+SK.
+func (s *Store) invBatchGet(ctx context.Context, keys ...item) (map[string]item, error) {
+	in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.table: {Keys: keys, ConsistentRead: aws.Bool(true)},
+	}}
+	got := map[string]item{}
+	for attempt := 0; ; attempt++ {
+		out, err := s.db.BatchGetItem(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("batch get: %w", err)
+		}
+		for _, m := range out.Responses[s.table] {
+			got[invKeyString(m)] = m
+		}
+		if len(out.UnprocessedKeys) == 0 {
+			return got, nil
+		}
+		if attempt == 5 {
+			return nil, errors.New("batch get: keys left unprocessed")
+		}
+		in.RequestItems = out.UnprocessedKeys
+		time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+	}
+}
+
+func invKeyString(m item) string {
+	pk, _ := m[AttrPK].(*types.AttributeValueMemberS)
+	sk, _ := m[AttrSK].(*types.AttributeValueMemberS)
+	if pk == nil || sk == nil {
+		return ""
+	}
+	return pk.Value + "|" + sk.Value
+}
+
+// CreateReads is what creating an invitation needs to know first, read in
+// one BatchGetItem.
+type CreateReads struct {
+	Account domain.Account
+	// MemberUserID is the user id of the email's login, if it has one.
+	MemberUserID string
+	// Guard is the invitation id that holds the email's pending slot, with
+	// whether it has expired (an expired one may be replaced).
+	GuardInviteID string
+	GuardExpired  bool
+	// Replayed is the invitation a used idempotency key made, with the
+	// hash of that first request.
+	ReplayedInviteID    string
+	ReplayedRequestHash string
+}
+
+// ReadForCreate reads the account, the email's login, the email's pending
+// slot in the account and, when idemKey is not empty, the actor's
+// idempotency key, in one round trip. It returns ErrNotFound when the
+// account does not exist.
+func (s *Store) ReadForCreate(ctx context.Context, accountID, email, actorID, idemKey string) (CreateReads, error) {
+	keys := []item{accountKey(accountID), emailKey(email), inviteGuardKey(accountID, email)}
+	if idemKey != "" {
+		keys = append(keys, idempotencyKey(accountID, actorID, idemKey))
+	}
+	got, err := s.invBatchGet(ctx, keys...)
+	if err != nil {
+		return CreateReads{}, err
+	}
+	now := s.now()
+	var r CreateReads
+	m, ok := got[invKeyString(accountKey(accountID))]
+	if !ok {
+		return CreateReads{}, ErrNotFound
+	}
+	if err := attributevalue.UnmarshalMap(m, &r.Account); err != nil {
+		return CreateReads{}, fmt.Errorf("decode account: %w", err)
+	}
+	if m, ok := got[invKeyString(emailKey(email))]; ok {
+		var rec emailRecord
+		if err := attributevalue.UnmarshalMap(m, &rec); err != nil {
+			return CreateReads{}, fmt.Errorf("decode email: %w", err)
+		}
+		r.MemberUserID = rec.UserID
+	}
+	if m, ok := got[invKeyString(inviteGuardKey(accountID, email))]; ok {
+		var g inviteGuard
+		if err := attributevalue.UnmarshalMap(m, &g); err != nil {
+			return CreateReads{}, fmt.Errorf("decode guard: %w", err)
+		}
+		r.GuardInviteID, r.GuardExpired = g.InviteID, g.Until <= now.Unix()
+	}
+	if idemKey != "" {
+		if m, ok := got[invKeyString(idempotencyKey(accountID, actorID, idemKey))]; ok && !expired(m, now) {
+			var rec idempotencyRecord
+			if err := attributevalue.UnmarshalMap(m, &rec); err != nil {
+				return CreateReads{}, fmt.Errorf("decode idempotency key: %w", err)
+			}
+			r.ReplayedInviteID, r.ReplayedRequestHash = rec.InviteID, rec.RequestHash
+		}
+	}
+	return r, nil
+}
+
+// NewInvitation is one create: the invitation (pending, with its token
+// hash) and what the transaction must also hold.
+type NewInvitation struct {
+	Invitation Invitation
+	// MemberUserID, when set, is the email's login: the create fails with
+	// ErrAlreadyMember if it is a member of the account.
+	MemberUserID string
+	// ReplaceID, when set, is the expired pending invitation whose slot the
+	// new one takes: it is marked expired and its link deleted.
+	ReplaceID string
+	// IdempotencyKey and RequestHash remember the create for retries.
+	IdempotencyKey string
+	RequestHash    string
+	// Limit caps invitation emails per account (Max 0: no cap).
+	Limit Limit
+	Event domain.AuditEvent
+}
+
+// CreateInvitation writes the invitation, its email's pending slot, its
+// token, its idempotency key, one hit of the account's sending limit and
+// the audit event in one transaction. It returns ErrInvitationPending when
+// the email has a live pending invitation, ErrAlreadyMember when the
+// email's user is a member, ErrIdempotentReplay when the key was used
+// meanwhile, *RateLimitedError past the limit, and ErrConflict when
+// another write raced it.
+func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
+	now := s.now()
+	inv := n.Invitation
+	inv.Version = 1
+	it, err := invitationItem(inv)
+	if err != nil {
+		return err
+	}
+	reasons := map[int]error{}
+	tx := s.tx().put(it, notExists)
+	reasons[len(tx.items)] = ErrInvitationPending
+	tx.putRecord(typeInviteGuard, inviteGuardKey(inv.AccountID, inv.Email), inviteGuard{InviteID: inv.ID, Until: inv.ExpiresAt.Unix()},
+		inv.ExpiresAt.Add(InvitationRetention), cond{
+			expr:   "attribute_not_exists(PK) OR #until <= :now",
+			names:  map[string]string{"#until": "until"},
+			values: item{":now": num(now.Unix())},
+		})
+	tx.putRecord(typeInviteToken, inviteTokenKey(inv.TokenHash),
+		inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
+		inv.ExpiresAt.Add(InvitationRetention), notExists)
+	if n.MemberUserID != "" {
+		reasons[len(tx.items)] = ErrAlreadyMember
+		tx.check(memberKey(inv.AccountID, n.MemberUserID), notExists)
+	}
+	if n.ReplaceID != "" {
+		s.expireInTx(ctx, tx, inv.AccountID, n.ReplaceID, now)
+	}
+	if n.IdempotencyKey != "" {
+		reasons[len(tx.items)] = ErrIdempotentReplay
+		tx.putRecord(typeIdempotency, idempotencyKey(inv.AccountID, inv.InviterID, n.IdempotencyKey),
+			idempotencyRecord{InviteID: inv.ID, RequestHash: n.RequestHash}, now.Add(IdempotencyTTL), notExists)
+	}
+	if n.Limit.Max > 0 {
+		i, end := tx.invHit("invites#"+inv.AccountID, n.Limit, now)
+		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
+	}
+	s.audit(tx, n.Event)
+	return mapConflict(tx.commit(ctx), reasons)
+}
+
+// expireInTx marks an expired pending invitation expired (out of the
+// Pending list) and deletes its link, with a system audit event. The
+// invitation is read first, to find its token.
+func (s *Store) expireInTx(ctx context.Context, tx *Tx, accountID, id string, now time.Time) {
+	m, err := s.invRead(ctx, inviteKey(accountID, id))
+	if err != nil {
+		tx.err = errors.Join(tx.err, err)
+		return
+	}
+	if m == nil {
+		return
+	}
+	old, err := decodeInvitation(m)
+	if err != nil {
+		tx.err = errors.Join(tx.err, err)
+		return
+	}
+	if old.State != InvitePending {
+		return
+	}
+	c := invPendingAt(old.Version)
+	c.values[":expired"] = str(InviteExpired)
+	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
+	tx.invUpdate(inviteKey(accountID, id), "SET #state = :expired, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
+	tx.delete(inviteTokenKey(old.TokenHash), cond{})
+	ev := domain.AuditEvent{AccountID: accountID, At: now, Actor: domain.EventActor{System: true}, Action: domain.ActionInvitationExpired,
+		Target: domain.EventTarget{Kind: "invitation", ID: old.ID, Email: old.Email, Name: domain.FullName(old.FirstName, old.LastName, "")}}
+	s.audit(tx, ev)
+}
+
+func invWithOne(c cond) cond {
+	c.values[":one"] = num(1)
+	return c
+}
+
+// mapConflict turns a transaction's failed write into the error its
+// position stands for.
+func mapConflict(err error, reasons map[int]error) error {
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		if r, ok := reasons[ce.Index]; ok {
+			return r
+		}
+		return ErrConflict
+	}
+	return err
+}
+
+// GetInvitation returns the account's invitation in whatever state, expired
+// or not (the caller judges expiry with Invitation.Expired), or ErrNotFound.
+// The read is strongly consistent.
+func (s *Store) GetInvitation(ctx context.Context, accountID, id string) (Invitation, error) {
+	m, err := s.invRead(ctx, inviteKey(accountID, id))
+	if err != nil {
+		return Invitation{}, err
+	}
+	if m == nil {
+		return Invitation{}, ErrNotFound
+	}
+	return decodeInvitation(m)
+}
+
+// InvitationByToken returns the invitation whose link has the token hash:
+// two strongly consistent reads (the token, then the invitation). It
+// returns ErrNotFound when the token is unknown or no longer the
+// invitation's (revoked, used, replaced by a resend). An expired invitation
+// is returned as is.
+func (s *Store) InvitationByToken(ctx context.Context, hash string) (Invitation, error) {
+	m, err := s.invRead(ctx, inviteTokenKey(hash))
+	if err != nil {
+		return Invitation{}, err
+	}
+	if m == nil {
+		return Invitation{}, ErrNotFound
+	}
+	var t inviteToken
+	if err := attributevalue.UnmarshalMap(m, &t); err != nil {
+		return Invitation{}, fmt.Errorf("decode invitation token: %w", err)
+	}
+	inv, err := s.GetInvitation(ctx, t.AccountID, t.InviteID)
+	if err != nil {
+		return Invitation{}, err
+	}
+	if inv.TokenHash != hash {
+		return Invitation{}, ErrNotFound
+	}
+	return inv, nil
+}
+
+// AcceptReads is what accepting an invitation reads in one round trip.
+type AcceptReads struct {
+	Invitation Invitation
+	// Inviter is the inviter's current membership; InviterFound false
+	// when the inviter was removed.
+	Inviter      domain.Membership
+	InviterFound bool
+	User         domain.User
+}
+
+// ReadForAccept reads the invitation a token hash stands for, its
+// inviter's current membership and the accepting user: the token, then one
+// BatchGetItem. It returns ErrNotFound when the token, the invitation or the
+// user is unknown or the token is no longer the invitation's.
+func (s *Store) ReadForAccept(ctx context.Context, hash, userID string) (AcceptReads, error) {
+	m, err := s.invRead(ctx, inviteTokenKey(hash))
+	if err != nil {
+		return AcceptReads{}, err
+	}
+	if m == nil {
+		return AcceptReads{}, ErrNotFound
+	}
+	var t inviteToken
+	if err := attributevalue.UnmarshalMap(m, &t); err != nil {
+		return AcceptReads{}, fmt.Errorf("decode invitation token: %w", err)
+	}
+	ik, mk, uk := inviteKey(t.AccountID, t.InviteID), memberKey(t.AccountID, t.InviterID), userKey(userID)
+	got, err := s.invBatchGet(ctx, ik, mk, uk)
+	if err != nil {
+		return AcceptReads{}, err
+	}
+	var r AcceptReads
+	im, ok := got[invKeyString(ik)]
+	um, uok := got[invKeyString(uk)]
+	if !ok || !uok {
+		return AcceptReads{}, ErrNotFound
+	}
+	if r.Invitation, err = decodeInvitation(im); err != nil {
+		return AcceptReads{}, err
+	}
+	if r.Invitation.TokenHash != hash {
+		return AcceptReads{}, ErrNotFound
+	}
+	if err := attributevalue.UnmarshalMap(um, &r.User); err != nil {
+		return AcceptReads{}, fmt.Errorf("decode user: %w", err)
+	}
+	if mm, ok := got[invKeyString(mk)]; ok {
+		if r.Inviter, err = decodeMembership(mm); err != nil {
+			return AcceptReads{}, err
+		}
+		r.InviterFound = true
+	}
+	return r, nil
+}
+
+// AcceptInvitation makes the membership, marks the invitation accepted
+// (it must still be pending at the version read), frees the email's slot,
+// deletes the link and writes the event, in one transaction. It returns
+// ErrAlreadyMember when the user is a member already (two accepts racing:
+// exactly one wins), ErrNotFound when the invitation is no longer pending at
+// that version, and ErrConflict on a lost race.
+func (s *Store) AcceptInvitation(ctx context.Context, inv Invitation, m domain.Membership, ev domain.AuditEvent) error {
+	m.Version = 1
+	now := s.now()
+	c := invPendingAt(inv.Version)
+	c.values[":accepted"] = str(InviteAccepted)
+	c.values[":by"] = str(m.UserID)
+	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
+	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
+		"SET #state = :accepted, acceptedBy = :by, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
+	s.putMembership(tx, m, nil, notExists)
+	tx.delete(inviteGuardKey(inv.AccountID, inv.Email), invGuardOf(inv.ID)).
+		delete(inviteTokenKey(inv.TokenHash), cond{})
+	s.audit(tx, ev)
+	return mapConflict(tx.commit(ctx), map[int]error{0: ErrNotFound, 1: ErrAlreadyMember})
+}
+
+// invGuardOf is the condition that the email's slot, if any, is this invitation's.
+func invGuardOf(id string) cond {
+	return cond{expr: "attribute_not_exists(PK) OR inviteId = :id", values: item{":id": str(id)}}
+}
+
+// EditInvitation writes a pending invitation's new names, role and
+// permissions with the event, if it is still pending at inv.Version. It
+// returns the invitation as written, or ErrConflict when it moved on.
+func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.AuditEvent) (Invitation, error) {
+	perms, err := attributevalue.Marshal(inv.Permissions)
+	if err != nil {
+		return Invitation{}, fmt.Errorf("marshal permissions: %w", err)
+	}
+	c := invPendingAt(inv.Version)
+	c.names["#role"] = "role"
+	c.names["#perms"] = "permissions"
+	c.values[":role"] = str(string(inv.Role))
+	c.values[":perms"] = perms
+	c.values[":first"] = str(inv.FirstName)
+	c.values[":last"] = str(inv.LastName)
+	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
+		"SET #role = :role, #perms = :perms, firstName = :first, lastName = :last, version = version + :one", invWithOne(c))
+	s.audit(tx, ev)
+	if err := mapConflict(tx.commit(ctx), map[int]error{0: ErrConflict}); err != nil {
+		return Invitation{}, err
+	}
+	inv.Version++
+	return inv, nil
+}
+
+// RevokeInvitation marks a pending invitation revoked, frees the email's
+// slot and deletes the link (which stops working at once), with the event.
+// It returns ErrConflict when the invitation is no longer pending at
+// inv.Version.
+func (s *Store) RevokeInvitation(ctx context.Context, inv Invitation, ev domain.AuditEvent) error {
+	c := invPendingAt(inv.Version)
+	c.values[":revoked"] = str(InviteRevoked)
+	c.values[":now"] = str(s.now().UTC().Format(time.RFC3339Nano))
+	tx := s.tx().
+		invUpdate(inviteKey(inv.AccountID, inv.ID), "SET #state = :revoked, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c)).
+		delete(inviteGuardKey(inv.AccountID, inv.Email), invGuardOf(inv.ID)).
+		delete(inviteTokenKey(inv.TokenHash), cond{})
+	s.audit(tx, ev)
+	return mapConflict(tx.commit(ctx), map[int]error{0: ErrConflict})
+}
+
+// ResendInvitation gives a pending invitation (expired or not) a new token
+// hash and expiry, and makes inv's inviter (the actor resending, who
+// vouches for it now) its inviter, clearing ExceedsInviter: the old link is deleted, the new one stored, the email's
+// slot renewed, one hit of the sending limit counted and the event written,
+// in one transaction. It returns the invitation as written; ErrConflict
+// when it moved on from inv.Version, ErrInvitationPending when another
+// invitation took the email's slot, *RateLimitedError past the limit.
+func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash string, newExpiry time.Time, l Limit, ev domain.AuditEvent) (Invitation, error) {
+	now := s.now()
+	c := invPendingAt(inv.Version)
+	c.names["#exp"] = AttrExpiresAt
+	c.values[":hash"] = str(newHash)
+	c.values[":invExp"] = str(newExpiry.UTC().Format(time.RFC3339Nano))
+	c.values[":ttl"] = num(newExpiry.Add(InvitationRetention).Unix())
+	c.values[":queued"] = str(DeliveryQueued)
+	c.values[":empty"] = str("")
+	c.values[":false"] = &types.AttributeValueMemberBOOL{Value: false}
+	c.values[":iid"] = str(inv.InviterID)
+	c.values[":iname"] = str(inv.InviterName)
+	c.values[":iemail"] = str(inv.InviterEmail)
+	c.values[":att"] = str(now.UTC().Format(time.RFC3339Nano))
+	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
+		"SET tokenHash = :hash, inviteExpiresAt = :invExp, #exp = :ttl, delivery = :queued, deliveryReason = :empty, "+
+			"inviterId = :iid, inviterName = :iname, inviterEmail = :iemail, exceedsInviter = :false, lastAttemptAt = :att, "+
+			"resendCount = resendCount + :one, version = version + :one",
+		invWithOne(c)).
+		delete(inviteTokenKey(inv.TokenHash), cond{}).
+		putRecord(typeInviteToken, inviteTokenKey(newHash), inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
+			newExpiry.Add(InvitationRetention), notExists).
+		putRecord(typeInviteGuard, inviteGuardKey(inv.AccountID, inv.Email), inviteGuard{InviteID: inv.ID, Until: newExpiry.Unix()},
+			newExpiry.Add(InvitationRetention), cond{
+				expr:   "attribute_not_exists(PK) OR inviteId = :id OR #until <= :now",
+				names:  map[string]string{"#until": "until"},
+				values: item{":id": str(inv.ID), ":now": num(now.Unix())},
+			})
+	reasons := map[int]error{0: ErrConflict, 3: ErrInvitationPending}
+	if l.Max > 0 {
+		i, end := tx.invHit("invites#"+inv.AccountID, l, now)
+		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
+	}
+	s.audit(tx, ev)
+	if err := mapConflict(tx.commit(ctx), reasons); err != nil {
+		return Invitation{}, err
+	}
+	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason = newHash, newExpiry, DeliveryQueued, ""
+	inv.ResendCount++
+	inv.Version++
+	inv.ExceedsInviter = false
+	inv.LastAttemptAt = now
+	return inv, nil
+}
+
+// SetDelivery records what happened to the email of the link with the
+// token hash. It does not bump the version (so that it never makes an
+// admin's edit stale) and does nothing when the invitation has a newer
+// link meanwhile. sent, when not zero, is when SES took the email.
+func (s *Store) SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time) error {
+	expr := "SET delivery = :d, deliveryReason = :r"
+	values := item{":d": str(delivery), ":r": str(reason), ":h": str(tokenHash)}
+	if !sent.IsZero() {
+		expr += ", lastSentAt = :t, sentAt = if_not_exists(sentAt, :t)"
+		values[":t"] = str(sent.UTC().Format(time.RFC3339Nano))
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       inviteKey(accountID, id),
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       aws.String("tokenHash = :h"),
+		ExpressionAttributeValues: values,
+	})
+	if err != nil && !isConditionFailed(err) {
+		return fmt.Errorf("set delivery: %w", err)
+	}
+	return nil
+}
+
+// FlagExceedsInviter marks a pending invitation whose accept was refused
+// because the inviter no longer holds what it grants, so that the Pending
+// list shows it. It does not bump the version.
+func (s *Store) FlagExceedsInviter(ctx context.Context, accountID, id string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       inviteKey(accountID, id),
+		UpdateExpression:          aws.String("SET exceedsInviter = :t"),
+		ConditionExpression:       aws.String("#state = :pending"),
+		ExpressionAttributeNames:  map[string]string{"#state": "state"},
+		ExpressionAttributeValues: item{":t": &types.AttributeValueMemberBOOL{Value: true}, ":pending": str(InvitePending)},
+	})
+	if err != nil && !isConditionFailed(err) {
+		return fmt.Errorf("flag invitation: %w", err)
+	}
+	return nil
+}
+
+// pendingCursor is a page position in an account's Pending list: the last
+// item's keys, bound to the account (a cursor of another account's list is
+// refused).
+type pendingCursor struct {
+	ID      string `json:"i"`
+	Created string `json:"c"`
+	Sum     string `json:"s"`
+}
+
+func cursorSum(accountID, id, created string) string {
+	h := sha256.Sum256([]byte("roster-invites\x00" + accountID + "\x00" + id + "\x00" + created))
+	return base64.RawURLEncoding.EncodeToString(h[:8])
+}
+
+// ListPendingInvitations returns one page (at most limit) of the account's
+// pending invitations, oldest first, from GSI2, and the opaque cursor of
+// the next page ("" at the end). Items keep state pending even past their
+// expiry: the caller shows those as expired. It returns ErrInvalidCursor
+// for a malformed cursor or one of another account.
+func (s *Store) ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]Invitation, string, error) {
+	pk := pendingInvitesPK(accountID)
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(IndexGSI2),
+		KeyConditionExpression:    aws.String("GSI2PK = :pk"),
+		ExpressionAttributeValues: item{":pk": str(pk)},
+		Limit:                     aws.Int32(int32(limit)),
+	}
+	if cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(cursor)
+		var c pendingCursor
+		if err != nil || len(b) > 512 || json.Unmarshal(b, &c) != nil || c.ID == "" || c.Sum != cursorSum(accountID, c.ID, c.Created) {
+			return nil, "", ErrInvalidCursor
+		}
+		in.ExclusiveStartKey = item{
+			AttrPK: str(accountPK(accountID)), AttrSK: str(inviteSK(c.ID)),
+			AttrGSI2PK: str(pk), AttrGSI2SK: str(c.Created + "#" + c.ID),
+		}
+	}
+	out, err := s.db.Query(ctx, in)
+	if err != nil {
+		return nil, "", fmt.Errorf("list invitations: %w", err)
+	}
+	invs := make([]Invitation, 0, len(out.Items))
+	for _, m := range out.Items {
+		inv, err := decodeInvitation(m)
+		if err != nil {
+			return nil, "", err
+		}
+		invs = append(invs, inv)
+	}
+	next := ""
+	if len(out.LastEvaluatedKey) > 0 && len(invs) > 0 {
+		last := invs[len(invs)-1]
+		created := timeKey(last.CreatedAt)
+		b, _ := json.Marshal(pendingCursor{ID: last.ID, Created: created, Sum: cursorSum(accountID, last.ID, created)})
+		next = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return invs, next, nil
+}
+
+// SeedInvitations writes n pending invitations into the account with
+// BatchWriteItem (no guards, tokens or events), for benchmarks of the
+// Pending list. It is not used by any function.
+func (s *Store) SeedInvitations(ctx context.Context, proto Invitation, n int) error {
+	var reqs []types.WriteRequest
+	flush := func() error {
+		for len(reqs) > 0 {
+			out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{s.table: reqs}})
+			if err != nil {
+				return fmt.Errorf("seed invitations: %w", err)
+			}
+			reqs = out.UnprocessedItems[s.table]
+		}
+		return nil
+	}
+	for i := 0; i < n; i++ {
+		inv := proto
+		inv.ID = NewID()
+		inv.Email = strconv.Itoa(i) + "-" + proto.Email
+		inv.CreatedAt = proto.CreatedAt.Add(time.Duration(i) * time.Millisecond)
+		inv.TokenHash = NewID()
+		inv.Version = 1
+		it, err := invitationItem(inv)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
+		if len(reqs) == 25 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
