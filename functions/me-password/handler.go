@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"roster/shared/api"
+	"roster/shared/auth"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// Authenticator authenticates the request.
+type Authenticator interface {
+	Verified(ctx context.Context, req api.Request) (domain.Session, error)
+}
+
+// Store reads and changes the user and ends sessions.
+type Store interface {
+	auth.Limiter
+	GetUser(ctx context.Context, userID string) (domain.User, error)
+	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
+	DeleteSessionsOfUser(ctx context.Context, userID, keepHash string) error
+}
+
+// Handler answers POST /api/me/password.
+type Handler struct {
+	auth  Authenticator
+	store Store
+	now   func() time.Time
+}
+
+// NewHandler returns the handler.
+func NewHandler(a Authenticator, s Store) *Handler { return &Handler{auth: a, store: s, now: time.Now} }
+
+type input struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// Handle checks the new password against the rules and the current one
+// against the stored hash (wrong ones count against the user's limit),
+// stores the new hash and ends every other session of the user. It answers
+// 204, 400 weak_password/invalid_password on newPassword or wrong_password
+// on currentPassword, 429 past the limit, 409 stale_version on a race.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	sess, err := h.auth.Verified(ctx, req)
+	if err != nil {
+		return api.Response{}, err
+	}
+	var in input
+	if err := api.Decode(req, &in); err != nil {
+		return api.Response{}, err
+	}
+	if err := auth.CheckPassword(in.NewPassword, sess.Email); err != nil {
+		e := *domain.AsError(err)
+		e.Field = "newPassword"
+		return api.Response{}, &e
+	}
+	limits := map[string]store.Limit{auth.LimitSecondFactor(sess.UserID): auth.SecondFactorPerUser}
+	if err := auth.CheckLimits(ctx, h.store, limits); err != nil {
+		return api.Response{}, err
+	}
+	u, err := h.store.GetUser(ctx, sess.UserID)
+	if err != nil {
+		return api.Response{}, err
+	}
+	if ok, err := auth.VerifyPassword(in.CurrentPassword, u.PasswordHash); err != nil {
+		return api.Response{}, err
+	} else if !ok {
+		if err := auth.Hit(ctx, h.store, limits); err != nil {
+			return api.Response{}, err
+		}
+		return api.Response{}, domain.Invalid("wrong_password", "currentPassword", "This is not your current password.")
+	}
+	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
+	if err != nil {
+		return api.Response{}, err
+	}
+	_, err = h.store.UpdateUser(ctx, u.ID, func(cur *domain.User) error {
+		if cur.PasswordHash != u.PasswordHash {
+			return store.ErrConflict
+		}
+		cur.PasswordHash, cur.PasswordChangedAt = hash, h.now().UTC()
+		return nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your password changed at the same moment. Please try again.")
+	}
+	if err != nil {
+		return api.Response{}, err
+	}
+	if err := h.store.DeleteSessionsOfUser(ctx, u.ID, sess.TokenHash); err != nil {
+		return api.Response{}, err
+	}
+	return api.NoContent(), nil
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"roster/shared/api"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// Authenticator authenticates the request.
+type Authenticator interface {
+	Verified(ctx context.Context, req api.Request) (domain.Session, error)
+}
+
+// Store changes the user.
+type Store interface {
+	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
+}
+
+// Handler answers PATCH /api/me.
+type Handler struct {
+	auth  Authenticator
+	store Store
+}
+
+// NewHandler returns the handler.
+func NewHandler(a Authenticator, s Store) *Handler { return &Handler{auth: a, store: s} }
+
+type input struct {
+	FirstName *string `json:"firstName"`
+	LastName  *string `json:"lastName"`
+}
+
+// Handle changes the fields given (first and last name; each required
+// when given). It answers 200 with the profile, 400 for bad names or an
+// empty change, 401/403 without a verified session, 409 stale_version when
+// the user changed at the same moment.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	sess, err := h.auth.Verified(ctx, req)
+	if err != nil {
+		return api.Response{}, err
+	}
+	var in input
+	if err := api.Decode(req, &in); err != nil {
+		return api.Response{}, err
+	}
+	if in.FirstName == nil && in.LastName == nil {
+		return api.Response{}, domain.Invalid("empty_change", "", "Send firstName, lastName or both.")
+	}
+	var first, last string
+	if in.FirstName != nil {
+		if first, err = domain.NormalizeName(*in.FirstName, "firstName", false); err != nil {
+			return api.Response{}, err
+		}
+	}
+	if in.LastName != nil {
+		if last, err = domain.NormalizeName(*in.LastName, "lastName", false); err != nil {
+			return api.Response{}, err
+		}
+	}
+	u, err := h.store.UpdateUser(ctx, sess.UserID, func(u *domain.User) error {
+		if in.FirstName != nil {
+			u.FirstName = first
+		}
+		if in.LastName != nil {
+			u.LastName = last
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your login changed at the same moment. Please try again.")
+	case errors.Is(err, store.ErrNotFound):
+		return api.Response{}, domain.Coded(domain.EUnauthenticated, "unauthenticated", "Please sign in.")
+	case err != nil:
+		return api.Response{}, err
+	}
+	return api.JSON(http.StatusOK, u.Profile()), nil
+}
