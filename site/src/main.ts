@@ -2,12 +2,23 @@
 import './styles.css';
 import { onUnauthorized } from './api';
 import { catalogRoute } from './pages/catalog';
+import { accountNewRoute, accountsRoute } from './pages/accounts';
+import { forgotRoute } from './pages/auth/forgot';
+import { startSessionHeader } from './pages/auth/header';
+import { registerRoute } from './pages/auth/register';
+import { resetRoute } from './pages/auth/reset';
+import { signInRoute } from './pages/auth/sign-in';
+import { verifyRoute } from './pages/auth/verify';
+import { settingsRoute } from './pages/settings';
+import { clearSession } from './session';
 import { notFoundRoute } from './pages/not-found';
 import { Router, type Route } from './router';
 import { startHealth } from './ui/health';
 
 // Pages to come: /sign-in, /members, /invitations, /history, /accept (#token=).
 const routes: Route[] = [catalogRoute];
+// Sign-in, the user's own login and accounts (issue 3).
+routes.push(accountsRoute, accountNewRoute, settingsRoute, signInRoute, registerRoute, verifyRoute, forgotRoute, resetRoute);
 
 const outlet = document.getElementById('main');
 if (!outlet) throw new Error('index.html has no #main');
@@ -16,10 +27,12 @@ const router = new Router(outlet, routes, notFoundRoute);
 
 // A 401 from any call means the session is gone: go to sign-in, then come back.
 onUnauthorized(() => {
+  clearSession();
   if (!router.has('/sign-in') || location.pathname === '/sign-in') return;
   const next = location.pathname + location.search;
   router.navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
 });
 
 startHealth(document.getElementById('health'));
+startSessionHeader(router, document.getElementById('account-switcher'), document.getElementById('user-menu'));
 router.start(document.getElementById('site-nav'));
