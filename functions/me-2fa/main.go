@@ -1,0 +1,21 @@
+// Command me-2fa is the POST /api/me/2fa function: it starts enrolling a TOTP second factor.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"roster/shared/api"
+	"roster/shared/auth"
+	"roster/shared/config"
+	"roster/shared/store"
+)
+
+func main() {
+	ctx := context.Background()
+	cfg := config.MustFromEnv()
+	s := store.New(store.MustNewClient(ctx), cfg.TableName)
+	h := NewHandler(auth.NewAuthenticator(s, !cfg.Local), s)
+	lambda.Start(api.Wrap("me-2fa", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
+}
