@@ -5,6 +5,8 @@
 //   - siteUrl: the site's origin for SITE_URL; default https://<CloudFront domain>;
 //   - mailFrom: the sender address for MAIL_FROM; default the stack's
 //     MailFrom parameter (cdk deploy --parameters MailFrom=...);
+//   - certificateArn: an ACM certificate (us-east-1) for siteUrl's host,
+//     which then becomes the CloudFront distribution's alternate domain name;
 //   - tableName: the table's name; default a generated one;
 //   - stackName: the stack's name; default Roster;
 //   - codeDir, siteDir: the built functions and site; default
@@ -32,11 +34,12 @@ func main() {
 			Description: jsii.String("Roster: account user management (invitations, members, permissions, history)."),
 			Env:         env(),
 		},
-		SiteURL:   contextString(app, "siteUrl"),
-		MailFrom:  contextString(app, "mailFrom"),
-		TableName: contextString(app, "tableName"),
-		CodeDir:   contextString(app, "codeDir"),
-		SiteDir:   contextString(app, "siteDir"),
+		SiteURL:        contextString(app, "siteUrl"),
+		MailFrom:       contextString(app, "mailFrom"),
+		TableName:      contextString(app, "tableName"),
+		CertificateARN: contextString(app, "certificateArn"),
+		CodeDir:        contextString(app, "codeDir"),
+		SiteDir:        contextString(app, "siteDir"),
 	}
 	name := contextString(app, "stackName")
 	if name == "" {

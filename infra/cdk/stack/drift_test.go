@@ -18,6 +18,7 @@ const templatePath = "../../../template.yaml"
 // fnModel is what must agree between template.yaml and the CDK stack for one
 // function.
 type fnModel struct {
+	Code    string   // the code's path from the repository's root
 	Routes  []string // "GET /api/health", sorted
 	Env     []string // environment variable names, sorted
 	Actions []string // allowed actions besides logs and stream reading, sorted
@@ -32,7 +33,7 @@ func samModel(t *testing.T, tmpl *samtemplate.Template) map[string]fnModel {
 	t.Helper()
 	out := map[string]fnModel{}
 	for _, f := range tmpl.Functions {
-		m := fnModel{Timeout: f.Timeout.Seconds(), Memory: float64(f.MemoryMB)}
+		m := fnModel{Code: strings.TrimPrefix(strings.TrimSuffix(f.CodeURI, "/"), "./"), Timeout: f.Timeout.Seconds(), Memory: float64(f.MemoryMB)}
 		for _, r := range f.Routes {
 			m.Routes = append(m.Routes, r.String())
 		}
@@ -65,8 +66,9 @@ func samModel(t *testing.T, tmpl *samtemplate.Template) map[string]fnModel {
 }
 
 // cdkModel reads the synthesized stack's functions (Roster's own: those with
-// a role named <id>Role, which the site deployment's function has not).
-func cdkModel(t *testing.T, s *synthesized) map[string]fnModel {
+// a role named <id>Role, which the site deployment's function has not); fns
+// is the list the stack was made from, for the functions' code directories.
+func cdkModel(t *testing.T, s *synthesized, fns []Function) map[string]fnModel {
 	t.Helper()
 	out := map[string]fnModel{}
 	routes := map[string][]string{}
@@ -92,6 +94,11 @@ func cdkModel(t *testing.T, s *synthesized) map[string]fnModel {
 		}
 		p := props(r)
 		m := fnModel{Routes: routes[id], Env: sortedKeys(dig(p, "Environment", "Variables")), Stream: streams[id]}
+		for _, f := range fns {
+			if f.LogicalID == id {
+				m.Code = ".build/functions/" + f.Dir
+			}
+		}
 		m.Timeout, _ = p["Timeout"].(float64)
 		m.Memory, _ = p["MemorySize"].(float64)
 		actions, _ := roleActions(t, s, id)
@@ -160,6 +167,7 @@ func drift(sam, cdk map[string]fnModel) []string {
 			name     string
 			sam, cdk any
 		}{
+			{"code", s.Code, c.Code},
 			{"routes", s.Routes, c.Routes},
 			{"environment", s.Env, c.Env},
 			{"actions", s.Actions, c.Actions},
@@ -181,7 +189,7 @@ func TestTemplateMatchesCDKStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := drift(samModel(t, tmpl), cdkModel(t, defaultStack(t))); len(got) != 0 {
+	if got := drift(samModel(t, tmpl), cdkModel(t, defaultStack(t), Functions)); len(got) != 0 {
 		t.Errorf("got drift between template.yaml and the CDK stack:\n  %s\nwant none: change both, or stack/functions.go and template.yaml together", strings.Join(got, "\n  "))
 	}
 }
@@ -193,7 +201,7 @@ func TestDriftIsDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cdk := cdkModel(t, defaultStack(t))
+	cdk := cdkModel(t, defaultStack(t), Functions)
 	base, err := samtemplate.Load(templatePath)
 	if err != nil {
 		t.Fatal(err)
@@ -235,6 +243,9 @@ func TestDriftIsDetected(t *testing.T) {
 		{"action only in template.yaml", func(t *testing.T, s string) string {
 			return insertAfter(t, s, "CodeUri: .build/functions/health\n", "                - dynamodb:GetItem\n", "                - dynamodb:PutItem\n")
 		}, "HealthFunction: actions"},
+		{"code directory", func(t *testing.T, s string) string {
+			return strings.Replace(s, "CodeUri: .build/functions/health\n", "CodeUri: .build/functions/health2\n", 1)
+		}, "HealthFunction: code"},
 		{"SAM policy template in template.yaml", func(t *testing.T, s string) string {
 			return insertAfter(t, s, "", "CodeUri: .build/functions/permissions\n",
 				"      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Table\n")
@@ -276,7 +287,7 @@ func TestDriftIsDetected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := drift(samModel(t, tmpl), cdkModel(t, synth(t, Props{Functions: fns})))
+		got := drift(samModel(t, tmpl), cdkModel(t, synth(t, Props{Functions: fns}), fns))
 		for _, want := range []string{
 			"ExtraFunction: in the CDK stack only",
 			"HealthFunction: environment",

@@ -6,6 +6,7 @@ package stack
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
@@ -53,6 +55,11 @@ type Props struct {
 	// When empty, the stack takes it from the CloudFormation parameter
 	// MailFrom, which must then be given at deploy time.
 	MailFrom string
+	// CertificateARN, when set, is an ACM certificate in us-east-1 for
+	// SiteURL's host, which then becomes the distribution's alternate
+	// domain name (point the domain's DNS at the distribution yourself).
+	// Without it, a custom SiteURL needs the alias set up outside the stack.
+	CertificateARN string
 	// TableName names the table; empty lets CloudFormation generate a name.
 	TableName string
 	// CodeDir holds <Dir>/bootstrap for every function (the stripped
@@ -101,7 +108,11 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	overrideLogicalID(api, "HttpApi")
 	newDefaultStage(stack, api)
 
-	site := newSite(stack, api, siteDir)
+	alias, err := aliasOf(props.SiteURL, props.CertificateARN)
+	if err != nil {
+		panic(err)
+	}
+	site := newSite(stack, api, siteDir, alias, props.CertificateARN)
 	siteURL := jsii.String(props.SiteURL)
 	if props.SiteURL == "" {
 		siteURL = jsii.String("https://" + *site.DistributionDomainName())
@@ -162,6 +173,22 @@ func quietRoleDependencies(stack awscdk.Stack, mine map[string]bool) {
 			"config": map[string]any{"ignore_checks": []string{"W3005"}},
 		})
 	}
+}
+
+// aliasOf returns the distribution's alternate domain name: SiteURL's host
+// when a certificate is given, which needs SiteURL to be an https origin.
+func aliasOf(siteURL, certificateARN string) (string, error) {
+	if certificateARN == "" {
+		return "", nil
+	}
+	u, err := url.Parse(siteURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.Port() != "" || strings.Trim(u.Path, "/") != "" {
+		return "", fmt.Errorf("stack: a certificate needs siteUrl to be an https origin such as https://roster.example.com, got %q", siteURL)
+	}
+	if !strings.HasPrefix(certificateARN, "arn:") || !strings.Contains(certificateARN, ":acm:us-east-1:") {
+		return "", fmt.Errorf("stack: CloudFront needs an ACM certificate ARN in us-east-1, got %q", certificateARN)
+	}
+	return u.Hostname(), nil
 }
 
 // RepoRoot returns the repository's root: the nearest directory, from the
@@ -382,7 +409,7 @@ func statement(actions []string, resources ...*string) awsiam.PolicyStatement {
 
 // newSite defines the site's bucket, its deployment and the CloudFront
 // distribution in front of the bucket and of the HTTP API.
-func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir string) awscloudfront.Distribution {
+func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, certificateARN string) awscloudfront.Distribution {
 	bucket := awss3.NewBucket(stack, jsii.String("SiteBucket"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		EnforceSSL:        jsii.Bool(true),
@@ -423,7 +450,15 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir string) aw
 	// its endpoint https://<domain>.
 	apiDomain := awscdk.Fn_Select(jsii.Number(2), awscdk.Fn_Split(jsii.String("/"), api.ApiEndpoint(), nil))
 
+	var domainNames *[]*string
+	var certificate awscertificatemanager.ICertificate
+	if alias != "" {
+		domainNames = jsii.Strings(alias)
+		certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("SiteCertificate"), jsii.String(certificateARN))
+	}
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
+		DomainNames:       domainNames,
+		Certificate:       certificate,
 		Comment:           jsii.String("Roster admin site and API"),
 		DefaultRootObject: jsii.String("index.html"),
 		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,

@@ -321,6 +321,7 @@ func TestSite(t *testing.T) {
 		{"SSL enforced", strings.Contains(bucketPolicy, `"aws:SecureTransport":"false"`), true},
 		{"OAC", strings.Contains(toJSON(dist["Origins"]), "OriginAccessControlId"), true},
 		{"no custom error responses", dist["CustomErrorResponses"], nil},
+		{"no alias without a certificate", dist["Aliases"], nil},
 		{"SPA rewrite on the default behaviour", dig(dist, "DefaultCacheBehavior", "FunctionAssociations") != nil, true},
 		{"default behaviour headers", dig(dist, "DefaultCacheBehavior", "ResponseHeadersPolicyId") != nil, true},
 		{"api behaviour", api != nil, true},
@@ -376,7 +377,9 @@ func TestFunctionKinds(t *testing.T) {
 			TableActions: []string{"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}, SendsMail: true, TimeoutSeconds: 15, MemoryMB: 512},
 		{LogicalID: "StreamFunction", Dir: "stream", Stream: true, TableActions: []string{"dynamodb:PutItem"}},
 	}
-	s := synth(t, Props{Functions: fns, SiteURL: "https://roster.example.com", MailFrom: "roster@example.com", TableName: "roster-test"})
+	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0b2d6c8e"
+	s := synth(t, Props{Functions: fns, SiteURL: "https://roster.example.com", MailFrom: "roster@example.com", TableName: "roster-test", CertificateARN: cert})
+	dist := dig(s.resources[distributionID(s)], "Properties", "DistributionConfig")
 
 	t.Run("context", func(t *testing.T) {
 		env := dig(s.resources["MembersFunction"], "Properties", "Environment", "Variables")
@@ -391,6 +394,9 @@ func TestFunctionKinds(t *testing.T) {
 			{"table name", dig(s.resources["Table"], "Properties", "TableName"), "roster-test"},
 			{"timeout", dig(s.resources["InviteFunction"], "Properties", "Timeout"), float64(15)},
 			{"memory", dig(s.resources["InviteFunction"], "Properties", "MemorySize"), float64(512)},
+			{"alias", dig(dist, "Aliases"), []any{"roster.example.com"}},
+			{"certificate", dig(dist, "ViewerCertificate", "AcmCertificateArn"), cert},
+			{"TLS policy", dig(dist, "ViewerCertificate", "MinimumProtocolVersion"), "TLSv1.2_2021"},
 			{"stream function has no route", strings.Contains(toJSON(s.ofType("AWS::ApiGatewayV2::Integration")), "StreamFunction"), false},
 		}
 		for _, tt := range tests {
@@ -506,5 +512,33 @@ func TestSpaRewrite(t *testing.T) {
 		if got := string(out); got != tt.want {
 			t.Errorf("%s: got %s, want %s", tt.uri, got, tt.want)
 		}
+	}
+}
+
+func TestAliasOf(t *testing.T) {
+	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/x"
+	tests := []struct {
+		name, siteURL, cert, want, wantErr string
+	}{
+		{"no certificate", "https://roster.example.com", "", "", ""},
+		{"no certificate, no site", "", "", "", ""},
+		{"host", "https://roster.example.com", cert, "roster.example.com", ""},
+		{"trailing slash", "https://roster.example.com/", cert, "roster.example.com", ""},
+		{"no site URL", "", cert, "", "https origin"},
+		{"http", "http://roster.example.com", cert, "", "https origin"},
+		{"path", "https://example.com/roster", cert, "", "https origin"},
+		{"port", "https://roster.example.com:8443", cert, "", "https origin"},
+		{"other region", "https://roster.example.com", "arn:aws:acm:eu-west-1:123456789012:certificate/x", "", "us-east-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := aliasOf(tt.siteURL, tt.cert)
+			if got != tt.want {
+				t.Errorf("got alias %q, want %q", got, tt.want)
+			}
+			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("got error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }
