@@ -18,6 +18,7 @@ type Change struct {
 // returns a forbidden error that says which rule refused it, or nil:
 //   - the actor holds users.manage;
 //   - nobody but the owner edits the owner, and ownership is not granted here;
+//   - only an active member's role changes;
 //   - nobody raises their own permissions or role;
 //   - All is granted only by an actor that holds All;
 //   - the target's current and new permissions are each within the actor's own.
@@ -26,14 +27,17 @@ func CheckGrant(actor Actor, c Change) error {
 	if !mine.Allows(PermUsersManage) {
 		return Coded(EForbidden, "missing_permission", "You need the Account administration: manage permission to invite or change members.")
 	}
-	if c.NewRole == RoleOwner {
-		return Coded(EForbidden, "owner_role", "The owner role cannot be given; the owner can hand over ownership instead.")
-	}
 	if c.HasCurrent && c.CurrentRole == RoleOwner {
 		if c.TargetUserID != actor.UserID {
 			return Coded(EForbidden, "owner_protected", "Only the owner can change the owner.")
 		}
 		return Coded(EForbidden, "owner_protected", "The owner always has full access; hand over ownership first to change your own role.")
+	}
+	if c.NewRole == RoleOwner {
+		return Coded(EForbidden, "owner_role", "The owner role cannot be given; the owner can hand over ownership instead.")
+	}
+	if c.HasCurrent && c.CurrentStatus != "" && c.CurrentStatus != StatusActive && c.NewRole != c.CurrentRole {
+		return Coded(EForbidden, "member_not_active", "The role of a deactivated member cannot be changed; reactivate them first.")
 	}
 	self := c.TargetUserID != "" && c.TargetUserID == actor.UserID
 	if self {
@@ -41,11 +45,11 @@ func CheckGrant(actor Actor, c Change) error {
 			return Coded(EForbidden, "self_escalation", "You cannot raise your own permissions or role.")
 		}
 	}
-	if c.NewPermissions.All && !mine.All {
-		return Coded(EForbidden, "grant_all", "Only someone with All permissions can grant All.")
-	}
 	if c.HasCurrent && !c.CurrentPerms.Within(mine) {
 		return Coded(EForbidden, "target_exceeds_actor", "This member has permissions you do not have, so you cannot change them.")
+	}
+	if c.NewPermissions.All && !mine.All {
+		return Coded(EForbidden, "grant_all", "Only someone with All permissions can grant All.")
 	}
 	if !c.NewPermissions.Within(mine) {
 		return Coded(EForbidden, "grant_exceeds_actor", "You cannot grant permissions you do not have yourself.")

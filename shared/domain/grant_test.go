@@ -38,6 +38,8 @@ func TestCheckGrant(t *testing.T) {
 		{"limited admin edits a richer admin", limitedAdmin, Change{TargetUserID: "x", HasCurrent: true, CurrentRole: RoleAdmin, CurrentPerms: allPerms, NewRole: RoleAdmin, NewPermissions: perms("users.view")}, "target_exceeds_actor"},
 		{"self raise permissions", limitedAdmin, Change{TargetUserID: "limited", HasCurrent: true, CurrentRole: RoleAdmin, CurrentPerms: limitedAdmin.Permissions, NewRole: RoleAdmin, NewPermissions: perms("users.view", "users.manage", "billing.view", "billing.manage")}, "self_escalation"},
 		{"self lower permissions", limitedAdmin, Change{TargetUserID: "limited", HasCurrent: true, CurrentRole: RoleAdmin, CurrentPerms: limitedAdmin.Permissions, NewRole: RoleAdmin, NewPermissions: perms("users.view", "users.manage")}, ""},
+		{"role change of a deactivated member", fullAdmin, Change{TargetUserID: "x", HasCurrent: true, CurrentRole: RoleMember, CurrentStatus: StatusDeactivated, CurrentPerms: perms(), NewRole: RoleAdmin, NewPermissions: perms()}, "member_not_active"},
+		{"permissions of a deactivated member", fullAdmin, Change{TargetUserID: "x", HasCurrent: true, CurrentRole: RoleMember, CurrentStatus: StatusDeactivated, CurrentPerms: perms(), NewRole: RoleMember, NewPermissions: perms("billing.view")}, ""},
 		{"member with users.manage promotes self to admin", actor("m", RoleMember, perms("users.manage", "users.view")), Change{TargetUserID: "m", HasCurrent: true, CurrentRole: RoleMember, CurrentPerms: perms("users.manage", "users.view"), NewRole: RoleAdmin, NewPermissions: perms("users.manage", "users.view")}, "self_escalation"},
 	}
 	for _, tt := range tests {

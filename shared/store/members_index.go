@@ -1,10 +1,12 @@
 package store
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/text/unicode/norm"
 
 	"roster/shared/domain"
@@ -68,7 +70,9 @@ func searchKey(accountID, word, userID string) item {
 
 // putMembership adds a membership and its search entries to tx. prev, when
 // not nil, is the membership as it was: its entries that no longer apply
-// are deleted. c is the membership write's condition.
+// are deleted, and when the member's words changed at all every entry is
+// rewritten, since each carries the member's whole word list. c is the
+// membership write's condition.
 func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membership, c cond) {
 	it, err := membershipItem(m)
 	if err != nil {
@@ -77,35 +81,43 @@ func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membersh
 	}
 	tx.put(it, c)
 	words := SearchWords(m.FirstName, m.LastName, m.Email)
-	keep := map[string]bool{}
-	for _, w := range words {
-		keep[w] = true
-	}
 	if prev != nil {
-		had := map[string]bool{}
-		for _, w := range SearchWords(prev.FirstName, prev.LastName, prev.Email) {
-			had[w] = true
-			if !keep[w] {
+		old := SearchWords(prev.FirstName, prev.LastName, prev.Email)
+		if slices.Equal(old, words) {
+			return
+		}
+		for _, w := range old {
+			if !slices.Contains(words, w) {
 				tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
 			}
 		}
-		for _, w := range words {
-			if !had[w] {
-				tx.put(searchItem(m, w), cond{})
-			}
-		}
-		return
 	}
 	for _, w := range words {
-		tx.put(searchItem(m, w), cond{})
+		tx.put(searchItem(m.AccountID, m.UserID, w, words), cond{})
 	}
 }
 
-func searchItem(m domain.Membership, word string) item {
-	it := searchKey(m.AccountID, word, m.UserID)
+// searchItem is one search entry: the word and the member it finds, with
+// all of the member's words, so that a search can tell, without reading
+// the membership, whether an entry is the member's first match of a prefix
+// and whether the member matches every word of the search.
+func searchItem(accountID, userID, word string, words []string) item {
+	it := searchKey(accountID, word, userID)
 	it[AttrType] = str("search")
-	it["userId"] = str(m.UserID)
+	it["userId"] = str(userID)
+	it[attrWords] = &types.AttributeValueMemberL{Value: wordList(words)}
 	return it
+}
+
+// attrWords holds a search entry's member words.
+const attrWords = "words"
+
+func wordList(words []string) []types.AttributeValue {
+	out := make([]types.AttributeValue, len(words))
+	for i, w := range words {
+		out[i] = str(w)
+	}
+	return out
 }
 
 // deleteMembership adds the removal of a membership and its search entries

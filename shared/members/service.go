@@ -1,0 +1,356 @@
+package members
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"roster/shared/auth"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// Page sizes of the member list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 100
+)
+
+// Service applies the member rules against the store. Every method takes
+// the actor that Authenticator.Member returned for the request.
+type Service struct {
+	store   *store.Store
+	catalog *domain.Catalog
+}
+
+// NewService returns a Service over s with the permission catalog cat.
+func NewService(s *store.Store, cat *domain.Catalog) *Service {
+	return &Service{store: s, catalog: cat}
+}
+
+// Member is a member as the API shows it.
+type Member struct {
+	UserID       string               `json:"userId"`
+	Email        string               `json:"email"`
+	FirstName    string               `json:"firstName"`
+	LastName     string               `json:"lastName"`
+	Role         domain.Role          `json:"role"`
+	Permissions  domain.PermissionSet `json:"permissions"`
+	Status       domain.MemberStatus  `json:"status"`
+	JoinedAt     time.Time            `json:"joinedAt,omitzero"`
+	LastLoginAt  time.Time            `json:"lastLoginAt,omitzero"`
+	LastActiveAt time.Time            `json:"lastActiveAt,omitzero"`
+	Version      int64                `json:"version"`
+}
+
+// View returns the API view of a membership. The owner's permissions are
+// shown as what they are: All.
+func View(m domain.Membership) Member {
+	v := Member{
+		UserID: m.UserID, Email: m.Email, FirstName: m.FirstName, LastName: m.LastName,
+		Role: m.Role, Permissions: m.Permissions, Status: m.Status, Version: m.Version,
+		JoinedAt: m.JoinedAt, LastLoginAt: m.LastLoginAt, LastActiveAt: m.LastActiveAt,
+	}
+	if m.Role == domain.RoleOwner {
+		v.Permissions = domain.PermissionSet{All: true}
+	}
+	return v
+}
+
+// List is a page of the member list.
+type List struct {
+	Items []Member `json:"items"`
+	Next  string   `json:"next,omitempty"`
+}
+
+// ListQuery is what the member list is asked for.
+type ListQuery struct {
+	Status domain.MemberStatus
+	Q      string
+	Cursor string
+	Limit  int
+}
+
+var errNoMember = domain.Coded(domain.ENotFound, "member_not_found", "This member does not exist in this account.")
+
+// List returns a page of the account's members with the status, in name
+// order, or those matching the search q. It needs users.view. It returns
+// forbidden missing_permission, invalid invalid_status, invalid_limit,
+// query_too_long or invalid_cursor, or the store's error.
+func (s *Service) List(ctx context.Context, actor domain.Actor, accountID string, q ListQuery) (List, error) {
+	if !actor.Can(domain.PermUsersView) {
+		return List{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: view permission to see the members.")
+	}
+	switch q.Status {
+	case "":
+		q.Status = domain.StatusActive
+	case domain.StatusActive, domain.StatusDeactivated:
+	default:
+		return List{}, domain.Invalid("invalid_status", "status", "The status must be active or deactivated.")
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultLimit
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return List{}, domain.Invalid("invalid_limit", "limit", "The page size must be between 1 and 100.")
+	}
+	terms, err := SearchTerms(q.Q)
+	if err != nil {
+		return List{}, err
+	}
+	folded := ""
+	for i, t := range terms {
+		if i > 0 {
+			folded += " "
+		}
+		folded += t
+	}
+	pos, err := decodeCursor(q.Cursor, accountID, q.Status, folded)
+	if err != nil {
+		return List{}, err
+	}
+	var page store.MemberPage
+	if len(terms) == 0 {
+		page, err = s.store.ListMembers(ctx, accountID, q.Status, pos, q.Limit)
+	} else {
+		page, err = s.store.SearchMembers(ctx, accountID, q.Status, terms, pos, q.Limit)
+	}
+	if errors.Is(err, store.ErrBadPosition) {
+		return List{}, errBadCursor
+	}
+	if err != nil {
+		return List{}, err
+	}
+	out := List{Items: make([]Member, 0, len(page.Items)), Next: encodeCursor(accountID, q.Status, folded, page.Next)}
+	for _, m := range page.Items {
+		out.Items = append(out.Items, View(m))
+	}
+	return out, nil
+}
+
+// load reads the member, strongly consistent. It returns not_found
+// member_not_found when the user is not a member of the account.
+func (s *Service) load(ctx context.Context, accountID, userID string) (domain.Membership, error) {
+	m, err := s.store.GetMembership(ctx, accountID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return m, errNoMember
+	}
+	return m, err
+}
+
+// Get returns a member. It needs users.view, except for the member
+// themself. It returns forbidden missing_permission or not_found
+// member_not_found.
+func (s *Service) Get(ctx context.Context, actor domain.Actor, accountID, userID string) (Member, error) {
+	if userID != actor.UserID && !actor.Can(domain.PermUsersView) {
+		return Member{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: view permission to see the members.")
+	}
+	m, err := s.load(ctx, accountID, userID)
+	if err != nil {
+		return Member{}, err
+	}
+	return View(m), nil
+}
+
+// stale returns the 409 stale_version error carrying the current member,
+// or member_not_found when the member is gone.
+func (s *Service) stale(ctx context.Context, accountID, userID string) error {
+	cur, err := s.load(ctx, accountID, userID)
+	if err != nil {
+		return err
+	}
+	return staleError(cur)
+}
+
+func staleError(cur domain.Membership) error {
+	e := domain.Coded(domain.EStale, domain.EStale, "Someone else changed this member since you loaded it. Review the current state and try again.")
+	e.Current = View(cur)
+	return e
+}
+
+// Update applies an edit: role, permissions and names. The grant rules are
+// checked on the member as it is now, then the version: a stale version is
+// a 409 stale_version error carrying the current member. A no-op edit
+// writes nothing. Otherwise the membership and one audit event per kind of
+// change are written in one transaction. It returns the invalid errors of
+// Edit.Apply, not_found member_not_found, the forbidden errors of the
+// grant rules, or stale_version.
+func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, userID string, e Edit) (Member, error) {
+	if e.Version <= 0 {
+		return Member{}, domain.Invalid("missing_version", "version", "Send the version of the member you edited.")
+	}
+	cur, err := s.load(ctx, accountID, userID)
+	if err != nil {
+		return Member{}, err
+	}
+	next, err := e.Apply(cur, s.catalog)
+	if err != nil {
+		return Member{}, err
+	}
+	if err := CheckEdit(actor, cur, next); err != nil {
+		return Member{}, err
+	}
+	if cur.Version != e.Version {
+		return Member{}, staleError(cur)
+	}
+	events := EditEvents(actor, cur, next, s.store.Now())
+	if len(events) == 0 {
+		return View(cur), nil
+	}
+	next.Version = cur.Version + 1
+	if err := s.store.UpdateMember(ctx, cur, next, events); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return Member{}, s.stale(ctx, accountID, userID)
+		}
+		return Member{}, err
+	}
+	return View(next), nil
+}
+
+// SetStatus deactivates (active=false) or reactivates a member. The member
+// keeps role and permissions; only the status (and the list the member is
+// in) changes, with its audit event in the same transaction. Setting the
+// status a member has already writes nothing. It returns invalid
+// missing_version, not_found member_not_found, the forbidden errors of
+// domain.CheckManage, forbidden self_deactivation, or stale_version.
+func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, userID string, version int64, active bool) (Member, error) {
+	if version <= 0 {
+		return Member{}, domain.Invalid("missing_version", "version", "Send the version of the member you edited.")
+	}
+	cur, err := s.load(ctx, accountID, userID)
+	if err != nil {
+		return Member{}, err
+	}
+	if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
+		return Member{}, err
+	}
+	if userID == actor.UserID {
+		return Member{}, domain.Coded(domain.EForbidden, "self_deactivation", "You cannot deactivate yourself; ask another admin.")
+	}
+	if cur.Version != version {
+		return Member{}, staleError(cur)
+	}
+	want, action := domain.StatusDeactivated, domain.ActionMemberDeactivated
+	if active {
+		want, action = domain.StatusActive, domain.ActionMemberReactivated
+	}
+	if cur.Status == want {
+		return View(cur), nil
+	}
+	next := cur
+	next.Status = want
+	next.Version = cur.Version + 1
+	ev := domain.EventFor(actor, accountID, action, s.store.Now())
+	ev.Target = Target(cur)
+	ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
+	ev.After = StatusChange{Status: next.Status, Role: next.Role, Permissions: next.Permissions}
+	if err := s.store.UpdateMember(ctx, cur, next, []domain.AuditEvent{ev}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return Member{}, s.stale(ctx, accountID, userID)
+		}
+		return Member{}, err
+	}
+	return View(next), nil
+}
+
+// Remove deletes a membership and its search entries, with its audit
+// event, in one transaction. The user's login and other accounts are
+// untouched; their requests to this account are refused from then on. It
+// returns invalid missing_version, not_found member_not_found, the
+// forbidden errors of domain.CheckManage, or stale_version.
+func (s *Service) Remove(ctx context.Context, actor domain.Actor, accountID, userID string, version int64) error {
+	if version <= 0 {
+		return domain.Invalid("missing_version", "version", "Send the version of the member you remove.")
+	}
+	cur, err := s.load(ctx, accountID, userID)
+	if err != nil {
+		return err
+	}
+	if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
+		return err
+	}
+	if cur.Version != version {
+		return staleError(cur)
+	}
+	ev := domain.EventFor(actor, accountID, domain.ActionMemberRemoved, s.store.Now())
+	ev.Target = Target(cur)
+	ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
+	if err := s.store.RemoveMember(ctx, cur, ev); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return s.stale(ctx, accountID, userID)
+		}
+		return err
+	}
+	return nil
+}
+
+// HandOver is the body of an ownership handover.
+type HandOver struct {
+	UserID   string `json:"userId"`
+	Password string `json:"password"`
+	Version  int64  `json:"version"`
+}
+
+// TransferOwnership hands the account over to an active admin: the target
+// becomes the owner (All), the owner becomes an admin keeping All, and the
+// account's ownerId changes, with the account.ownership_transferred event,
+// in one transaction. Only the owner may do it, confirmed by their
+// password. Version is the target member's version. It returns invalid
+// missing_version or invalid_user, forbidden owner_only or wrong_password,
+// not_found member_not_found, unprocessable target_not_admin, or
+// stale_version.
+func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, accountID string, h HandOver) (Member, error) {
+	if h.UserID == "" || len(h.UserID) > 64 {
+		return Member{}, domain.Invalid("invalid_user", "userId", "Choose the admin who becomes the owner.")
+	}
+	if h.Version <= 0 {
+		return Member{}, domain.Invalid("missing_version", "version", "Send the version of the member who becomes the owner.")
+	}
+	if actor.Role != domain.RoleOwner {
+		return Member{}, domain.Coded(domain.EForbidden, "owner_only", "Only the owner can hand over ownership.")
+	}
+	if h.UserID == actor.UserID {
+		return Member{}, domain.Coded(domain.EUnprocessable, "target_not_admin", "You are the owner already; choose an active admin.")
+	}
+	u, err := s.store.GetUser(ctx, actor.UserID)
+	if err != nil {
+		return Member{}, err
+	}
+	ok, err := auth.VerifyPassword(h.Password, u.PasswordHash)
+	if err != nil || !ok {
+		return Member{}, domain.Coded(domain.EForbidden, "wrong_password", "The password is not right.")
+	}
+	owner, err := s.load(ctx, accountID, actor.UserID)
+	if err != nil {
+		return Member{}, err
+	}
+	target, err := s.load(ctx, accountID, h.UserID)
+	if err != nil {
+		return Member{}, err
+	}
+	if target.Role != domain.RoleAdmin || target.Status != domain.StatusActive {
+		return Member{}, domain.Coded(domain.EUnprocessable, "target_not_admin", "Ownership can only go to an active admin.")
+	}
+	if target.Version != h.Version {
+		return Member{}, staleError(target)
+	}
+	acct, err := s.store.GetAccountConsistent(ctx, accountID)
+	if err != nil {
+		return Member{}, err
+	}
+	ownerAs, targetAs := owner, target
+	ownerAs.Role, ownerAs.Permissions, ownerAs.Version = domain.RoleAdmin, domain.PermissionSet{All: true}, owner.Version+1
+	targetAs.Role, targetAs.Permissions, targetAs.Version = domain.RoleOwner, domain.PermissionSet{All: true}, target.Version+1
+	ev := domain.EventFor(actor, accountID, domain.ActionOwnershipHandedOver, s.store.Now())
+	ev.Target = Target(target)
+	ev.Before = map[string]string{"ownerId": owner.UserID}
+	ev.After = map[string]string{"ownerId": target.UserID}
+	err = s.store.TransferOwnership(ctx, store.HandOver{Account: acct, Owner: owner, NewOwner: target, OwnerAs: ownerAs, NewOwnerAs: targetAs, Event: ev})
+	if errors.Is(err, store.ErrConflict) {
+		return Member{}, s.stale(ctx, accountID, h.UserID)
+	}
+	if err != nil {
+		return Member{}, err
+	}
+	return View(targetAs), nil
+}

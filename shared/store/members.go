@@ -1,0 +1,388 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"roster/shared/domain"
+)
+
+// ErrBadPosition means a paging position does not belong to the partition
+// being read (a forged or foreign cursor).
+var ErrBadPosition = errors.New("store: bad paging position")
+
+// versionIs is the condition of an optimistic-concurrency write: the item
+// exists and still has version v.
+func versionIs(v int64) cond {
+	return cond{
+		expr:   "attribute_exists(PK) AND version = :v",
+		values: item{":v": num(v)},
+	}
+}
+
+// AddMember writes a new active membership with its search entries and, when
+// ev is not nil, its audit event, in one transaction. It returns ErrConflict
+// when the user is a member of the account already.
+func (s *Store) AddMember(ctx context.Context, m domain.Membership, ev *domain.AuditEvent) error {
+	m.Version = 1
+	if m.Status == "" {
+		m.Status = domain.StatusActive
+	}
+	if m.JoinedAt.IsZero() {
+		m.JoinedAt = s.now()
+	}
+	tx := s.tx()
+	s.putMembership(tx, m, nil, notExists)
+	if ev != nil {
+		s.audit(tx, *ev)
+	}
+	return tx.commit(ctx)
+}
+
+// SeedMembers writes memberships and their search entries with
+// BatchWriteItem, 25 items a call, without audit events or conditions. It
+// is for seeding benchmarks and large tests only; product code adds members
+// with AddMember or by accepting invitations. It returns the SDK's error.
+func (s *Store) SeedMembers(ctx context.Context, ms []domain.Membership) error {
+	var reqs []types.WriteRequest
+	for _, m := range ms {
+		if m.Version == 0 {
+			m.Version = 1
+		}
+		it, err := membershipItem(m)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
+		words := SearchWords(m.FirstName, m.LastName, m.Email)
+		for _, w := range words {
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: searchItem(m.AccountID, m.UserID, w, words)}})
+		}
+	}
+	for len(reqs) > 0 {
+		n := min(25, len(reqs))
+		batch := map[string][]types.WriteRequest{s.table: reqs[:n]}
+		reqs = reqs[n:]
+		for attempt := 0; len(batch) > 0; attempt++ {
+			out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: batch})
+			if err != nil {
+				return fmt.Errorf("seed members: %w", err)
+			}
+			batch = out.UnprocessedItems
+			if len(batch) > 0 {
+				time.Sleep(time.Duration(10<<min(attempt, 6)) * time.Millisecond)
+			}
+		}
+	}
+	return nil
+}
+
+// MemberPage is one page of members and the position after its last one
+// ("" when there are no more).
+type MemberPage struct {
+	Items []domain.Membership
+	// Next is the paging position to continue from, opaque to callers
+	// beyond being passed back as after.
+	Next string
+}
+
+// ListMembers returns up to limit members of the account with the status,
+// in name order, after the position after ("" for the first page): one
+// Query on GSI2. It returns ErrBadPosition when after is not a position in
+// this account's member list.
+func (s *Store) ListMembers(ctx context.Context, accountID string, status domain.MemberStatus, after string, limit int) (MemberPage, error) {
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		IndexName:              aws.String(IndexGSI2),
+		KeyConditionExpression: aws.String("GSI2PK = :pk"),
+		ExpressionAttributeValues: item{
+			":pk": str(memberStatusPK(accountID, status)),
+		},
+		Limit: aws.Int32(int32(limit)),
+	}
+	if after != "" {
+		i := strings.LastIndexByte(after, '#')
+		if i < 0 || i == len(after)-1 {
+			return MemberPage{}, ErrBadPosition
+		}
+		userID := after[i+1:]
+		in.ExclusiveStartKey = item{
+			AttrPK:     str(accountPK(accountID)),
+			AttrSK:     str(memberSK(userID)),
+			AttrGSI2PK: str(memberStatusPK(accountID, status)),
+			AttrGSI2SK: str(after),
+		}
+	}
+	out, err := s.db.Query(ctx, in)
+	if err != nil {
+		return MemberPage{}, fmt.Errorf("list members: %w", err)
+	}
+	page := MemberPage{Items: make([]domain.Membership, 0, len(out.Items))}
+	for _, it := range out.Items {
+		m, err := decodeMembership(it)
+		if err != nil {
+			return MemberPage{}, err
+		}
+		page.Items = append(page.Items, m)
+	}
+	if out.LastEvaluatedKey != nil {
+		if v, ok := out.LastEvaluatedKey[AttrGSI2SK].(*types.AttributeValueMemberS); ok {
+			page.Next = v.Value
+		}
+	}
+	return page, nil
+}
+
+// Search bounds: a search reads at most searchMaxQueries pages of the index
+// per request, so that a rare status or word cannot make one request read
+// the whole account; the caller continues from Next.
+const searchMaxQueries = 5
+
+// SearchMembers returns up to limit members of the account with the status
+// that match every word of terms by prefix (terms are folded with
+// FoldSearch), after the position after. It queries the account's search
+// entries with begins_with on the most selective term, reads only the
+// memberships those entries name (BatchGetItem), and counts each member
+// once, at the first of its words the term matches, so that pages never
+// repeat a member. It returns ErrBadPosition for a position outside the
+// search, and the SDK's errors.
+func (s *Store) SearchMembers(ctx context.Context, accountID string, status domain.MemberStatus, terms []string, after string, limit int) (MemberPage, error) {
+	if len(terms) == 0 {
+		return MemberPage{}, errors.New("store: search without terms")
+	}
+	lead := terms[0]
+	for _, t := range terms[1:] {
+		if len(t) > len(lead) {
+			lead = t
+		}
+	}
+	if after != "" && !strings.HasPrefix(after, lead) {
+		return MemberPage{}, ErrBadPosition
+	}
+	page := MemberPage{Items: []domain.Membership{}}
+	pos := after
+	for q := 0; q < searchMaxQueries; q++ {
+		in := &dynamodb.QueryInput{
+			TableName:              aws.String(s.table),
+			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :w)"),
+			ExpressionAttributeValues: item{
+				":pk": str(searchPK(accountID)),
+				":w":  str(lead),
+			},
+			ProjectionExpression:     aws.String("SK, userId, #words"),
+			ExpressionAttributeNames: map[string]string{"#words": attrWords},
+			Limit:                    aws.Int32(int32(min(2*limit, 500))),
+		}
+		if pos != "" {
+			in.ExclusiveStartKey = key(searchPK(accountID), pos)
+		}
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return MemberPage{}, fmt.Errorf("search members: %w", err)
+		}
+		// Entries that are not their member's first match of the prefix,
+		// or whose member lacks another word of the search, are skipped
+		// without reading the membership. Entries written before they
+		// carried their member's words are checked on the membership.
+		type entry struct {
+			sk, word, userID string
+			candidate        bool
+		}
+		entries := make([]entry, 0, len(out.Items))
+		for _, it := range out.Items {
+			sk, _ := it[AttrSK].(*types.AttributeValueMemberS)
+			uid, _ := it["userId"].(*types.AttributeValueMemberS)
+			if sk == nil || uid == nil {
+				continue
+			}
+			e := entry{sk: sk.Value, word: strings.TrimSuffix(sk.Value, "#"+uid.Value), userID: uid.Value, candidate: true}
+			if l, ok := it[attrWords].(*types.AttributeValueMemberL); ok {
+				words := make([]string, 0, len(l.Value))
+				for _, v := range l.Value {
+					if w, ok := v.(*types.AttributeValueMemberS); ok {
+						words = append(words, w.Value)
+					}
+				}
+				e.candidate = firstMatch(words, lead) == e.word && matchesAll(words, terms)
+			}
+			entries = append(entries, e)
+		}
+		members := map[string]*domain.Membership{}
+		for i := 0; i < len(entries); {
+			// Read the memberships of the next candidates, as many as are
+			// still needed to fill the page.
+			need := limit - len(page.Items)
+			var ids []string
+			j := i
+			for ; j < len(entries) && len(ids) < need; j++ {
+				if _, ok := members[entries[j].userID]; !ok && entries[j].candidate {
+					members[entries[j].userID] = nil
+					ids = append(ids, entries[j].userID)
+				}
+			}
+			got, err := s.membershipsByID(ctx, accountID, ids)
+			if err != nil {
+				return MemberPage{}, err
+			}
+			for id, m := range got {
+				members[id] = &m
+			}
+			for ; i < j; i++ {
+				e := entries[i]
+				m := members[e.userID]
+				if !e.candidate || m == nil || m.Status != status {
+					continue
+				}
+				words := SearchWords(m.FirstName, m.LastName, m.Email)
+				if firstMatch(words, lead) != e.word || !matchesAll(words, terms) {
+					continue
+				}
+				page.Items = append(page.Items, *m)
+				if len(page.Items) == limit {
+					if i+1 < len(entries) || out.LastEvaluatedKey != nil {
+						page.Next = e.sk
+					}
+					return page, nil
+				}
+			}
+		}
+		if out.LastEvaluatedKey == nil {
+			return page, nil
+		}
+		sk, _ := out.LastEvaluatedKey[AttrSK].(*types.AttributeValueMemberS)
+		if sk == nil {
+			return page, nil
+		}
+		pos = sk.Value
+	}
+	page.Next = pos
+	return page, nil
+}
+
+// firstMatch returns the first (smallest) of the sorted words that starts
+// with prefix, or "".
+func firstMatch(words []string, prefix string) string {
+	for _, w := range words {
+		if strings.HasPrefix(w, prefix) {
+			return w
+		}
+	}
+	return ""
+}
+
+// matchesAll reports whether every term is a prefix of one of the words.
+func matchesAll(words, terms []string) bool {
+	for _, t := range terms {
+		if firstMatch(words, t) == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// membershipsByID reads the memberships of the users in the account with
+// BatchGetItem (eventually consistent, at most 100 keys a call), skipping
+// the ones that no longer exist.
+func (s *Store) membershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error) {
+	out := map[string]domain.Membership{}
+	for len(ids) > 0 {
+		n := min(100, len(ids))
+		keys := make([]item, 0, n)
+		for _, id := range ids[:n] {
+			keys = append(keys, memberKey(accountID, id))
+		}
+		ids = ids[n:]
+		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
+		for attempt := 0; len(req) > 0; attempt++ {
+			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, fmt.Errorf("read members: %w", err)
+			}
+			for _, it := range res.Responses[s.table] {
+				m, err := decodeMembership(it)
+				if err != nil {
+					return nil, err
+				}
+				out[m.UserID] = m
+			}
+			req = res.UnprocessedKeys
+			if len(req) > 0 {
+				time.Sleep(time.Duration(10<<min(attempt, 6)) * time.Millisecond)
+			}
+		}
+	}
+	return out, nil
+}
+
+// UpdateMember replaces the membership prev with next (next.Version must be
+// prev.Version+1), rewriting the search entries whose words changed, and
+// writes the events, in one transaction conditional on the stored version
+// still being prev.Version. It returns ErrConflict when the membership is
+// gone or its version moved on; nothing is written then.
+func (s *Store) UpdateMember(ctx context.Context, prev, next domain.Membership, events []domain.AuditEvent) error {
+	tx := s.tx()
+	s.putMembership(tx, next, &prev, versionIs(prev.Version))
+	for _, ev := range events {
+		s.audit(tx, ev)
+	}
+	return tx.commit(ctx)
+}
+
+// RemoveMember deletes the membership m and its search entries and writes
+// the event, in one transaction conditional on the stored version still
+// being m.Version. The user's login, sessions and other memberships are not
+// touched. It returns ErrConflict when the membership is gone or its
+// version moved on.
+func (s *Store) RemoveMember(ctx context.Context, m domain.Membership, ev domain.AuditEvent) error {
+	tx := s.tx()
+	s.deleteMembership(tx, m, versionIs(m.Version))
+	s.audit(tx, ev)
+	return tx.commit(ctx)
+}
+
+// HandOver is an ownership handover: the account, the owner's and the new
+// owner's memberships as they are (read before) and as they become.
+type HandOver struct {
+	Account             domain.Account
+	Owner, NewOwner     domain.Membership // as read
+	OwnerAs, NewOwnerAs domain.Membership // as written (versions bumped)
+	Event               domain.AuditEvent
+}
+
+// TransferOwnership writes a handover in one transaction: the account's
+// new ownerId (conditional on its version), both memberships (each on its
+// version) and the event. It returns a *ConflictError (ErrConflict) when
+// any of them changed since it was read; nothing is written then.
+func (s *Store) TransferOwnership(ctx context.Context, h HandOver) error {
+	a := h.Account
+	prevVersion := a.Version
+	a.OwnerID = h.NewOwner.UserID
+	a.Version++
+	tx := s.tx().putRecord(typeAccount, accountKey(a.ID), a, time.Time{}, versionIs(prevVersion))
+	s.putMembership(tx, h.OwnerAs, &h.Owner, versionIs(h.Owner.Version))
+	s.putMembership(tx, h.NewOwnerAs, &h.NewOwner, versionIs(h.NewOwner.Version))
+	s.audit(tx, h.Event)
+	return tx.commit(ctx)
+}
+
+// GetAccountConsistent returns the account with a strongly consistent read,
+// or ErrNotFound.
+func (s *Store) GetAccountConsistent(ctx context.Context, accountID string) (domain.Account, error) {
+	m, err := s.get(ctx, accountKey(accountID), true)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	var a domain.Account
+	if err := attributevalue.UnmarshalMap(m, &a); err != nil {
+		return domain.Account{}, fmt.Errorf("decode account: %w", err)
+	}
+	return a, nil
+}
