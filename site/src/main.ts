@@ -12,6 +12,10 @@ import { verifyRoute } from './pages/auth/verify';
 import { settingsRoute } from './pages/settings';
 import { clearSession } from './session';
 import { notFoundRoute } from './pages/not-found';
+import { acceptRoute } from './pages/accept';
+import { historyRoute } from './pages/history';
+import { memberRoute } from './pages/member';
+import { membersRoute } from './pages/members';
 import { Router, type Route } from './router';
 import { startHealth } from './ui/health';
 
@@ -19,6 +23,8 @@ import { startHealth } from './ui/health';
 const routes: Route[] = [catalogRoute];
 // Sign-in, the user's own login and accounts (issue 3).
 routes.push(accountsRoute, accountNewRoute, settingsRoute, signInRoute, registerRoute, verifyRoute, forgotRoute, resetRoute);
+// Members, invitations, history and the invitation link (issues 4, 5, 6).
+routes.push(membersRoute, memberRoute, historyRoute, acceptRoute);
 
 const outlet = document.getElementById('main');
 if (!outlet) throw new Error('index.html has no #main');

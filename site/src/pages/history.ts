@@ -1,0 +1,270 @@
+// Route /accounts/:accountId/history, and the history view the member page
+// reuses: time, actor, action, target and a readable before/after (the
+// server's `changes` lines, named with the catalog's labels), a period
+// selector, an action filter, paging through the opaque cursor, and export
+// as CSV or JSON lines.
+import { api, ApiError } from '../api';
+import type { Route } from '../router';
+import type { PermissionCatalog, PermissionSet } from '../types';
+import { accountNav, accountPath } from '../ui/account-nav';
+import { diffPermissions, loadCatalog, permissionLabel } from '../ui/catalog';
+import { errorPanel, loading } from '../ui/feedback';
+import { formatDateTime, isoOrNull, roleLabel } from '../ui/format';
+import { h, replaceChildren } from '../ui/h';
+import type { HistoryItem, Page } from '../ui/model';
+
+export const historyRoute: Route = {
+  path: '/accounts/:accountId/history',
+  title: 'History',
+  render: (ctx) => {
+    const page = h(
+      'section',
+      { class: 'page', dataset: { page: 'history' }, 'aria-labelledby': 'history-title' },
+      h('h1', { id: 'history-title' }, 'History'),
+      accountNav(ctx.params.accountId ?? '', 'history'),
+      h('p', { class: 'lead' }, 'Every change to the members, invitations and permissions of this account, newest first.'),
+    );
+    page.append(historyView({ accountId: ctx.params.accountId ?? '', signal: ctx.signal, query: ctx.query }));
+    return page;
+  },
+};
+
+export const periods: [string, string][] = [
+  ['1w', 'Last week'],
+  ['2w', 'Last 2 weeks'],
+  ['1m', 'Last month'],
+  ['3m', 'Last 3 months'],
+  ['6m', 'Last 6 months'],
+  ['12m', 'Last 12 months'],
+  ['all', 'All time'],
+];
+
+export const actionLabels: Record<string, string> = {
+  'account.created': 'Account created',
+  'account.renamed': 'Account renamed',
+  'account.ownership_transferred': 'Ownership handed over',
+  'member.signed_in': 'Signed in',
+  'member.permissions_changed': 'Permissions changed',
+  'member.role_changed': 'Role changed',
+  'member.profile_changed': 'Profile changed',
+  'member.deactivated': 'Deactivated',
+  'member.reactivated': 'Reactivated',
+  'member.removed': 'Removed',
+  'invitation.created': 'Invited',
+  'invitation.edited': 'Invitation edited',
+  'invitation.resent': 'Invitation resent',
+  'invitation.revoked': 'Invitation revoked',
+  'invitation.accepted': 'Invitation accepted',
+  'invitation.expired': 'Invitation expired',
+};
+
+const filterGroups: [string, [string, string][]][] = [
+  ['Kinds', [['', 'All actions'], ['member', 'Any member change'], ['invitation', 'Any invitation change'], ['account', 'Any account change']]],
+  ['Actions', Object.entries(actionLabels)],
+];
+
+export interface HistoryViewOptions {
+  accountId: string;
+  /** Only this member's history. */
+  member?: string;
+  signal: AbortSignal;
+  query?: URLSearchParams;
+}
+
+let counter = 0;
+
+export function historyView(opts: HistoryViewOptions): HTMLElement {
+  const id = `history-${++counter}`;
+  let period = opts.query?.get('period') ?? 'all';
+  if (!periods.some(([p]) => p === period)) period = 'all';
+  let action = opts.query?.get('action') ?? '';
+  let cursors: (string | undefined)[] = [undefined];
+  let pageIndex = 0;
+  let next: string | undefined;
+  let catalog: PermissionCatalog | null = null;
+  let seq = 0;
+
+  const periodSelect = h(
+    'select',
+    { id: `${id}-period`, dataset: { filter: 'period' } },
+    periods.map(([v, l]) => h('option', { value: v, selected: v === period }, l)),
+  );
+  const actionSelect = h(
+    'select',
+    { id: `${id}-action`, dataset: { filter: 'action' } },
+    filterGroups.map(([label, opts2]) => h('optgroup', { label }, opts2.map(([v, l]) => h('option', { value: v, selected: v === action }, l)))),
+  );
+  periodSelect.value = period;
+  actionSelect.value = action;
+
+  const csv = h('a', { class: 'button button--secondary button--small', download: '', dataset: { export: 'csv' } }, 'Export CSV');
+  const jsonl = h('a', { class: 'button button--secondary button--small', download: '', dataset: { export: 'jsonl' } }, 'Export JSON lines');
+  const results = h('div', { class: 'history__results', 'aria-live': 'polite' });
+  const status = h('p', { class: 'sr-only', role: 'status' });
+  const prev = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'previous' } }, 'Newer');
+  const nextBtn = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'next' } }, 'Older');
+  const pageLabel = h('span', { class: 'pager__label' });
+  const pager = h('nav', { class: 'pager', 'aria-label': 'History pages' }, prev, pageLabel, nextBtn);
+
+  const view = h(
+    'div',
+    { class: 'history', dataset: { history: opts.member ? 'member' : 'account', state: 'loading' } },
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('div', { class: 'field field--inline' }, h('label', { for: periodSelect.id }, 'Period'), periodSelect),
+      h('div', { class: 'field field--inline' }, h('label', { for: actionSelect.id }, 'Action'), actionSelect),
+      h('div', { class: 'toolbar__end' }, csv, jsonl),
+    ),
+    results,
+    pager,
+    status,
+  );
+
+  const basePath = `/accounts/${encodeURIComponent(opts.accountId)}/history`;
+  const filters = (): Record<string, string | undefined> => ({ member: opts.member, period, action: action || undefined });
+
+  const syncExport = (): void => {
+    for (const [a, format] of [
+      [csv, 'csv'],
+      [jsonl, 'jsonl'],
+    ] as const) {
+      const p = new URLSearchParams({ format });
+      for (const [k, v] of Object.entries(filters())) if (v) p.set(k, v);
+      a.href = `/api${basePath}/export?${p.toString()}`;
+      a.setAttribute('download', `history-${opts.member ? 'member-' : ''}${period}.${format === 'csv' ? 'csv' : 'jsonl'}`);
+    }
+  };
+
+  const restart = (): void => {
+    cursors = [undefined];
+    pageIndex = 0;
+    syncExport();
+    void load();
+  };
+  periodSelect.addEventListener('change', () => {
+    period = periodSelect.value;
+    restart();
+  });
+  actionSelect.addEventListener('change', () => {
+    action = actionSelect.value;
+    restart();
+  });
+  prev.addEventListener('click', () => {
+    if (pageIndex === 0) return;
+    pageIndex -= 1;
+    void load();
+  });
+  nextBtn.addEventListener('click', () => {
+    if (!next) return;
+    cursors = cursors.slice(0, pageIndex + 1);
+    cursors.push(next);
+    pageIndex += 1;
+    void load();
+  });
+
+  async function load(): Promise<void> {
+    const mine = ++seq;
+    view.dataset.state = 'loading';
+    replaceChildren(results, loading('Loading history…'));
+    try {
+      catalog ??= await loadCatalog();
+      const res = await api.get<Page<HistoryItem>>(basePath, { query: { ...filters(), cursor: cursors[pageIndex] }, signal: opts.signal });
+      if (mine !== seq) return;
+      next = res.next || undefined;
+      replaceChildren(results, table(res.items, catalog));
+      prev.disabled = pageIndex === 0;
+      nextBtn.disabled = !next;
+      pager.hidden = pageIndex === 0 && !next;
+      pageLabel.textContent = `Page ${pageIndex + 1}`;
+      status.textContent = `${res.items.length} event${res.items.length === 1 ? '' : 's'} shown.`;
+      view.dataset.state = 'ready';
+    } catch (err) {
+      if (opts.signal.aborted || mine !== seq) return;
+      const forbidden = err instanceof ApiError && err.status === 403;
+      replaceChildren(
+        results,
+        errorPanel(err, { title: forbidden ? 'You cannot read this history.' : 'The history could not be loaded.', onRetry: () => void load() }),
+      );
+      pager.hidden = true;
+      view.dataset.state = 'error';
+    }
+  }
+
+  function table(items: HistoryItem[], cat: PermissionCatalog): Node {
+    if (!items.length) return h('p', { class: 'empty' }, 'Nothing happened in this period.');
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data-table history__table', dataset: { table: 'history' } },
+        h('caption', { class: 'sr-only' }, 'History of changes, newest first'),
+        h('thead', null, h('tr', null, ['Time', 'Who', 'Action', 'Concerning', 'What changed'].map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'tbody',
+          null,
+          items.map((ev) => {
+            const lines = ev.changes && ev.changes.length ? ev.changes : describe(ev, cat);
+            return h(
+              'tr',
+              { dataset: { eventId: ev.id, action: ev.action } },
+              h('td', { class: 'nowrap' }, h('time', { datetime: isoOrNull(ev.at) }, formatDateTime(ev.at))),
+              h('td', null, actorCell(ev)),
+              h('td', null, actionLabels[ev.action] ?? ev.action),
+              h('td', null, targetCell(ev)),
+              h('td', { class: 'changes' }, lines.length ? h('ul', { class: 'changes__list' }, lines.map((l) => h('li', null, l))) : '—'),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  function actorCell(ev: HistoryItem): Node {
+    if (ev.actor.system) return h('span', { class: 'muted' }, 'Roster (automatic)');
+    const name = ev.actor.name || ev.actor.email || ev.actor.userId || 'Unknown';
+    return h('span', null, name, ev.actor.email && ev.actor.email !== name ? h('span', { class: 'muted block' }, ev.actor.email) : null);
+  }
+
+  function targetCell(ev: HistoryItem): Node {
+    const t = ev.target;
+    const name = t.name || t.email || t.id;
+    const label = t.userId && !opts.member ? h('a', { href: accountPath(opts.accountId, `/members/${encodeURIComponent(t.userId)}`) }, name) : name;
+    return h('span', null, label, t.email && t.email !== name ? h('span', { class: 'muted block' }, t.email) : null);
+  }
+
+  syncExport();
+  void load();
+  return view;
+}
+
+/** Readable lines for an event the server did not describe. */
+function describe(ev: HistoryItem, cat: PermissionCatalog): string[] {
+  const b = (ev.before ?? null) as Record<string, unknown> | null;
+  const a = (ev.after ?? null) as Record<string, unknown> | null;
+  if (!b && !a) return [];
+  const out: string[] = [];
+  const get = (o: Record<string, unknown> | null, k: string) => (o && typeof o === 'object' ? o[k] : undefined);
+  const role = [get(b, 'role'), get(a, 'role')];
+  if (role[0] !== role[1]) {
+    out.push(role[0] && role[1] ? `Role: ${roleLabel(String(role[0]))} → ${roleLabel(String(role[1]))}` : `Role: ${roleLabel(String(role[1] ?? role[0]))}`);
+  }
+  const pb = get(b, 'permissions') as PermissionSet | undefined;
+  const pa = get(a, 'permissions') as PermissionSet | undefined;
+  if (pb || pa) {
+    if (pa?.all && !pb?.all) out.push('All permissions granted');
+    else if (pb?.all && pa && !pa.all) out.push('All permissions removed');
+    const { added, removed } = diffPermissions(pb, pa, cat);
+    if (!pa?.all && added.length) out.push(`Permissions added: ${added.map((n) => permissionLabel(cat, n)).join('; ')}`);
+    if (!pb?.all && removed.length && pa) out.push(`Permissions removed: ${removed.map((n) => permissionLabel(cat, n)).join('; ')}`);
+  }
+  for (const k of ['status', 'state', 'firstName', 'lastName', 'name', 'email']) {
+    const x = get(b, k);
+    const y = get(a, k);
+    if (x === y || (x === undefined && y === undefined)) continue;
+    const label = k === 'firstName' ? 'First name' : k === 'lastName' ? 'Last name' : k[0]!.toUpperCase() + k.slice(1);
+    out.push(x !== undefined && y !== undefined ? `${label}: ${String(x)} → ${String(y)}` : `${label}: ${String(y ?? x)}`);
+  }
+  return out;
+}

@@ -1,0 +1,441 @@
+// Route /accounts/:accountId/members: the members of an account in tabs
+// Active / Pending (the invitations) / Deactivated, a server-side search,
+// paging through the API's opaque cursor, and the Invite panel.
+import { api, ApiError } from '../api';
+import type { Route, RouteContext } from '../router';
+import type { PermissionCatalog } from '../types';
+import { accountNav, accountPath } from '../ui/account-nav';
+import { can, effective, loadActor, type AccountActor } from '../ui/actor';
+import { loadCatalog, summarizePermissions } from '../ui/catalog';
+import { confirmDialog } from '../ui/dialog';
+import { errorPanel, loading } from '../ui/feedback';
+import { formatDateTime, fullName, isoOrNull, isPast, roleLabel } from '../ui/format';
+import { h, replaceChildren } from '../ui/h';
+import type { Invitation, Member, Page } from '../ui/model';
+import { openInvitationEditor, openInvitePanel, resendInvitation } from './invitations-panel';
+
+type Tab = 'active' | 'pending' | 'deactivated';
+const tabs: [Tab, string][] = [
+  ['active', 'Active'],
+  ['pending', 'Pending'],
+  ['deactivated', 'Deactivated'],
+];
+
+export const membersRoute: Route = {
+  path: '/accounts/:accountId/members',
+  title: 'Members',
+  render: (ctx) => membersPage(ctx),
+};
+
+const SEARCH_DELAY_MS = 300;
+
+function membersPage(ctx: RouteContext): HTMLElement {
+  const accountId = ctx.params.accountId ?? '';
+  const initialTab = ctx.query.get('tab');
+  let tab: Tab = initialTab === 'pending' || initialTab === 'deactivated' ? initialTab : 'active';
+  let q = ctx.query.get('q') ?? '';
+  /** Cursors of the pages seen so far: cursors[i] loads page i. */
+  let cursors: (string | undefined)[] = [undefined];
+  let pageIndex = 0;
+  let next: string | undefined;
+  let catalog: PermissionCatalog | null = null;
+  let actor: AccountActor | null = null;
+  let loadSeq = 0;
+
+  const status = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  const notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
+  const panel = h('div', { class: 'tabpanel', role: 'tabpanel', id: 'members-panel', tabindex: '0' });
+  const prev = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'previous' } }, 'Previous');
+  const nextBtn = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'next' } }, 'Next');
+  const pageLabel = h('span', { class: 'pager__label' });
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageLabel, nextBtn);
+
+  const search = h('input', {
+    type: 'search',
+    id: 'member-search',
+    value: q,
+    maxlength: 100,
+    autocomplete: 'off',
+    placeholder: 'Name or email',
+  });
+  const inviteBtn = h('button', { type: 'button', class: 'button', dataset: { action: 'invite' }, hidden: true }, 'Invite');
+
+  const tabButtons = tabs.map(([key, label]) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${key}`,
+        class: 'tab',
+        'aria-controls': 'members-panel',
+        dataset: { tab: key },
+        onClick: () => selectTab(key, false),
+      },
+      label,
+    ),
+  );
+  const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Members by status' }, tabButtons);
+  tablist.addEventListener('keydown', (e: KeyboardEvent) => {
+    const i = tabs.findIndex(([k]) => k === tab);
+    let j = -1;
+    if (e.key === 'ArrowRight') j = (i + 1) % tabs.length;
+    else if (e.key === 'ArrowLeft') j = (i + tabs.length - 1) % tabs.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = tabs.length - 1;
+    if (j < 0) return;
+    e.preventDefault();
+    selectTab(tabs[j]![0], true);
+  });
+
+  const page = h(
+    'section',
+    { class: 'page', dataset: { page: 'members', state: 'loading' }, 'aria-labelledby': 'members-title' },
+    h('div', { class: 'page__head' }, h('h1', { id: 'members-title' }, 'Members'), inviteBtn),
+    accountNav(accountId, 'members'),
+    notice,
+    h(
+      'div',
+      { class: 'toolbar' },
+      h(
+        'div',
+        { class: 'search' },
+        h('label', { for: 'member-search' }, 'Search members'),
+        search,
+      ),
+    ),
+    tablist,
+    panel,
+    pager,
+    status,
+  );
+
+  const syncUrl = (): void => {
+    const params = new URLSearchParams();
+    if (tab !== 'active') params.set('tab', tab);
+    if (q) params.set('q', q);
+    const qs = params.toString();
+    history.replaceState(history.state, '', location.pathname + (qs ? `?${qs}` : ''));
+  };
+
+  function selectTab(key: Tab, focus: boolean): void {
+    tab = key;
+    for (const b of tabButtons) {
+      const on = b.dataset.tab === key;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+      if (on && focus) b.focus();
+    }
+    panel.setAttribute('aria-labelledby', `tab-${key}`);
+    cursors = [undefined];
+    pageIndex = 0;
+    syncUrl();
+    void load();
+  }
+
+  let timer: number | undefined;
+  search.addEventListener('input', () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      const value = search.value.trim();
+      if (value === q) return;
+      q = value;
+      cursors = [undefined];
+      pageIndex = 0;
+      syncUrl();
+      void load();
+    }, SEARCH_DELAY_MS);
+  });
+  ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
+
+  prev.addEventListener('click', () => {
+    if (pageIndex === 0) return;
+    pageIndex -= 1;
+    void load();
+  });
+  nextBtn.addEventListener('click', () => {
+    if (!next) return;
+    cursors = cursors.slice(0, pageIndex + 1);
+    cursors.push(next);
+    pageIndex += 1;
+    void load();
+  });
+
+  inviteBtn.addEventListener('click', () => {
+    if (!catalog) return;
+    openInvitePanel({
+      accountId,
+      catalog,
+      limit: effective(actor?.member),
+      onDone: (inv) => {
+        if (!inv) return;
+        showNotice(`Invitation sent to ${inv.email}.`);
+        selectTab('pending', true);
+      },
+    });
+  });
+
+  function showNotice(text: string): void {
+    notice.textContent = text;
+    notice.hidden = false;
+  }
+
+  async function load(): Promise<void> {
+    const seq = ++loadSeq;
+    page.dataset.state = 'loading';
+    page.setAttribute('aria-busy', 'true');
+    replaceChildren(panel, loading(tab === 'pending' ? 'Loading invitations…' : 'Loading members…'));
+    try {
+      if (!catalog) {
+        const [cat, who] = await Promise.all([loadCatalog(), loadActor(accountId, ctx.signal)]);
+        catalog = cat;
+        actor = who;
+        inviteBtn.hidden = !can(actor, 'users.manage');
+      }
+      const cursor = cursors[pageIndex];
+      let body: Node;
+      let count: number;
+      if (tab === 'pending') {
+        const res = await api.get<Page<Invitation>>(`/accounts/${encodeURIComponent(accountId)}/invitations`, {
+          query: { cursor },
+          signal: ctx.signal,
+        });
+        if (seq !== loadSeq) return;
+        const needle = q.toLowerCase();
+        const items = needle
+          ? res.items.filter((i) => `${i.email} ${i.firstName ?? ''} ${i.lastName ?? ''}`.toLowerCase().includes(needle))
+          : res.items;
+        next = res.next || undefined;
+        count = items.length;
+        body = invitationsTable(items, catalog!);
+      } else {
+        const res = await api.get<Page<Member>>(`/accounts/${encodeURIComponent(accountId)}/members`, {
+          query: { status: tab, q, cursor },
+          signal: ctx.signal,
+        });
+        if (seq !== loadSeq) return;
+        next = res.next || undefined;
+        count = res.items.length;
+        body = membersTable(res.items, catalog!);
+      }
+      replaceChildren(panel, body);
+      prev.disabled = pageIndex === 0;
+      nextBtn.disabled = !next;
+      pager.hidden = pageIndex === 0 && !next;
+      pageLabel.textContent = `Page ${pageIndex + 1}`;
+      status.textContent = `${count} ${tab === 'pending' ? 'invitation' : 'member'}${count === 1 ? '' : 's'} shown.`;
+      page.dataset.state = 'ready';
+      page.dataset.tab = tab;
+    } catch (err) {
+      if (ctx.signal.aborted || seq !== loadSeq) return;
+      const forbidden = err instanceof ApiError && (err.status === 403 || err.status === 404);
+      replaceChildren(
+        panel,
+        errorPanel(err, {
+          title: forbidden ? 'You cannot see the members of this account.' : 'The list could not be loaded.',
+          onRetry: () => void load(),
+        }),
+      );
+      pager.hidden = true;
+      page.dataset.state = 'error';
+    } finally {
+      if (seq === loadSeq) page.removeAttribute('aria-busy');
+    }
+  }
+
+  function membersTable(items: Member[], cat: PermissionCatalog): Node {
+    if (!items.length) {
+      return h(
+        'p',
+        { class: 'empty' },
+        q ? `No ${tab} member matches “${q}”.` : tab === 'active' ? 'No active members yet.' : 'No deactivated members.',
+      );
+    }
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data-table', dataset: { table: 'members' } },
+        h('caption', { class: 'sr-only' }, tab === 'active' ? 'Active members' : 'Deactivated members'),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Name', 'Email', 'Role', 'Permissions', 'Status', 'Last login'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          items.map((m) =>
+            h(
+              'tr',
+              { dataset: { userId: m.userId, email: m.email } },
+              h(
+                'th',
+                { scope: 'row' },
+                h('a', { href: accountPath(accountId, `/members/${encodeURIComponent(m.userId)}`) }, fullName(m.firstName, m.lastName, m.email)),
+              ),
+              h('td', null, m.email),
+              h('td', null, h('span', { class: ['badge', `badge--${m.role}`] }, roleLabel(m.role))),
+              h('td', { class: 'perm-summary' }, summarizePermissions(m.permissions, cat)),
+              h('td', null, h('span', { class: ['status', `status--${m.status}`], dataset: { status: m.status } }, m.status === 'active' ? 'Active' : 'Deactivated')),
+              h('td', null, m.lastLoginAt ? h('time', { datetime: isoOrNull(m.lastLoginAt) }, formatDateTime(m.lastLoginAt)) : 'Never'),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function invitationsTable(items: Invitation[], cat: PermissionCatalog): Node {
+    if (!items.length) return h('p', { class: 'empty' }, q ? `No pending invitation matches “${q}”.` : 'No pending invitations.');
+    const manage = can(actor, 'users.manage');
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data-table', dataset: { table: 'invitations' } },
+        h('caption', { class: 'sr-only' }, 'Pending invitations'),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Email', 'Name', 'Role', 'Permissions', 'Invited by', 'Sent', 'Expires', 'Delivery', manage ? 'Actions' : null]
+              .filter((c): c is string => c !== null)
+              .map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          items.map((inv) => {
+            const expired = inv.state === 'expired' || isPast(inv.expiresAt);
+            return h(
+              'tr',
+              { dataset: { invitationId: inv.id, email: inv.email } },
+              h(
+                'th',
+                { scope: 'row' },
+                inv.email,
+                inv.exceedsInviter
+                  ? h(
+                      'span',
+                      { class: 'flag', dataset: { flag: 'exceeds-inviter' }, title: 'The inviter no longer holds every permission this invitation grants' },
+                      'Exceeds the inviter’s permissions',
+                    )
+                  : null,
+              ),
+              h('td', null, fullName(inv.firstName, inv.lastName, '—')),
+              h('td', null, h('span', { class: ['badge', `badge--${inv.role}`] }, roleLabel(inv.role))),
+              h('td', { class: 'perm-summary' }, summarizePermissions(inv.permissions, cat)),
+              h('td', null, inv.inviter ? inv.inviter.name || inv.inviter.email : '—'),
+              h('td', null, h('time', { datetime: isoOrNull(inv.lastSentAt || inv.sentAt || inv.createdAt) }, formatDateTime(inv.lastSentAt || inv.sentAt || inv.createdAt))),
+              h(
+                'td',
+                null,
+                h('time', { datetime: isoOrNull(inv.expiresAt) }, formatDateTime(inv.expiresAt)),
+                expired ? h('span', { class: 'status status--expired' }, 'Expired') : null,
+              ),
+              h(
+                'td',
+                null,
+                h('span', { class: ['delivery', `delivery--${inv.delivery}`], dataset: { delivery: inv.delivery } }, deliveryLabel(inv.delivery)),
+                inv.deliveryReason ? h('span', { class: 'hint' }, ` ${inv.deliveryReason}`) : null,
+              ),
+              manage ? h('td', { class: 'row-actions' }, invitationActions(inv, cat)) : null,
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  function invitationActions(inv: Invitation, cat: PermissionCatalog): HTMLElement[] {
+    const label = inv.email;
+    const resend = h(
+      'button',
+      { type: 'button', class: 'button button--secondary button--small', dataset: { action: 'resend' }, 'aria-label': `Resend the invitation to ${label}` },
+      'Resend',
+    );
+    resend.addEventListener('click', async () => {
+      resend.disabled = true;
+      try {
+        await resendInvitation(accountId, inv.id);
+        showNotice(`The invitation to ${label} was sent again; the earlier link no longer works.`);
+        await load();
+        panel.querySelector<HTMLElement>(`tr[data-invitation-id="${CSS.escape(inv.id)}"] [data-action="resend"]`)?.focus();
+      } catch (err) {
+        resend.disabled = false;
+        showNotice(err instanceof Error ? err.message : String(err));
+      }
+    });
+    const edit = h(
+      'button',
+      { type: 'button', class: 'button button--secondary button--small', dataset: { action: 'edit' }, 'aria-label': `Edit the invitation to ${label}` },
+      'Edit',
+    );
+    edit.addEventListener('click', () =>
+      openInvitationEditor({
+        accountId,
+        invitation: inv,
+        catalog: cat,
+        limit: effective(actor?.member),
+        onDone: (saved) => {
+          if (!saved) return;
+          showNotice(`The invitation to ${label} was updated.`);
+          void load();
+        },
+      }),
+    );
+    const revoke = h(
+      'button',
+      { type: 'button', class: 'button button--danger button--small', dataset: { action: 'revoke' }, 'aria-label': `Revoke the invitation to ${label}` },
+      'Revoke',
+    );
+    revoke.addEventListener('click', async () => {
+      const ok = await confirmDialog({
+        title: 'Revoke this invitation?',
+        body: [
+          h('p', null, 'The link sent to ', h('strong', null, label), ' stops working at once. They will not join this account.'),
+          h('p', null, 'You can invite them again later.'),
+        ],
+        confirmLabel: 'Revoke invitation',
+        danger: true,
+        action: () => api.delete(`/accounts/${encodeURIComponent(accountId)}/invitations/${encodeURIComponent(inv.id)}`),
+      });
+      if (ok) {
+        showNotice(`The invitation to ${label} was revoked.`);
+        await load();
+        tabButtons.find((b) => b.dataset.tab === 'pending')?.focus();
+      }
+    });
+    return [resend, edit, revoke];
+  }
+
+  selectTab(tab, false);
+  return page;
+}
+
+function deliveryLabel(d: string): string {
+  switch (d) {
+    case 'queued':
+      return 'Queued';
+    case 'sent':
+      return 'Sent';
+    case 'failed':
+      return 'Failed';
+    case 'bounced':
+      return 'Bounced';
+    case 'complained':
+      return 'Marked as spam';
+    default:
+      return d;
+  }
+}
