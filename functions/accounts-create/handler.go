@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"roster/shared/api"
+	"roster/shared/auth"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// Authenticator authenticates the request.
+type Authenticator interface {
+	Verified(ctx context.Context, req api.Request) (domain.Session, error)
+}
+
+// Store reads the user and writes the account.
+type Store interface {
+	GetUser(ctx context.Context, userID string) (domain.User, error)
+	CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent) error
+}
+
+// Handler answers POST /api/accounts.
+type Handler struct {
+	auth  Authenticator
+	store Store
+	now   func() time.Time
+}
+
+// NewHandler returns the handler.
+func NewHandler(a Authenticator, s Store) *Handler { return &Handler{auth: a, store: s, now: time.Now} }
+
+type input struct {
+	Name string `json:"name"`
+}
+
+// Handle creates an account whose owner is the signed-in (verified) user:
+// the account, the owner's membership and the account.created event in one
+// transaction. It answers 201 {id, name, role}, 400 invalid_name, 401/403
+// without a verified session.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	sess, err := h.auth.Verified(ctx, req)
+	if err != nil {
+		return api.Response{}, err
+	}
+	var in input
+	if err := api.Decode(req, &in); err != nil {
+		return api.Response{}, err
+	}
+	name, err := domain.NormalizeName(in.Name, "name", false)
+	if err != nil {
+		return api.Response{}, err
+	}
+	u, err := h.store.GetUser(ctx, sess.UserID)
+	if err != nil {
+		return api.Response{}, err
+	}
+	now := h.now().UTC()
+	a := domain.Account{ID: store.NewID(), Name: name, OwnerID: u.ID, CreatedAt: now}
+	owner := domain.Membership{
+		AccountID: a.ID, AccountName: name, UserID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+		Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive,
+		JoinedAt: now, LastActiveAt: now, LastLoginAt: u.LastLoginAt,
+	}
+	ev := domain.EventFor(auth.ActorOf(sess, owner, req), a.ID, domain.ActionAccountCreated, now)
+	ev.Target = domain.EventTarget{Kind: "account", ID: a.ID, Name: name}
+	ev.After = map[string]string{"name": name}
+	if err := h.store.CreateAccount(ctx, a, owner, ev); err != nil {
+		return api.Response{}, err
+	}
+	return api.JSON(http.StatusCreated, map[string]string{"id": a.ID, "name": a.Name, "role": string(domain.RoleOwner)}), nil
+}
