@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -244,4 +246,56 @@ func (f *Fixture) count(t testing.TB, index, attr, pk string) int {
 
 func unmarshal(it map[string]types.AttributeValue, v any) error {
 	return attributevalue.UnmarshalMap(it, v)
+}
+
+// Event loads the sample events/<name>.json and points it at the fixture's
+// account and the user (when the route has a userId), with the cookie (""
+// sends none) and the body (nil keeps the sample's; a string is sent as it
+// is, anything else JSON-encoded).
+func (f *Fixture) Event(t testing.TB, name, cookie, userID string, body any) api.Request {
+	t.Helper()
+	req := testenv.Event(t, name)
+	req.PathParameters["accountId"] = f.Account.ID
+	if _, ok := req.PathParameters["userId"]; ok {
+		req.PathParameters["userId"] = userID
+	}
+	req.Cookies = nil
+	if cookie != "" {
+		req.Cookies = []string{cookie}
+	}
+	switch b := body.(type) {
+	case nil:
+	case string:
+		req.Body = b
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Body = string(raw)
+	}
+	return req
+}
+
+// Call runs the handler as Lambda would, through api.Wrap (Origin check,
+// error writer) with logs discarded, and returns the status and body.
+func Call(t testing.TB, name string, h api.HandlerFunc, req api.Request) (int, string) {
+	t.Helper()
+	opts := api.Options{SiteURL: "http://localhost:3000", Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	resp, err := api.Wrap(name, opts, h)(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return resp.StatusCode, resp.Body
+}
+
+// ErrorCode returns the error code of an error answer's body, or "".
+func ErrorCode(body string) string {
+	var b struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal([]byte(body), &b)
+	return b.Error.Code
 }

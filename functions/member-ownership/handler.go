@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"roster/shared/api"
+	"roster/shared/auth"
+	"roster/shared/members"
+)
+
+// Handler answers POST /api/accounts/{accountId}/ownership: the owner hands the account over to an active admin.
+type Handler struct {
+	auth    *auth.Authenticator
+	members *members.Service
+}
+
+// NewHandler returns the handler over the authenticator and the members service.
+func NewHandler(a *auth.Authenticator, s *members.Service) *Handler {
+	return &Handler{auth: a, members: s}
+}
+
+// Handle authenticates the request as a member of the account (401, 404
+// account_not_found, 403 member_deactivated) and applies the members
+// service. The body is {userId, password, version}: the new owner, the owner's
+// password as confirmation, and the new owner's member version. It answers
+// the new owner.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	accountID, err := api.PathParam(req, "accountId")
+	if err != nil {
+		return api.Response{}, err
+	}
+	actor, _, err := h.auth.Member(ctx, req, accountID)
+	if err != nil {
+		return api.Response{}, err
+	}
+	var b members.HandOver
+	if err := api.Decode(req, &b); err != nil {
+		return api.Response{}, err
+	}
+	m, err := h.members.TransferOwnership(ctx, actor, accountID, b)
+	if err != nil {
+		return api.Response{}, err
+	}
+	return api.JSON(http.StatusOK, m), nil
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+
+	"roster/shared/api"
+	"roster/shared/auth"
+	"roster/shared/members"
+)
+
+// Handler answers DELETE /api/accounts/{accountId}/members/{userId}: removes a member's access to the account.
+type Handler struct {
+	auth    *auth.Authenticator
+	members *members.Service
+}
+
+// NewHandler returns the handler over the authenticator and the members service.
+func NewHandler(a *auth.Authenticator, s *members.Service) *Handler {
+	return &Handler{auth: a, members: s}
+}
+
+// Handle authenticates the request as a member of the account (401, 404
+// account_not_found, 403 member_deactivated) and applies the members
+// service. The version comes as ?version= or in the body {version}; the user's
+// login and other accounts are untouched. It answers 204.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	accountID, err := api.PathParam(req, "accountId")
+	if err != nil {
+		return api.Response{}, err
+	}
+	userID, err := api.PathParam(req, "userId")
+	if err != nil {
+		return api.Response{}, err
+	}
+	actor, _, err := h.auth.Member(ctx, req, accountID)
+	if err != nil {
+		return api.Response{}, err
+	}
+	version, err := members.VersionOf(req)
+	if err != nil {
+		return api.Response{}, err
+	}
+	if err := h.members.Remove(ctx, actor, accountID, userID, version); err != nil {
+		return api.Response{}, err
+	}
+	return api.NoContent(), nil
+}
