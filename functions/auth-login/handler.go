@@ -67,7 +67,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 		return api.Response{}, domain.Invalid("invalid_password", "password", "Enter your password.")
 	}
 	limits := map[string]store.Limit{
-		auth.LimitLoginEmail(email):           auth.LoginPerEmail,
+		auth.LimitLoginEmail(email):          auth.LoginPerEmail,
 		auth.LimitLoginIP(api.SourceIP(req)): auth.LoginPerIP,
 	}
 	if err := auth.CheckLimits(ctx, h.store, limits); err != nil {

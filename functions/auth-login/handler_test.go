@@ -12,6 +12,7 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/telemetry"
 )
 
 var ctx = context.Background()
@@ -234,3 +235,30 @@ func TestLoginTwoFactor(t *testing.T) {
 }
 
 var _ api.HandlerFunc = (&Handler{}).Handle
+
+// BenchmarkLoginCost reports the DynamoDB calls and capacity of one
+// successful sign-in (go test -run '^$' -bench LoginCost ./functions/auth-login).
+func BenchmarkLoginCost(b *testing.B) {
+	e := authtest.New(b)
+	h := NewHandler(e.Store, false)
+	u := e.User(b, true)
+	req := authtest.Request(b, "auth-login.json", login(u.Email, authtest.Password, ""), "")
+	var calls, rcu, wcu float64
+	ops := map[string]int{}
+	for b.Loop() {
+		c, rec := telemetry.WithRecorder(ctx)
+		if resp, err := h.Handle(c, req); err != nil || resp.StatusCode != 200 {
+			b.Fatalf("got %d %v", resp.StatusCode, err)
+		}
+		s := rec.Summary()
+		calls, rcu, wcu = calls+float64(s.Calls), rcu+s.RCU, wcu+s.WCU
+		for op, n := range s.ByOp {
+			ops[op] += n
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(calls/n, "ddbcalls/op")
+	b.ReportMetric(rcu/n, "RCU/op")
+	b.ReportMetric(wcu/n, "WCU/op")
+	b.Logf("ops per sign-in: %v over %d", ops, b.N)
+}

@@ -9,6 +9,7 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/telemetry"
 )
 
 func TestMe(t *testing.T) {
@@ -80,5 +81,37 @@ func TestMe(t *testing.T) {
 	authtest.Decode(t, authtest.Call(t, h.Handle, authtest.Request(t, "me.json", nil, cookie)), &p)
 	if p.Email != u.Email || p.FirstName != "Ada" || p.LastName != "Lovelace" {
 		t.Errorf("profile: got %+v", p)
+	}
+}
+
+// BenchmarkAuthenticatedCost reports the DynamoDB calls and capacity of
+// GET /api/me, and of authenticating alone (go test -run '^$' -bench Cost ./functions/me).
+func BenchmarkAuthenticatedCost(b *testing.B) {
+	e := authtest.New(b)
+	h := NewHandler(e.Auth, e.Store)
+	u := e.User(b, true)
+	req := authtest.Request(b, "me.json", nil, e.SignIn(b, u))
+	for _, bc := range []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"authenticate", func(ctx context.Context) error { _, err := e.Auth.Session(ctx, req); return err }},
+		{"me", func(ctx context.Context) error { _, err := h.Handle(ctx, req); return err }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var calls, rcu, wcu float64
+			for b.Loop() {
+				c, rec := telemetry.WithRecorder(context.Background())
+				if err := bc.run(c); err != nil {
+					b.Fatal(err)
+				}
+				s := rec.Summary()
+				calls, rcu, wcu = calls+float64(s.Calls), rcu+s.RCU, wcu+s.WCU
+			}
+			n := float64(b.N)
+			b.ReportMetric(calls/n, "ddbcalls/op")
+			b.ReportMetric(rcu/n, "RCU/op")
+			b.ReportMetric(wcu/n, "WCU/op")
+		})
 	}
 }

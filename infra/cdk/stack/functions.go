@@ -53,6 +53,23 @@ const (
 var Functions = []Function{
 	{LogicalID: "HealthFunction", Dir: "health", Routes: []Route{{"GET", "/api/health"}}, TableActions: []string{"dynamodb:GetItem"}, TimeoutSeconds: 5},
 	{LogicalID: "PermissionsFunction", Dir: "permissions", Routes: []Route{{"GET", "/api/permissions"}}, TimeoutSeconds: 5},
+	// Identity and accounts (issue 3). Transactions need the item-level action
+	// of each write they hold; rate limits are UpdateItem (Hit) and BatchGetItem (Exceeded).
+	{LogicalID: "AuthRegisterFunction", Dir: "auth-register", Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
+	{LogicalID: "AuthVerifyFunction", Dir: "auth-verify", Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
+	{LogicalID: "AuthLoginFunction", Dir: "auth-login", Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "AuthLogoutFunction", Dir: "auth-logout", Routes: []Route{{"POST", "/api/auth/logout"}}, TableActions: []string{"dynamodb:DeleteItem"}},
+	{LogicalID: "AuthPasswordResetFunction", Dir: "auth-password-reset", Routes: []Route{{"POST", "/api/auth/password-reset"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
+	{LogicalID: "AuthPasswordResetConfirmFunction", Dir: "auth-password-reset-confirm", Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}},
+	{LogicalID: "MeFunction", Dir: "me", Routes: []Route{{"GET", "/api/me"}}, TableActions: []string{"dynamodb:GetItem"}},
+	{LogicalID: "MeUpdateFunction", Dir: "me-update", Routes: []Route{{"PATCH", "/api/me"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
+	{LogicalID: "MeVerificationFunction", Dir: "me-verification", Routes: []Route{{"POST", "/api/me/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
+	{LogicalID: "MePasswordFunction", Dir: "me-password", Routes: []Route{{"POST", "/api/me/password"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
+	{LogicalID: "MeTwoFactorFunction", Dir: "me-2fa", Routes: []Route{{"POST", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "MeTwoFactorConfirmFunction", Dir: "me-2fa-confirm", Routes: []Route{{"POST", "/api/me/2fa/confirm"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "MeTwoFactorDeleteFunction", Dir: "me-2fa-delete", Routes: []Route{{"DELETE", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "AccountsCreateFunction", Dir: "accounts-create", Routes: []Route{{"POST", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
+	{LogicalID: "AccountsListFunction", Dir: "accounts-list", Routes: []Route{{"GET", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:Query"}},
 }
 
 // timeout returns the function's timeout in seconds.
