@@ -76,7 +76,7 @@ dev: infra/node_modules/.installed build ## Run Roster locally on http://localho
 .PHONY: test
 test: infra/node_modules/.installed build ## vet, Go tests (race) against DynamoDB Local and local SES, CDK synth and assertions, cfn-lint, site tests.
 	$(GO) vet ./...
-	$(BUILD)/bin/roster-local -standins-only -env-file $(BUILD)/standins.env & echo $$! > $(BUILD)/standins.pid; \
+	$(BUILD)/bin/roster-local -standins-only -quiet -dynamodb-port 0 -ses-port 0 -env-file $(BUILD)/standins.env & echo $$! > $(BUILD)/standins.pid; \
 	  trap 'kill $$(cat $(BUILD)/standins.pid) 2>/dev/null || true' EXIT; \
 	  for i in $$(seq 1 300); do [ -s $(BUILD)/standins.env ] && break; sleep 0.1; done; \
 	  set -a; . $(BUILD)/standins.env; set +a; \
@@ -93,9 +93,10 @@ lint-templates: synth
 # ---- measure -------------------------------------------------------------------
 
 .PHONY: bench
-bench: build ## Gateway overhead, init durations, binary sizes (figures for the notes).
-	$(GO) test -run '^$$' -bench . -benchtime 200x ./infra/local/gateway/
-	@echo "stripped bootstrap sizes (linux/arm64):"; ls -l $(BUILD)/functions/*/bootstrap | awk '{printf "  %-45s %7.2f MiB\n", $$9, $$5/1048576}'
+bench: infra/node_modules/.installed build ## Gateway overhead, init durations, warm latency, binary sizes, site bundle (figures for the notes).
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./infra/local/gateway/
+	$(GO) run ./infra/local/cmd/roster-bench
+	@echo; echo "site bundle (site/dist/assets):"; for f in site/dist/assets/*; do printf "  %-40s %7d B raw %7d B gzip\n" $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 # ---- deploy --------------------------------------------------------------------
 

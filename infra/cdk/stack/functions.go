@@ -53,6 +53,25 @@ const (
 var Functions = []Function{
 	{LogicalID: "HealthFunction", Dir: "health", Routes: []Route{{"GET", "/api/health"}}, TableActions: []string{"dynamodb:GetItem"}, TimeoutSeconds: 5},
 	{LogicalID: "PermissionsFunction", Dir: "permissions", Routes: []Route{{"GET", "/api/permissions"}}, TimeoutSeconds: 5},
+	// Invitations (issue 4). Authenticated functions read the session and
+	// membership with BatchGetItem and refresh lastActiveAt with UpdateItem;
+	// transactions need the item-level action of each write they hold.
+	{LogicalID: "InvitationsCreateFunction", Dir: "invitations-create", Routes: []Route{{"POST", "/api/accounts/{accountId}/invitations"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"},
+		SendsMail:    true, TimeoutSeconds: 15, Env: invitationEnv},
+	{LogicalID: "InvitationsListFunction", Dir: "invitations-list", Routes: []Route{{"GET", "/api/accounts/{accountId}/invitations"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:Query"}},
+	{LogicalID: "InvitationUpdateFunction", Dir: "invitation-update", Routes: []Route{{"PATCH", "/api/accounts/{accountId}/invitations/{id}"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "InvitationRevokeFunction", Dir: "invitation-revoke", Routes: []Route{{"DELETE", "/api/accounts/{accountId}/invitations/{id}"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}},
+	{LogicalID: "InvitationResendFunction", Dir: "invitation-resend", Routes: []Route{{"POST", "/api/accounts/{accountId}/invitations/{id}/resend"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+		SendsMail:    true, TimeoutSeconds: 15, Env: invitationEnv},
+	{LogicalID: "InvitationPreviewFunction", Dir: "invitation-preview", Routes: []Route{{"POST", "/api/invitations/preview"}},
+		TableActions: []string{"dynamodb:GetItem"}},
+	{LogicalID: "InvitationAcceptFunction", Dir: "invitation-accept", Routes: []Route{{"POST", "/api/invitations/accept"}},
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}},
 	// Identity and accounts (issue 3). Transactions need the item-level action
 	// of each write they hold; rate limits are UpdateItem (Hit) and BatchGetItem (Exceeded).
 	{LogicalID: "AuthRegisterFunction", Dir: "auth-register", Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
@@ -71,6 +90,10 @@ var Functions = []Function{
 	{LogicalID: "AccountsCreateFunction", Dir: "accounts-create", Routes: []Route{{"POST", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
 	{LogicalID: "AccountsListFunction", Dir: "accounts-list", Routes: []Route{{"GET", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:Query"}},
 }
+
+// invitationEnv configures the functions that send invitations: the link's
+// validity and the account's hourly cap on invitation emails.
+var invitationEnv = map[string]string{"INVITATION_TTL_HOURS": "168", "INVITATIONS_PER_HOUR": "50"}
 
 // timeout returns the function's timeout in seconds.
 func (f Function) timeout() float64 {
