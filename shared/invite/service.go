@@ -27,7 +27,7 @@ type Store interface {
 	EditInvitation(ctx context.Context, inv store.Invitation, ev domain.AuditEvent) (store.Invitation, error)
 	RevokeInvitation(ctx context.Context, inv store.Invitation, ev domain.AuditEvent) error
 	ResendInvitation(ctx context.Context, inv store.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (store.Invitation, error)
-	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time) error
+	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error
 	FlagExceedsInviter(ctx context.Context, accountID, id string) error
 	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]store.Invitation, string, error)
 }
@@ -223,14 +223,16 @@ func (s *Service) send(ctx context.Context, inv store.Invitation, token string) 
 		}
 		api.Logger(ctx).WarnContext(ctx, "invitation email not sent", "invitation", inv.ID, "err", err.Error())
 		inv.Delivery, inv.DeliveryReason = store.DeliveryFailed, reason
-	} else {
+	}
+	first := false
+	if err == nil {
 		now := s.store.Now().UTC()
 		inv.Delivery, inv.DeliveryReason, inv.LastSentAt = store.DeliverySent, "", now
-		if inv.SentAt.IsZero() {
+		if first = inv.SentAt.IsZero(); first {
 			inv.SentAt = now
 		}
 	}
-	if err := s.store.SetDelivery(ctx, inv.AccountID, inv.ID, inv.TokenHash, inv.Delivery, inv.DeliveryReason, inv.LastSentAt); err != nil {
+	if err := s.store.SetDelivery(ctx, inv.AccountID, inv.ID, inv.TokenHash, inv.Delivery, inv.DeliveryReason, inv.LastSentAt, first); err != nil {
 		api.Logger(ctx).ErrorContext(ctx, "record delivery", "invitation", inv.ID, "err", err.Error())
 	}
 	return inv

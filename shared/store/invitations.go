@@ -645,13 +645,17 @@ func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash st
 // SetDelivery records what happened to the email of the link with the
 // token hash. It does not bump the version (so that it never makes an
 // admin's edit stale) and does nothing when the invitation has a newer
-// link meanwhile. sent, when not zero, is when SES took the email.
-func (s *Store) SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time) error {
+// link meanwhile. sent, when not zero, is when SES took the email; first
+// says it is the invitation's first email (sentAt).
+func (s *Store) SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error {
 	expr := "SET delivery = :d, deliveryReason = :r"
 	values := item{":d": str(delivery), ":r": str(reason), ":h": str(tokenHash)}
 	if !sent.IsZero() {
-		expr += ", lastSentAt = :t, sentAt = if_not_exists(sentAt, :t)"
+		expr += ", lastSentAt = :t"
 		values[":t"] = str(sent.UTC().Format(time.RFC3339Nano))
+		if first {
+			expr += ", sentAt = :t"
+		}
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),

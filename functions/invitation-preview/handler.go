@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"roster/shared/api"
+	"roster/shared/invite"
+)
+
+// Handler answers POST /api/invitations/preview.
+type Handler struct {
+	svc *invite.Service
+}
+
+// NewHandler returns the handler over the invitation service.
+func NewHandler(svc *invite.Service) *Handler { return &Handler{svc: svc} }
+
+// TokenInput is the body of preview and accept: the token from the link's
+// fragment (tokens travel in bodies, never in paths or query strings).
+type TokenInput struct {
+	Token string `json:"token"`
+}
+
+// Handle shows what an invitation link offers without using it up, and
+// without sign-in: 200 {accountName, inviterName, inviterEmail, email,
+// firstName, lastName, role, permissions, expiresAt}. Errors: 404
+// invalid_token (malformed, unknown, revoked, used or replaced), 410
+// invitation_expired naming whom to ask, 400 for a bad body, 413.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	var in TokenInput
+	if err := api.Decode(req, &in); err != nil {
+		return api.Response{}, err
+	}
+	p, err := h.svc.Preview(ctx, in.Token)
+	if err != nil {
+		return api.Response{}, err
+	}
+	return api.JSON(http.StatusOK, p), nil
+}

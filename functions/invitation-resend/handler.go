@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"roster/shared/api"
+	"roster/shared/auth"
+	"roster/shared/invite"
+)
+
+// Handler answers POST /api/accounts/{accountId}/invitations/{id}/resend.
+type Handler struct {
+	auth *auth.Authenticator
+	svc  *invite.Service
+}
+
+// NewHandler returns the handler over the authenticator and the invitation service.
+func NewHandler(a *auth.Authenticator, svc *invite.Service) *Handler {
+	return &Handler{auth: a, svc: svc}
+}
+
+// Handle sends a pending invitation again (expired ones too) with a new
+// link and validity window, and answers 200 with it. Errors: 401, 404, 403
+// from the grant rules, 409 invitation_not_pending or stale_version, 429
+// resend_too_soon, resend_limit or past the account's hourly cap.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	accountID, err := api.PathParam(req, "accountId")
+	if err != nil {
+		return api.Response{}, err
+	}
+	id, err := api.PathParam(req, "id")
+	if err != nil {
+		return api.Response{}, err
+	}
+	actor, _, err := h.auth.Member(ctx, req, accountID)
+	if err != nil {
+		return api.Response{}, err
+	}
+	v, err := h.svc.Resend(ctx, actor, accountID, id)
+	if err != nil {
+		return api.Response{}, err
+	}
+	return api.JSON(http.StatusOK, v), nil
+}
