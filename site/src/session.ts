@@ -151,7 +151,8 @@ export function loadUser(opts: { force?: boolean } = {}): Promise<Me | null> {
     try {
       const me = asMe(await api.get<Me | { user: Me }>('/me', { skipAuthHook: true }));
       setUser(me);
-      await loadAccounts().catch(() => undefined);
+      // An unverified login may not use any account yet.
+      if (me.emailVerified) await loadAccounts().catch(() => undefined);
       return me;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {

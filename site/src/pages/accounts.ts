@@ -39,6 +39,8 @@ export const accountsRoute: Route = {
   },
 };
 
+const membersPath = (id: string): string => `/accounts/${encodeURIComponent(id)}/members`;
+
 function renderList(ctx: RouteContext, items: AccountSummary[]): Node {
   if (!items.length) {
     return notice('info', 'You do not belong to any account yet', h('p', null, 'Create one, or follow the link in an invitation someone sent you.'));
@@ -66,7 +68,7 @@ function renderList(ctx: RouteContext, items: AccountSummary[]): Node {
           return h(
             'tr',
             { dataset: { account: a.id }, 'aria-current': isCurrent ? 'true' : null },
-            h('th', { scope: 'row' }, a.name),
+            h('th', { scope: 'row' }, ctx.router.has(membersPath(a.id)) ? h('a', { href: membersPath(a.id) }, a.name) : a.name),
             h('td', null, h('span', { class: ['badge', `badge--${a.role}`] }, a.role)),
             h('td', null, a.status ?? 'active'),
             h('td', { class: 'table__actions' }, use),

@@ -171,7 +171,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
   };
 
   const recoveryView = (codes: string[]): Node => {
-    const list = h('ol', { class: 'recovery__codes' }, codes.map((c) => h('li', null, h('code', null, c))));
+    const list = h('ul', { class: 'recovery__codes', 'aria-label': 'Recovery codes' }, codes.map((c) => h('li', null, h('code', null, c))));
     const status = h('span', { class: 'recovery__status', role: 'status' });
     const copy = h('button', { type: 'button', class: 'button button--secondary' }, 'Copy codes');
     copy.addEventListener('click', () => {

@@ -40,11 +40,21 @@ function renderSwitcher(router: Router, el: HTMLElement, s: SessionState): void 
   );
   select.value = s.accountId ?? '';
   select.addEventListener('change', () => {
-    setCurrentAccount(select.value || null);
-    // Pages that show the current account render again for the new one.
-    router.reload();
+    const id = select.value || null;
+    setCurrentAccount(id);
+    // On an account's own pages, go to the same section of the new account;
+    // elsewhere, pages that show the current account render again.
+    const m = /^\/accounts\/[^/]+\/(members|history)(?:\/|$)/.exec(location.pathname);
+    if (m && id) router.navigate(`/accounts/${encodeURIComponent(id)}/${m[1]}`);
+    else router.reload();
   });
-  replaceChildren(el, h('label', { for: 'account-select', class: 'account-switcher__label' }, 'Account'), select);
+  const membersPath = s.accountId ? `/accounts/${encodeURIComponent(s.accountId)}/members` : null;
+  replaceChildren(
+    el,
+    h('label', { for: 'account-select', class: 'account-switcher__label' }, 'Account'),
+    select,
+    membersPath && router.has(membersPath) ? h('a', { href: membersPath, class: 'account-switcher__members' }, 'Members') : null,
+  );
 }
 
 function renderMenu(router: Router, el: HTMLElement, s: SessionState): void {

@@ -18,7 +18,7 @@ export const signInRoute: Route = {
 
     const done = async (user: Me): Promise<void> => {
       setUser(user);
-      await loadAccounts().catch(() => undefined);
+      if (user.emailVerified) await loadAccounts().catch(() => undefined);
       ctx.router.navigate(next, { replace: true });
     };
 

@@ -2,7 +2,7 @@
 // from the fragment, removed from the address bar, and posted in the body.
 import { api, ApiError } from '../../api';
 import type { Route } from '../../router';
-import { loadUser, setUser, type Me } from '../../session';
+import { loadAccounts, loadUser, setUser, type Me } from '../../session';
 import { loading } from '../../ui/feedback';
 import { h, replaceChildren } from '../../ui/h';
 import { notice, page } from './form';
@@ -61,7 +61,10 @@ export const verifyRoute: Route = {
         // Only a signed-in browser learns the profile; otherwise just say so.
         const signedIn = await loadUser().catch(() => null);
         if (ctx.signal.aborted) return;
-        if (signedIn && signedIn.id === res.user.id) setUser(res.user);
+        if (signedIn && signedIn.id === res.user.id) {
+          setUser(res.user);
+          await loadAccounts().catch(() => undefined);
+        }
         section.dataset.state = 'ready';
         replaceChildren(
           body,
