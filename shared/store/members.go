@@ -64,7 +64,7 @@ func (s *Store) SeedMembers(ctx context.Context, ms []domain.Membership) error {
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
 		words := SearchWords(m.FirstName, m.LastName, m.Email)
 		for _, w := range words {
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: searchItem(m.AccountID, m.UserID, w, words)}})
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: searchItem(m, w, words)}})
 		}
 	}
 	for len(reqs) > 0 {
@@ -177,8 +177,8 @@ func (s *Store) SearchMembers(ctx context.Context, accountID string, status doma
 				":pk": str(searchPK(accountID)),
 				":w":  str(lead),
 			},
-			ProjectionExpression:     aws.String("SK, userId, #words"),
-			ExpressionAttributeNames: map[string]string{"#words": attrWords},
+			ProjectionExpression:     aws.String("SK, userId, #words, #status"),
+			ExpressionAttributeNames: map[string]string{"#words": attrWords, "#status": attrStatus},
 			Limit:                    aws.Int32(int32(min(2*limit, 500))),
 		}
 		if pos != "" {
@@ -189,9 +189,10 @@ func (s *Store) SearchMembers(ctx context.Context, accountID string, status doma
 			return MemberPage{}, fmt.Errorf("search members: %w", err)
 		}
 		// Entries that are not their member's first match of the prefix,
-		// or whose member lacks another word of the search, are skipped
-		// without reading the membership. Entries written before they
-		// carried their member's words are checked on the membership.
+		// whose member lacks another word of the search or has another
+		// status, are skipped without reading the membership. Entries
+		// written before they carried their member's words and status are
+		// checked on the membership.
 		type entry struct {
 			sk, word, userID string
 			candidate        bool
@@ -212,6 +213,9 @@ func (s *Store) SearchMembers(ctx context.Context, accountID string, status doma
 					}
 				}
 				e.candidate = firstMatch(words, lead) == e.word && matchesAll(words, terms)
+			}
+			if st, ok := it[attrStatus].(*types.AttributeValueMemberS); ok && st.Value != string(status) {
+				e.candidate = false
 			}
 			entries = append(entries, e)
 		}

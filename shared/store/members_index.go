@@ -70,9 +70,9 @@ func searchKey(accountID, word, userID string) item {
 
 // putMembership adds a membership and its search entries to tx. prev, when
 // not nil, is the membership as it was: its entries that no longer apply
-// are deleted, and when the member's words changed at all every entry is
-// rewritten, since each carries the member's whole word list. c is the
-// membership write's condition.
+// are deleted, and when the member's words or status changed every entry
+// is rewritten, since each carries the member's whole word list and status.
+// c is the membership write's condition.
 func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membership, c cond) {
 	it, err := membershipItem(m)
 	if err != nil {
@@ -83,7 +83,7 @@ func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membersh
 	words := SearchWords(m.FirstName, m.LastName, m.Email)
 	if prev != nil {
 		old := SearchWords(prev.FirstName, prev.LastName, prev.Email)
-		if slices.Equal(old, words) {
+		if slices.Equal(old, words) && prev.Status == m.Status {
 			return
 		}
 		for _, w := range old {
@@ -93,24 +93,29 @@ func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membersh
 		}
 	}
 	for _, w := range words {
-		tx.put(searchItem(m.AccountID, m.UserID, w, words), cond{})
+		tx.put(searchItem(m, w, words), cond{})
 	}
 }
 
 // searchItem is one search entry: the word and the member it finds, with
-// all of the member's words, so that a search can tell, without reading
-// the membership, whether an entry is the member's first match of a prefix
-// and whether the member matches every word of the search.
-func searchItem(accountID, userID, word string, words []string) item {
-	it := searchKey(accountID, word, userID)
+// all of the member's words and the member's status, so that a search can
+// tell, without reading the membership, whether an entry is the member's
+// first match of a prefix, whether the member matches every word of the
+// search, and whether the member is in the list searched.
+func searchItem(m domain.Membership, word string, words []string) item {
+	it := searchKey(m.AccountID, word, m.UserID)
 	it[AttrType] = str("search")
-	it["userId"] = str(userID)
+	it["userId"] = str(m.UserID)
 	it[attrWords] = &types.AttributeValueMemberL{Value: wordList(words)}
+	it[attrStatus] = str(string(m.Status))
 	return it
 }
 
-// attrWords holds a search entry's member words.
-const attrWords = "words"
+// Attributes of a search entry: its member's words and status.
+const (
+	attrWords  = "words"
+	attrStatus = "status"
+)
 
 func wordList(words []string) []types.AttributeValue {
 	out := make([]types.AttributeValue, len(words))
