@@ -33,6 +33,9 @@ type Function struct {
 	SendsMail bool
 	// Stream makes the function consume the table's DynamoDB stream.
 	Stream bool
+	// StreamFilters are the Lambda event filter patterns of the function's
+	// stream mapping; none lets every record through.
+	StreamFilters []map[string]any
 	// TimeoutSeconds is the function's timeout; 0 means defaultTimeout.
 	TimeoutSeconds float64
 	// MemoryMB is the function's memory size; 0 means defaultMemoryMB.

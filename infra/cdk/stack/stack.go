@@ -353,13 +353,23 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 		}
 	}
 	if f.Stream {
+		var filters *[]*map[string]any
+		if len(f.StreamFilters) > 0 {
+			fs := make([]*map[string]any, 0, len(f.StreamFilters))
+			for _, p := range f.StreamFilters {
+				fs = append(fs, awslambda.FilterCriteria_Filter(&p))
+			}
+			filters = &fs
+		}
 		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID+"Stream"), &awslambda.EventSourceMappingProps{
-			Target:             fn,
-			EventSourceArn:     d.table.TableStreamArn(),
-			StartingPosition:   awslambda.StartingPosition_TRIM_HORIZON,
-			BatchSize:          jsii.Number(100),
-			BisectBatchOnError: jsii.Bool(true),
-			RetryAttempts:      jsii.Number(5),
+			Target:                  fn,
+			EventSourceArn:          d.table.TableStreamArn(),
+			StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+			BatchSize:               jsii.Number(100),
+			BisectBatchOnError:      jsii.Bool(true),
+			RetryAttempts:           jsii.Number(5),
+			ReportBatchItemFailures: jsii.Bool(true),
+			Filters:                 filters,
 		})
 	}
 	return fn

@@ -1,0 +1,88 @@
+package stack
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"testing"
+
+	"roster/infra/local/samtemplate"
+)
+
+// TestHistoryFunctions checks issue 6's functions in the synthesized stack:
+// the history endpoints cannot write, the stream function can only put, and
+// its mapping filters exactly as template.yaml's does.
+func TestHistoryFunctions(t *testing.T) {
+	s := defaultStack(t)
+	for id, want := range map[string][]string{
+		"HistoryListFunction":   {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
+		"HistoryExportFunction": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
+		"StreamExpiredFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:PutItem"},
+	} {
+		actions, _ := roleActions(t, s, id)
+		var got []string
+		for _, a := range actions {
+			if a != "logs:CreateLogStream" && a != "logs:PutLogEvents" && !slices.Contains(got, a) {
+				got = append(got, a)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s actions: got %v, want %v", id, got, want)
+		}
+	}
+
+	var mapping map[string]any
+	for _, m := range s.ofType("AWS::Lambda::EventSourceMapping") {
+		if toJSON(dig(m, "Properties", "FunctionName")) == `{"Ref":"StreamExpiredFunction"}` {
+			mapping = props(m)
+		}
+	}
+	if mapping == nil {
+		t.Fatal("got no event source mapping for StreamExpiredFunction")
+	}
+	filters, _ := dig(mapping, "FilterCriteria", "Filters").([]any)
+	if len(filters) != 1 {
+		t.Fatalf("filters: got %v, want one", dig(mapping, "FilterCriteria"))
+	}
+	var cdkPattern, samPattern any
+	if err := json.Unmarshal([]byte(dig(filters[0], "Pattern").(string)), &cdkPattern); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := samtemplate.Load(templatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tmpl.Functions {
+		if f.LogicalID != "StreamExpiredFunction" {
+			continue
+		}
+		for _, ev := range f.Events {
+			if ev.Type != "DynamoDB" {
+				continue
+			}
+			fs, _ := dig(ev.Properties, "FilterCriteria", "Filters").([]any)
+			if len(fs) == 1 {
+				if p, ok := dig(fs[0], "Pattern").(string); ok {
+					_ = json.Unmarshal([]byte(p), &samPattern)
+				}
+			}
+		}
+	}
+	if !reflect.DeepEqual(cdkPattern, samPattern) {
+		t.Errorf("filter: the CDK stack has %v, template.yaml has %v", cdkPattern, samPattern)
+	}
+	for _, c := range []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"starting position", mapping["StartingPosition"], "TRIM_HORIZON"},
+		{"bisect", mapping["BisectBatchOnFunctionError"], true},
+		{"partial batch", toJSON(mapping["FunctionResponseTypes"]), `["ReportBatchItemFailures"]`},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
