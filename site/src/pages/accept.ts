@@ -8,8 +8,7 @@
 import { api, ApiError } from '../api';
 import type { Route, RouteContext } from '../router';
 import type { PermissionCatalog } from '../types';
-import { asMe, clearSession, setUser, type Me as SessionMe } from '../session';
-import { loadMe } from '../ui/actor';
+import { asMe, clearSession, loadUser, setUser, type Me as SessionMe } from '../session';
 import { loadCatalog } from '../ui/catalog';
 import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, showError, textInput, type Field } from '../ui/form';
@@ -127,9 +126,11 @@ function acceptPage(ctx: RouteContext): HTMLElement {
 
   /** Renders the invitation and what the visitor can do, given who is signed in. */
   const showFor = async (): Promise<void> => {
+    // session.ts asks GET /api/me only in a browser where someone signed
+    // in, so a first-time visitor causes no 401.
     let me: Me | null;
     try {
-      me = await loadMe(ctx.signal, true);
+      me = await loadUser();
     } catch {
       me = null;
     }
@@ -202,6 +203,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
         button.disabled = false;
         button.removeAttribute('aria-busy');
         if (err instanceof ApiError && err.status === 401) {
+          clearSession();
           void showFor();
           return;
         }
