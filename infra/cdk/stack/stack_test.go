@@ -192,13 +192,26 @@ func TestPoliciesAreExactlyTheListedActions(t *testing.T) {
 			if f.SendsMail {
 				want = append(want, "ses:SendEmail")
 			}
+			if f.Stream {
+				want = append(want, streamActions...)
+				for _, a := range streamActions {
+					if got := toJSON(res[a]); got != `[{"Fn::GetAtt":["Table","StreamArn"]}]` {
+						t.Errorf("%s: got resources %s, want only the table's stream", a, got)
+					}
+				}
+			}
 			sort.Strings(want)
 			if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
 				t.Errorf("got actions %v, want %v", got, want)
 			}
+			const table, indexes = `{"Fn::GetAtt":["Table","Arn"]}`, `{"Fn::Join":["",[{"Fn::GetAtt":["Table","Arn"]},"/index/*"]]}`
 			for _, a := range f.TableActions {
-				if r := toJSON(res[a]); r != `[{"Fn::GetAtt":["Table","Arn"]}]` {
-					t.Errorf("%s: got resources %s, want only the table's ARN", a, r)
+				want := "[" + table + "]"
+				if a == "dynamodb:Query" {
+					want = "[" + table + "," + indexes + "]"
+				}
+				if got := toJSON(res[a]); got != want {
+					t.Errorf("%s: got resources %s, want %s", a, got, want)
 				}
 			}
 		})
