@@ -45,12 +45,14 @@ type input struct {
 var (
 	errInvalidCredentials = domain.Coded(domain.EUnauthenticated, "invalid_credentials", "The email address or the password is not right.")
 	errCodeRequired       = domain.Coded(domain.ECodeRequired, "code_required", "Enter the code from your authenticator app, or a recovery code.")
+	errCodeUsed           = &domain.Error{Kind: domain.EUnauthenticated, Code: "invalid_code", Field: "code", Message: "This code was used already. Wait for the next code from your authenticator app."}
 	errInvalidCode        = &domain.Error{Kind: domain.EUnauthenticated, Code: "invalid_code", Field: "code", Message: "This code is not right. Enter the current code from your authenticator app, or an unused recovery code."}
 )
 
 // Handle signs a user in. Failed attempts count against the email's and
 // the source address's limits (checked with one read before anything is
 // verified); an unknown email costs the same password check as a known one.
+// A TOTP code is accepted once, a recovery code is used up.
 // It answers 200 {user} with the session cookie, 400 for a malformed body,
 // 401 invalid_credentials, code_required or invalid_code, and 429 with
 // Retry-After once a limit is reached.
@@ -111,8 +113,29 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 			if err != nil {
 				return api.Response{}, err
 			}
-		case !auth.ValidTOTP(in.Code, u.TOTPSecret, now):
-			return h.fail(ctx, limits, errInvalidCode)
+		default:
+			step, ok := auth.MatchTOTP(in.Code, u.TOTPSecret, now)
+			if !ok {
+				return h.fail(ctx, limits, errInvalidCode)
+			}
+			if step <= u.TOTPLastStep {
+				return h.fail(ctx, limits, errCodeUsed)
+			}
+			// A code works once: record its step, refusing a replay that
+			// raced this request.
+			u, err = h.store.UpdateUser(ctx, u.ID, func(u *domain.User) error {
+				if step <= u.TOTPLastStep {
+					return errCodeUsed
+				}
+				u.TOTPLastStep = step
+				return nil
+			})
+			if errors.Is(err, errCodeUsed) || errors.Is(err, store.ErrConflict) {
+				return h.fail(ctx, limits, errCodeUsed)
+			}
+			if err != nil {
+				return api.Response{}, err
+			}
 		}
 	}
 

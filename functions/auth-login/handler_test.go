@@ -187,6 +187,7 @@ func TestLoginTwoFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, _ := totp.GenerateCode(secret, time.Now().Add(-5*time.Minute))
+	next, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second))
 	wrong := "000000"
 	if wrong == now {
 		wrong = "111111"
@@ -206,7 +207,9 @@ func TestLoginTwoFactor(t *testing.T) {
 		{"unknown recovery code", authtest.Password, "aaaa-bbbb-cccc", 401, "invalid_code"},
 		{"right code, wrong password", "wrong password!", now, 401, "invalid_credentials"},
 		{"current code", authtest.Password, now, 200, ""},
-		{"current code with spaces", authtest.Password, now[:3] + " " + now[3:], 200, ""},
+		{"the same code again (replay)", authtest.Password, now, 401, "invalid_code"},
+		{"next code with spaces", authtest.Password, next[:3] + " " + next[3:], 200, ""},
+		{"an older code after a newer one", authtest.Password, now, 401, "invalid_code"},
 		{"recovery code", authtest.Password, strings.ToUpper(codes[3]), 200, ""},
 		{"recovery code used up", authtest.Password, codes[3], 401, "invalid_code"},
 		{"another recovery code", authtest.Password, strings.ReplaceAll(codes[7], "-", ""), 200, ""},

@@ -69,7 +69,8 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	case !u.TwoFactorPending():
 		return api.Response{}, domain.Coded(domain.EConflict, "no_pending_enrolment", "Start the enrolment first.")
 	}
-	if !auth.ValidTOTP(in.Code, u.TOTPSecret, h.now()) {
+	step, ok := auth.MatchTOTP(in.Code, u.TOTPSecret, h.now())
+	if !ok {
 		if err := auth.Hit(ctx, h.store, limits); err != nil {
 			return api.Response{}, err
 		}
@@ -80,7 +81,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 		if cur.TOTPEnabled || cur.TOTPSecret != u.TOTPSecret {
 			return store.ErrConflict
 		}
-		cur.TOTPEnabled, cur.RecoveryCodes = true, hashes
+		cur.TOTPEnabled, cur.RecoveryCodes, cur.TOTPLastStep = true, hashes, step
 		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {

@@ -139,6 +139,13 @@ func TestTOTPAndRecoveryCodes(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
+	code, _ := totp.GenerateCode(secret, now)
+	if step, ok := MatchTOTP(code, secret, now); !ok || step != now.Unix()/30 {
+		t.Errorf("MatchTOTP: got step %d %v, want %d", step, ok, now.Unix()/30)
+	}
+	if _, ok := MatchTOTP("12345", secret, now); ok {
+		t.Error("MatchTOTP accepted 5 digits")
+	}
 	codes, hashes := NewRecoveryCodes(10)
 	if len(codes) != 10 || len(hashes) != 10 {
 		t.Fatalf("got %d codes", len(codes))

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base32"
 	"strings"
 	"time"
@@ -52,4 +53,26 @@ func NewRecoveryCodes(n int) (codes, hashes []string) {
 func NormalizeRecoveryCode(c string) string {
 	c = strings.ToLower(c)
 	return strings.NewReplacer(" ", "", "-", "").Replace(c)
+}
+
+// totpPeriod is the TOTP time step.
+const totpPeriod = 30
+
+// MatchTOTP is ValidTOTP that also returns the time step the code belongs
+// to, so that the caller can refuse a code used before (a step at or
+// below the last accepted one).
+func MatchTOTP(code, secret string, t time.Time) (step int64, ok bool) {
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if len(code) != 6 {
+		return 0, false
+	}
+	opts := totp.ValidateOpts{Period: totpPeriod, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	now := t.Unix() / totpPeriod
+	for _, s := range []int64{now - 1, now, now + 1} {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(s*totpPeriod, 0), opts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return s, true
+		}
+	}
+	return 0, false
 }

@@ -4,17 +4,20 @@ import "time"
 
 // User is a global login. One user can belong to many accounts.
 type User struct {
-	ID            string    `dynamodbav:"id" json:"id"`
-	Email         string    `dynamodbav:"email" json:"email"` // normalized, unique
-	FirstName     string    `dynamodbav:"firstName" json:"firstName"`
-	LastName      string    `dynamodbav:"lastName" json:"lastName"`
-	EmailVerified bool      `dynamodbav:"emailVerified" json:"emailVerified"`
-	PasswordHash  string    `dynamodbav:"passwordHash" json:"-"`
-	TOTPSecret    string    `dynamodbav:"tOTPSecret" json:"-"` // set while enrolling and once enrolled
-	TOTPEnabled   bool      `dynamodbav:"twoFactorEnabled" json:"twoFactorEnabled"`
-	RecoveryCodes []string  `dynamodbav:"recoveryCodes" json:"-"` // hashes of the unused recovery codes
-	CreatedAt     time.Time `dynamodbav:"createdAt" json:"createdAt"`
-	LastLoginAt   time.Time `dynamodbav:"lastLoginAt" json:"lastLoginAt,omitzero"`
+	ID            string   `dynamodbav:"id" json:"id"`
+	Email         string   `dynamodbav:"email" json:"email"` // normalized, unique
+	FirstName     string   `dynamodbav:"firstName" json:"firstName"`
+	LastName      string   `dynamodbav:"lastName" json:"lastName"`
+	EmailVerified bool     `dynamodbav:"emailVerified" json:"emailVerified"`
+	PasswordHash  string   `dynamodbav:"passwordHash" json:"-"`
+	TOTPSecret    string   `dynamodbav:"tOTPSecret" json:"-"` // set while enrolling and once enrolled
+	TOTPEnabled   bool     `dynamodbav:"twoFactorEnabled" json:"twoFactorEnabled"`
+	RecoveryCodes []string `dynamodbav:"recoveryCodes" json:"-"` // hashes of the unused recovery codes
+	// TOTPLastStep is the time step of the last TOTP code accepted: a code
+	// is accepted once (RFC 6238 section 5.2).
+	TOTPLastStep int64     `dynamodbav:"totpLastStep" json:"-"`
+	CreatedAt    time.Time `dynamodbav:"createdAt" json:"createdAt"`
+	LastLoginAt  time.Time `dynamodbav:"lastLoginAt" json:"lastLoginAt,omitzero"`
 	// PasswordChangedAt ends sessions made before it.
 	PasswordChangedAt time.Time `dynamodbav:"passwordChangedAt" json:"-"`
 	Version           int64     `dynamodbav:"version" json:"version"`
