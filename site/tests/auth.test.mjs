@@ -310,6 +310,28 @@ describe('accounts and sign-in', () => {
     await page.close();
   });
 
+  test('a 429 says when to try again and keeps the button disabled until then', async () => {
+    const { page, collect } = await watchedPage(context, origin);
+    // The real limit needs many failed attempts; the answer's shape is the API's (shared/auth/limits.go).
+    await page.route('**/api/auth/login', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '120', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many attempts. Please wait a little and try again.' } }),
+      }),
+    );
+    await page.goto(stack.site + '/sign-in');
+    await fillSignIn(page, email, 'whatever it is');
+    const summary = page.locator('form[data-form="sign-in"] .form__summary[role="alert"]');
+    await summary.waitFor({ timeout: 15_000 });
+    assert.match(await summary.textContent(), /Too many attempts.*try again in 2 minutes \(at \d{1,2}:\d{2}/s);
+    assert.equal(await page.locator('form[data-form="sign-in"] button[type="submit"]').isDisabled(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('form__summary')), true, 'focus on the summary');
+    await shot(page, 'auth-rate-limited');
+    assertClean(await collect(), { allowConsole: [/status of 429/] });
+    await page.close();
+  });
+
   test('forgot password: the reset mail sets a new password that signs in', async () => {
     const { page, collect } = await watchedPage(context, origin);
     await page.goto(stack.site + '/forgot-password');
