@@ -403,8 +403,11 @@ func (s *Store) expireInTx(ctx context.Context, tx *Tx, accountID, id string, no
 	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx.invUpdate(inviteKey(accountID, id), "SET #state = :expired, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
 	tx.delete(inviteTokenKey(old.TokenHash), cond{})
-	ev := domain.AuditEvent{AccountID: accountID, At: now, Actor: domain.EventActor{System: true}, Action: domain.ActionInvitationExpired,
-		Target: domain.EventTarget{Kind: "invitation", ID: old.ID, Email: old.Email, Name: domain.FullName(old.FirstName, old.LastName, "")}}
+	// The same event, id and time the stream function writes when TTL
+	// deletes a still pending invitation (RecordInvitationExpired).
+	ev := domain.AuditEvent{ID: ExpiredEventID(old.ID), AccountID: accountID, At: old.ExpiresAt, Actor: domain.EventActor{System: true, Name: "Roster"}, Action: domain.ActionInvitationExpired,
+		Target: domain.EventTarget{Kind: "invitation", ID: old.ID, Email: old.Email, Name: domain.FullName(old.FirstName, old.LastName, "")},
+		Before: map[string]any{"state": InvitePending}, After: map[string]any{"state": InviteExpired}}
 	s.audit(tx, ev)
 }
 
