@@ -29,38 +29,7 @@ var (
 func bigAccount(b *testing.B) (*memberstest.Fixture, memberstest.Person) {
 	benchOnce.Do(func() {
 		f := memberstest.New(b)
-		first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
-		last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}
-		ms := make([]domain.Membership, benchMembers)
-		for i := range ms {
-			fn, ln := first[i%len(first)], last[(i/len(first))%len(last)]
-			ms[i] = domain.Membership{AccountID: f.Account.ID, UserID: store.NewID(),
-				Email:     fmt.Sprintf("%s.%s.%d@bench.example", fn, ln, i),
-				FirstName: fmt.Sprintf("%s%d", fn, i), LastName: ln, Role: domain.RoleMember,
-				Permissions: domain.PermissionSet{Granted: []string{"billing.view", "users.view"}},
-				Status:      domain.StatusActive, JoinedAt: time.Now()}
-			if i%10 == 0 {
-				ms[i].Status = domain.StatusDeactivated
-			}
-		}
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		chunk := (len(ms) + 7) / 8
-		for w := range 8 {
-			part := ms[min(w*chunk, len(ms)):min((w+1)*chunk, len(ms))]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := f.Store.SeedMembers(context.Background(), part); err != nil {
-					errs <- err
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		if err := <-errs; err != nil {
-			b.Fatalf("seed: %v", err)
-		}
+		seedBig(b, f)
 		benchFixture = f
 		benchTarget = f.Add(b, "Tara", "Target", domain.RoleMember, "billing.view")
 	})
@@ -174,4 +143,43 @@ func BenchmarkMembers10k(b *testing.B) {
 			return err
 		})
 	})
+}
+
+// seedBig adds benchMembers members to the fixture's account with
+// BatchWriteItem (8 writers); a tenth of them are deactivated. First names
+// cycle through 16 (with the index appended), last names through 16.
+func seedBig(t testing.TB, f *memberstest.Fixture) {
+	t.Helper()
+	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
+	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}
+	ms := make([]domain.Membership, benchMembers)
+	for i := range ms {
+		fn, ln := first[i%len(first)], last[(i/len(first))%len(last)]
+		ms[i] = domain.Membership{AccountID: f.Account.ID, UserID: store.NewID(),
+			Email:     fmt.Sprintf("%s.%s.%d@bench.example", fn, ln, i),
+			FirstName: fmt.Sprintf("%s%d", fn, i), LastName: ln, Role: domain.RoleMember,
+			Permissions: domain.PermissionSet{Granted: []string{"billing.view", "users.view"}},
+			Status:      domain.StatusActive, JoinedAt: time.Now()}
+		if i%10 == 0 {
+			ms[i].Status = domain.StatusDeactivated
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	chunk := (len(ms) + 7) / 8
+	for w := range 8 {
+		part := ms[min(w*chunk, len(ms)):min((w+1)*chunk, len(ms))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f.Store.SeedMembers(context.Background(), part); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		t.Fatalf("seed: %v", err)
+	}
 }

@@ -55,6 +55,13 @@ type Person struct {
 func New(t testing.TB) *Fixture {
 	t.Helper()
 	db, table := testenv.NewTable(t)
+	return NewOn(t, db, table)
+}
+
+// NewOn is New on an existing table (for figures taken through a running
+// local stack).
+func NewOn(t testing.TB, db *dynamodb.Client, table string) *Fixture {
+	t.Helper()
 	s := store.New(db, table)
 	f := &Fixture{DB: db, Table: table, Store: s, Auth: auth.NewAuthenticator(s, false), Service: members.NewService(s, domain.DefaultCatalog())}
 	u := f.User(t, "Olive", "Owner")
