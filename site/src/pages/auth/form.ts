@@ -166,7 +166,7 @@ export function form(o: FormOptions): FormHandle {
       if (err instanceof ApiError) {
         if (err.status === 429) {
           const wait = err.retryAfter ?? 0;
-          handle.showSummary(`${err.message} ${retryText(wait)}`, { title: 'Too many attempts', code: err.code });
+          handle.showSummary(wait > 0 ? retryText(wait) : err.message, { title: 'Too many attempts', code: err.code });
           el.dataset.retryAfter = String(wait);
           if (wait > 0) {
             lockedUntil = Date.now() + wait * 1000;
