@@ -205,7 +205,11 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
           'tbody',
           null,
           items.map((ev) => {
-            const lines = ev.changes && ev.changes.length ? ev.changes : describe(ev, cat);
+            // Readable lines built here from before/after with the catalog's labels;
+            // the server's own lines for anything this page does not know,
+            // leaving out any that would show raw JSON.
+            const own = describe(ev, cat);
+            const lines = own.length ? own : (ev.changes ?? []).filter((l) => !/[[{]/.test(l));
             return h(
               'tr',
               { dataset: { eventId: ev.id, action: ev.action } },

@@ -7,7 +7,7 @@
 import { api, ApiError } from '../api';
 import type { Route, RouteContext } from '../router';
 import type { PermissionCatalog, PermissionSet } from '../types';
-import { accountNav, accountPath } from '../ui/account-nav';
+import { accountPath } from '../ui/account-nav';
 import { can, effective, loadActor, type AccountActor } from '../ui/actor';
 import { loadCatalog, summarizePermissions, within } from '../ui/catalog';
 import { confirmDialog, openDialog } from '../ui/dialog';
@@ -58,7 +58,6 @@ function memberPage(ctx: RouteContext): HTMLElement {
     { class: 'page', dataset: { page: 'member', state: 'loading' }, 'aria-labelledby': 'member-title' },
     h('p', { class: 'breadcrumb' }, h('a', { href: accountPath(accountId, '/members') }, '← Members')),
     title,
-    accountNav(accountId, 'members'),
     body,
   );
 

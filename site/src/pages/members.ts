@@ -9,7 +9,7 @@ import { can, effective, loadActor, type AccountActor } from '../ui/actor';
 import { loadCatalog, summarizePermissions } from '../ui/catalog';
 import { confirmDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
-import { formatDateTime, fullName, isoOrNull, isPast, roleLabel } from '../ui/format';
+import { formatDate, formatDateTime, fullName, isoOrNull, isPast, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
 import type { Invitation, Member, Page } from '../ui/model';
 import { openInvitationEditor, openInvitePanel, resendInvitation } from './invitations-panel';
@@ -336,11 +336,11 @@ function membersPage(ctx: RouteContext): HTMLElement {
               h('td', null, h('span', { class: ['badge', `badge--${inv.role}`] }, roleLabel(inv.role))),
               h('td', { class: 'perm-summary' }, summarizePermissions(inv.permissions, cat)),
               h('td', null, inv.inviter ? inv.inviter.name || inv.inviter.email : '—'),
-              h('td', null, h('time', { datetime: isoOrNull(inv.lastSentAt || inv.sentAt || inv.createdAt) }, formatDateTime(inv.lastSentAt || inv.sentAt || inv.createdAt))),
+              h('td', { class: 'nowrap' }, dateCell(inv.lastSentAt || inv.sentAt || inv.createdAt)),
               h(
                 'td',
-                null,
-                h('time', { datetime: isoOrNull(inv.expiresAt) }, formatDateTime(inv.expiresAt)),
+                { class: 'nowrap' },
+                dateCell(inv.expiresAt),
                 expired ? h('span', { class: 'status status--expired' }, 'Expired') : null,
               ),
               h(
@@ -349,7 +349,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
                 h('span', { class: ['delivery', `delivery--${inv.delivery}`], dataset: { delivery: inv.delivery } }, deliveryLabel(inv.delivery)),
                 inv.deliveryReason ? h('span', { class: 'hint' }, ` ${inv.deliveryReason}`) : null,
               ),
-              manage ? h('td', { class: 'row-actions' }, invitationActions(inv, cat)) : null,
+              manage ? h('td', null, h('div', { class: 'row-actions' }, invitationActions(inv, cat))) : null,
             );
           }),
         ),
@@ -421,6 +421,11 @@ function membersPage(ctx: RouteContext): HTMLElement {
 
   selectTab(tab, false);
   return page;
+}
+
+/** A short date with the full time in its tooltip. */
+function dateCell(iso: string | undefined): HTMLElement {
+  return h('time', { datetime: isoOrNull(iso), title: formatDateTime(iso) }, formatDate(iso));
 }
 
 function deliveryLabel(d: string): string {

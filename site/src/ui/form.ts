@@ -25,6 +25,15 @@ export function field(
   const error = h('p', { class: 'field__error', id: errorId, hidden: true });
   const hint = opts.hint ? h('p', { class: 'field__hint', id: hintId }, opts.hint) : null;
   control.setAttribute('aria-describedby', [hint ? hintId : '', errorId].filter(Boolean).join(' '));
+  // A field's error goes away as soon as the value is changed.
+  const clear = (): void => {
+    if (!error.hidden) {
+      error.hidden = true;
+      control.removeAttribute('aria-invalid');
+    }
+  };
+  control.addEventListener('input', clear);
+  control.addEventListener('change', clear);
   const element = h('div', { class: 'field', dataset: { field: control.name || id } }, h('label', { for: id, class: 'field__label' }, label), control, hint, error);
   return {
     element,
