@@ -79,7 +79,7 @@ var Functions = []Function{
 	// of each write they hold; rate limits are UpdateItem (Hit) and BatchGetItem (Exceeded).
 	{LogicalID: "AuthRegisterFunction", Dir: "auth-register", Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
 	{LogicalID: "AuthVerifyFunction", Dir: "auth-verify", Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
-	{LogicalID: "AuthLoginFunction", Dir: "auth-login", Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "AuthLoginFunction", Dir: "auth-login", Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
 	{LogicalID: "AuthLogoutFunction", Dir: "auth-logout", Routes: []Route{{"POST", "/api/auth/logout"}}, TableActions: []string{"dynamodb:DeleteItem"}},
 	{LogicalID: "AuthPasswordResetFunction", Dir: "auth-password-reset", Routes: []Route{{"POST", "/api/auth/password-reset"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
 	{LogicalID: "AuthPasswordResetConfirmFunction", Dir: "auth-password-reset-confirm", Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}},
