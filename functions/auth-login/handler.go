@@ -20,6 +20,7 @@ type Store interface {
 	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
 	CreateSession(ctx context.Context, s domain.Session) error
 	TouchLogin(ctx context.Context, userID string, at time.Time) error
+	TouchMembershipsLogin(ctx context.Context, userID string, at time.Time) error
 }
 
 // Handler answers POST /api/auth/login.
@@ -143,8 +144,12 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if err := h.store.CreateSession(ctx, sess); err != nil {
 		return api.Response{}, err
 	}
+	// Best effort: the sign-in stands even if its time is not recorded.
 	if err := h.store.TouchLogin(ctx, u.ID, now); err != nil {
 		api.Logger(ctx).WarnContext(ctx, "touch login", "err", err.Error())
+	}
+	if err := h.store.TouchMembershipsLogin(ctx, u.ID, now); err != nil {
+		api.Logger(ctx).WarnContext(ctx, "touch memberships login", "err", err.Error())
 	}
 	u.LastLoginAt = now
 	resp := api.JSON(http.StatusOK, map[string]any{"user": u.Profile()})

@@ -12,6 +12,7 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/store"
 	"roster/shared/telemetry"
 )
 
@@ -30,6 +31,14 @@ func TestLogin(t *testing.T) {
 	e := authtest.New(t)
 	h := NewHandler(e.Store, false)
 	verified, unverified := e.User(t, true), e.User(t, false)
+	// The verified user is a member of an account: its member list shows
+	// the last login.
+	account := store.NewID()
+	if err := e.Store.CreateAccount(ctx, domain.Account{ID: account, Name: "Acme", OwnerID: verified.ID},
+		domain.Membership{AccountID: account, UserID: verified.ID, Email: verified.Email, Role: domain.RoleOwner, Status: domain.StatusActive},
+		domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name         string
@@ -69,6 +78,9 @@ func TestLogin(t *testing.T) {
 				t.Errorf("lastLoginAt: got %v, want now", u.LastLoginAt)
 			}
 		})
+	}
+	if m, err := e.Store.GetMembership(ctx, account, verified.ID); err != nil || time.Since(m.LastLoginAt) > time.Minute {
+		t.Errorf("membership lastLoginAt: got %v, %v, want now", m.LastLoginAt, err)
 	}
 	if _, err := e.Auth.Verified(ctx, authtest.Request(t, "me.json", nil, e.SignIn(t, unverified))); domain.AsError(err) == nil || domain.AsError(err).Code != "email_unverified" {
 		t.Errorf("unverified session on a verified-only endpoint: got %v, want email_unverified", err)

@@ -111,3 +111,39 @@ func (s *Store) MarkSessionsVerified(ctx context.Context, userID string) error {
 }
 
 func boolean(b bool) types.AttributeValue { return &types.AttributeValueMemberBOOL{Value: b} }
+
+// TouchMembershipsLogin copies a sign-in time onto every membership of the
+// user, so that member lists (one GSI2 query of memberships) show each
+// member's last login without reading users: one Query on GSI1 and one
+// UpdateItem per membership. Like TouchLogin it does not bump versions, so
+// it never makes an admin's edit stale. It returns the SDK's errors,
+// wrapped, after trying every membership.
+func (s *Store) TouchMembershipsLogin(ctx context.Context, userID string, at time.Time) error {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :acct)"),
+		ExpressionAttributeValues: item{":pk": str(userPK(userID)), ":acct": str("ACCOUNT#")},
+		ProjectionExpression:      aws.String("PK, SK"),
+	})
+	var errs []error
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list memberships: %w", err)
+		}
+		for _, m := range page.Items {
+			_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+				TableName:                 aws.String(s.table),
+				Key:                       item{AttrPK: m[AttrPK], AttrSK: m[AttrSK]},
+				UpdateExpression:          aws.String("SET lastLoginAt = :t"),
+				ConditionExpression:       aws.String("attribute_exists(PK)"),
+				ExpressionAttributeValues: item{":t": str(at.UTC().Format(time.RFC3339Nano))},
+			})
+			if err != nil && !isConditionFailed(err) {
+				errs = append(errs, fmt.Errorf("touch membership login: %w", err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

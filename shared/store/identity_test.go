@@ -110,3 +110,27 @@ func TestMarkSessionsVerified(t *testing.T) {
 		}
 	}
 }
+
+func TestTouchMembershipsLogin(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStore(t)
+	for _, id := range []string{"a1", "a2"} {
+		m := domain.Membership{AccountID: id, UserID: "u1", Role: domain.RoleOwner, Status: domain.StatusActive}
+		if err := s.CreateAccount(ctx, domain.Account{ID: id, OwnerID: "u1"}, m, domain.AuditEvent{AccountID: id, Action: domain.ActionAccountCreated}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+	if err := s.TouchMembershipsLogin(ctx, "u1", at); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a1", "a2"} {
+		m, err := s.GetMembership(ctx, id, "u1")
+		if err != nil || !m.LastLoginAt.Equal(at) || m.Version != 1 {
+			t.Errorf("membership %s: got lastLoginAt %v version %d, %v; want %v and version 1", id, m.LastLoginAt, m.Version, err, at)
+		}
+	}
+	if err := s.TouchMembershipsLogin(ctx, "nobody", at); err != nil {
+		t.Errorf("user without memberships: got %v", err)
+	}
+}
