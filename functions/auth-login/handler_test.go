@@ -257,6 +257,13 @@ func BenchmarkLoginCost(b *testing.B) {
 	e := authtest.New(b)
 	h := NewHandler(e.Store, false)
 	u := e.User(b, true)
+	// A member of one account, as most users are.
+	account := store.NewID()
+	if err := e.Store.CreateAccount(ctx, domain.Account{ID: account, Name: "Acme", OwnerID: u.ID},
+		domain.Membership{AccountID: account, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive},
+		domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}); err != nil {
+		b.Fatal(err)
+	}
 	req := authtest.Request(b, "auth-login.json", login(u.Email, authtest.Password, ""), "")
 	var calls, rcu, wcu float64
 	ops := map[string]int{}
