@@ -310,6 +310,47 @@ describe('accounts and sign-in', () => {
     await page.close();
   });
 
+  test('an unconfirmed login lands on its settings, may ask for a new link, and makes no account calls', async () => {
+    const { page, collect, problems } = await watchedPage(context, origin);
+    const other = `charles.${randomBytes(4).toString('hex')}@example.com`;
+    await page.goto(stack.site + '/register');
+    const reg = page.locator('form[data-form="register"]');
+    await reg.getByRole('button', { name: 'Create login' }).click();
+    assert.match(await fieldError(reg, 'email'), /enter/i, 'empty required fields are flagged without a request');
+    await reg.getByLabel('Email address', { exact: true }).fill(other);
+    await reg.getByLabel('First name', { exact: true }).fill('Charles');
+    await reg.getByLabel('Last name', { exact: true }).fill('Babbage');
+    await reg.getByLabel('Password', { exact: true }).fill('password');
+    await reg.getByRole('button', { name: 'Create login' }).click();
+    assert.match(await fieldError(reg, 'password'), /.+/, 'a common password is refused at its field');
+    await reg.getByLabel('Password', { exact: true }).fill(password);
+    await reg.getByRole('button', { name: 'Create login' }).click();
+    await page.waitForSelector('[data-page="register"][data-state="registered"]', { timeout: 15_000 });
+    const first = await linkFromMail(other, 'verify');
+
+    await signOut(page);
+    await fillSignIn(page, other, password);
+    await page.waitForSelector('[data-page="settings"][data-state="ready"]', { timeout: 15_000 });
+    const note = page.locator('[data-block="profile-title"] .alert--info');
+    assert.match(await note.textContent(), /Confirm your email address/);
+    await note.getByRole('button', { name: 'Send the link again' }).click();
+    await note.locator('.resend__status').filter({ hasText: 'Sent' }).waitFor({ timeout: 15_000 });
+    const second = await linkFromMail(other, 'verify', { after: first.count });
+    assert.notEqual(second.link, first.link, 'a new link');
+
+    await page.locator('#site-nav').getByRole('link', { name: 'Accounts' }).click();
+    await page.waitForSelector('[data-page="accounts"][data-state="unverified"]', { timeout: 15_000 });
+    assert.ok(!problems.badResponses.some((r) => r.includes('/api/accounts')), 'no account calls before the email is confirmed');
+
+    // The newest link confirms the address.
+    await page.goto(second.link);
+    await page.waitForSelector('[data-page="verify"][data-state="ready"]', { timeout: 15_000 });
+    await page.locator('#user-menu .user-menu__name .badge').waitFor({ state: 'detached' });
+    await signOut(page);
+    assertClean(await collect(), { allowConsole: [/status of 40[01]/] });
+    await page.close();
+  });
+
   test('a 429 says when to try again and keeps the button disabled until then', async () => {
     const { page, collect } = await watchedPage(context, origin);
     // The real limit needs many failed attempts; the answer's shape is the API's (shared/auth/limits.go).

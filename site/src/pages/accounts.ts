@@ -8,6 +8,7 @@ import { errorPanel, loading } from '../ui/feedback';
 import { h, replaceChildren, srOnly } from '../ui/h';
 import { field, form, notice, page } from './auth/form';
 import { requireUser } from './auth/guard';
+import { resendButton } from './auth/verify';
 
 export const accountsRoute: Route = {
   path: '/accounts',
@@ -22,6 +23,14 @@ export const accountsRoute: Route = {
     const load = async (): Promise<void> => {
       const user = await requireUser(ctx);
       if (!user) return;
+      if (!user.emailVerified) {
+        replaceChildren(
+          body,
+          notice('info', 'Confirm your email address first', h('p', null, 'We sent a link to ', h('strong', null, user.email), '. Follow it, then come back here.'), resendButton()),
+        );
+        section.dataset.state = 'unverified';
+        return;
+      }
       section.dataset.state = 'loading';
       replaceChildren(body, loading('Loading your accounts…'));
       try {

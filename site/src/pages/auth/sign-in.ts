@@ -19,7 +19,9 @@ export const signInRoute: Route = {
     const done = async (user: Me): Promise<void> => {
       setUser(user);
       if (user.emailVerified) await loadAccounts().catch(() => undefined);
-      ctx.router.navigate(next, { replace: true });
+      // Without ?next=, an unconfirmed login goes where it can ask for a new link.
+      const target = (ctx.query.get('next') || user.emailVerified) ? next : '/settings';
+      ctx.router.navigate(target, { replace: true });
     };
 
     const email = field({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'username', required: true, maxlength: 254 });
