@@ -297,8 +297,8 @@ type HandOver struct {
 // in one transaction. Only the owner may do it, confirmed by their
 // password. Version is the target member's version. It returns invalid
 // missing_version or invalid_user, forbidden owner_only or wrong_password,
-// not_found member_not_found, unprocessable target_not_admin, or
-// stale_version.
+// rate_limited after too many wrong passwords, not_found member_not_found,
+// unprocessable target_not_admin, or stale_version.
 func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, accountID string, h HandOver) (Member, error) {
 	if h.UserID == "" || len(h.UserID) > 64 {
 		return Member{}, domain.Invalid("invalid_user", "userId", "Choose the admin who becomes the owner.")
@@ -312,12 +312,22 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 	if h.UserID == actor.UserID {
 		return Member{}, domain.Coded(domain.EUnprocessable, "target_not_admin", "You are the owner already; choose an active admin.")
 	}
+	// Wrong passwords count against the same per-user limit as the other
+	// secrets a signed-in user confirms, so that a stolen session cannot
+	// guess the owner's password here.
+	limit := map[string]store.Limit{auth.LimitSecondFactor(actor.UserID): auth.SecondFactorPerUser}
+	if err := auth.CheckLimits(ctx, s.store, limit); err != nil {
+		return Member{}, err
+	}
 	u, err := s.store.GetUser(ctx, actor.UserID)
 	if err != nil {
 		return Member{}, err
 	}
 	ok, err := auth.VerifyPassword(h.Password, u.PasswordHash)
 	if err != nil || !ok {
+		if err := auth.Hit(ctx, s.store, limit); err != nil {
+			return Member{}, err
+		}
 		return Member{}, domain.Coded(domain.EForbidden, "wrong_password", "The password is not right.")
 	}
 	owner, err := s.load(ctx, accountID, actor.UserID)

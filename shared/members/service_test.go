@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/members"
 	"roster/shared/members/memberstest"
@@ -361,6 +362,30 @@ func TestOwnershipHandover(t *testing.T) {
 			t.Errorf("%s: items got %v, want %v", tt.name, after, before)
 		}
 	}
+	// Guessing the password is cut short: after auth.SecondFactorPerUser
+	// wrong ones (one was above), the answer is rate_limited.
+	limited := false
+	for i := range auth.SecondFactorPerUser.Max {
+		_, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: fmt.Sprintf("guess %d", i), Version: 1})
+		switch got := code(t, err); got {
+		case "wrong_password":
+			if limited {
+				t.Fatalf("guess %d: got wrong_password after rate_limited", i)
+			}
+		case "rate_limited":
+			limited = true
+		default:
+			t.Fatalf("guess %d: got %q, want wrong_password or rate_limited", i, got)
+		}
+	}
+	if !limited {
+		t.Fatalf("got no rate_limited after %d wrong passwords", auth.SecondFactorPerUser.Max+1)
+	}
+	if _, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password, Version: 1}); code(t, err) != "rate_limited" {
+		t.Fatalf("right password after the limit: got %v, want rate_limited", err)
+	}
+	f.Store = f.Store.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) })
+	f.Service = members.NewService(f.Store, domain.DefaultCatalog())
 	got, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password, Version: 1})
 	if err != nil || got.Role != domain.RoleOwner || !got.Permissions.All {
 		t.Fatalf("handover: got %+v, %v", got, err)
