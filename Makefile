@@ -47,17 +47,18 @@ deps: infra/node_modules/.installed site/node_modules/.installed ## Install the 
 .PHONY: build
 build: lambdas host site ## Build every function (arm64 for Lambda, host CPU for the gateway) and the site.
 
+# One go build for all functions shares the work across them; each binary
+# then moves to <dir>/<function>/bootstrap, the layout Lambda and
+# template.yaml's CodeUri expect.
 .PHONY: lambdas
 lambdas:
-	@for f in $(FUNCTIONS); do \
-	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/functions/$$f/bootstrap ./functions/$$f || exit 1; \
-	done
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/out-arm64/ ./functions/...
+	@for f in $(FUNCTIONS); do mkdir -p $(BUILD)/functions/$$f && mv -f $(BUILD)/out-arm64/$$f $(BUILD)/functions/$$f/bootstrap; done
 
 .PHONY: host
 host:
-	@for f in $(FUNCTIONS); do \
-	  CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/host/$$f/bootstrap ./functions/$$f || exit 1; \
-	done
+	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/out-host/ ./functions/...
+	@for f in $(FUNCTIONS); do mkdir -p $(BUILD)/host/$$f && mv -f $(BUILD)/out-host/$$f $(BUILD)/host/$$f/bootstrap; done
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BUILD)/bin/roster-local ./infra/local/cmd/roster-local
 
 .PHONY: site
