@@ -77,7 +77,9 @@ async function linkFromMail(to, pathname, seen = 0) {
     }
     await sleep(200);
   }
-  throw new Error(`no mail to ${to} with a /${pathname}#token= link`);
+  const { emails = [] } = await (await fetch(`${stack.mail.replace(/\/+$/, '')}/store`)).json();
+  const seenTo = emails.map((m) => `${(m.destination?.to ?? []).join(',')}: ${m.subject}`).join('; ');
+  throw new Error(`no mail to ${to} with a /${pathname}#token= link; the local SES has: ${seenTo}`);
 }
 
 function assertClean(problems, { allowConsole = [] } = {}) {
@@ -193,7 +195,68 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'invite', 'focus returns to the Invite button');
-    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/] });
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
+  });
+
+  test('pending invitations: edit, resend and revoke (with a confirmation), keyboard tabs', async () => {
+    const page = admin.page;
+    const other = `pat-${run}@example.com`;
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    await dialog.getByLabel('Email address').fill(other);
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.locator(`[data-table="invitations"] tr[data-email="${other}"]`);
+    await row.waitFor({ timeout: 15_000 });
+
+    // Edit: role and permissions of the pending invitation.
+    await row.getByRole('button', { name: `Edit the invitation to ${other}` }).click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Role').selectOption('admin');
+    await dialog.locator('input[data-permission="users.manage"]').check();
+    assert.equal(await dialog.locator('input[data-permission="users.view"]').isChecked(), true);
+    await dialog.getByRole('button', { name: 'Save invitation' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForFunction((email) => {
+      const r = document.querySelector(`[data-table="invitations"] tr[data-email="${email}"]`);
+      return r && /Admin/.test(r.textContent) && /Account administration: view, manage/.test(r.textContent);
+    }, other, { timeout: 15_000 });
+
+    const first = await linkFromMail(other, 'accept');
+    // Resend right away: the server's minimum interval refuses it, and the page says so.
+    await page.locator(`[data-table="invitations"] tr[data-email="${other}"]`).getByRole('button', { name: `Resend the invitation to ${other}` }).click();
+    await page.waitForFunction(() => /wait|again|soon|minute|second/i.test(document.querySelector('[data-page="members"] .notice')?.textContent ?? ''), null, { timeout: 15_000 });
+    const refusal = await text(page.locator('[data-page="members"] .notice'));
+    assert.doesNotMatch(refusal, /sent again/, `resend refused: ${refusal}`);
+
+    // Revoke, after a confirmation; Cancel first keeps it.
+    const revoke = () => page.locator(`[data-table="invitations"] tr[data-email="${other}"]`).getByRole('button', { name: `Revoke the invitation to ${other}` });
+    await revoke().click();
+    await dialog.waitFor();
+    assert.match(await text(dialog), new RegExp(`The link sent to ${other.replace(/[.+]/g, '\\$&')} stops working`));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.locator(`[data-table="invitations"] tr[data-email="${other}"]`).count(), 1, 'Escape cancels');
+    await revoke().click();
+    await dialog.waitFor();
+    await shot(page, 'revoke-confirm');
+    await dialog.getByRole('button', { name: 'Revoke invitation' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForFunction((email) => !document.querySelector(`[data-table="invitations"] tr[data-email="${email}"]`) && document.querySelector('[data-page="members"]')?.dataset.state === 'ready', other, { timeout: 15_000 });
+    // The revoked link no longer previews.
+    const gone = await call('POST', '/invitations/preview', { body: { token: new URLSearchParams(new URL(first.link).hash.slice(1)).get('token') } });
+    assert.equal(gone.status, 404);
+
+    // Tabs work from the keyboard.
+    await page.getByRole('tab', { name: 'Pending' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('[data-page="members"][data-tab="deactivated"][data-state="ready"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'tab');
+    assert.equal(new URL(page.url()).searchParams.get('tab'), 'deactivated');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector('[data-page="members"][data-tab="pending"][data-state="ready"]');
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
   });
 
   test('the invitee opens the mailed link in another browser, registers and accepts', async () => {
@@ -311,7 +374,7 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     await shot(page, 'member-stale');
     await conflict.getByRole('button', { name: 'Reload the current version' }).click();
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Ivo Invitee');
-    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/] });
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
   });
 
   test('deactivate and reactivate, with the member’s browser refused in between', async () => {
@@ -337,7 +400,26 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     await dialog.getByRole('button', { name: 'Reactivate' }).click();
     await page.waitForSelector('[data-page="member"][data-status="active"]', { timeout: 15_000 });
     assert.equal(await memberCanRead(), 200, 'reactivated: access is back');
-    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/] });
+    // The refused read above is the only error the member's page may have logged.
+    assertClean(await member.collect(), { allowConsole: [/status of 403/] });
+    member.problems.consoleErrors.length = 0;
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
+  });
+
+  test('a member without users.manage is not offered actions', async () => {
+    const mp = member.page;
+    await mp.goto(membersUrl());
+    await mp.waitForSelector('[data-page="members"][data-state="ready"]', { timeout: 15_000 });
+    assert.equal(await mp.locator('[data-action="invite"]').isVisible(), false, 'no Invite button');
+    const ownerRow = mp.locator(`[data-table="members"] tr[data-email="${owner.email}"]`);
+    await ownerRow.getByRole('link').click();
+    await mp.waitForSelector('[data-page="member"][data-state="ready"]', { timeout: 15_000 });
+    for (const a of ['save', 'deactivate', 'remove', 'transfer-ownership']) {
+      assert.equal(await mp.locator(`[data-action="${a}"]`).count(), 0, `no ${a}`);
+    }
+    assert.equal(await mp.locator('input[data-permission]:not([disabled])').count(), 0, 'the permission editor is read-only');
+    await shot(mp, 'member-view-only');
+    assertClean(await member.collect());
   });
 
   test('the changes are in the account History and in the member’s History', async () => {
@@ -382,7 +464,7 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     await page.getByLabel('Action').selectOption('');
     await accountHistory.waitFor({ timeout: 15_000 });
     await shot(page, 'account-history');
-    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/] });
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
   });
 
   test('removing the member: confirmation names member and account; the member’s browser is refused', async () => {
@@ -409,7 +491,7 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     const me = await mp.evaluate(async () => (await fetch('/api/me')).status);
     assert.equal(me, 200, 'their own login survives');
     assertClean(await member.collect(), { allowConsole: [/status of 403/, /status of 404/] });
-    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/] });
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
   });
 });
 
