@@ -526,3 +526,55 @@ describe('accept page without a usable invitation', () => {
     await ctx.close();
   });
 });
+
+describe('members list paging and search (API answers stubbed in the browser)', () => {
+  test('Next and Previous follow the opaque cursor; the search is sent to the server, debounced', async () => {
+    const ctx = await browser.newContext();
+    const { page, collect } = await watchedPage(ctx, origin);
+    const person = (i) => ({
+      userId: `u${i}`, email: `person${i}@example.com`, firstName: 'Person', lastName: String(i), role: 'member',
+      permissions: { all: false, granted: ['billing.view'] }, status: 'active', version: 1,
+    });
+    const listCalls = [];
+    await page.route('**/api/**', async (route) => {
+      const url = new URL(route.request().url());
+      const json = (body, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+      if (url.pathname === '/api/me') return json({ user: { id: 'u0', email: 'boss@example.com', firstName: 'Boss', lastName: 'Person', emailVerified: true } });
+      if (url.pathname === '/api/accounts') return json({ items: [{ id: 'acc1', name: 'Stub account', role: 'owner' }] });
+      if (url.pathname === '/api/accounts/acc1/members/u0') return json({ ...person(0), role: 'owner', permissions: { all: true } });
+      if (url.pathname === '/api/accounts/acc1/members') {
+        listCalls.push(url.search);
+        const cursor = url.searchParams.get('cursor');
+        const q = url.searchParams.get('q');
+        if (q) return json({ items: [person(77)] });
+        if (!cursor) return json({ items: [1, 2, 3].map(person), next: 'opaque-1' });
+        if (cursor === 'opaque-1') return json({ items: [4, 5].map(person) });
+        return json({ error: { code: 'invalid_cursor', message: 'bad cursor' } }, 400);
+      }
+      return route.fallback();
+    });
+    await page.goto(`${stack.site}/accounts/acc1/members`);
+    await page.waitForSelector('[data-page="members"][data-state="ready"]', { timeout: 15_000 });
+    const names = () => page.locator('[data-table="members"] tbody th').allTextContents();
+    assert.deepEqual(await names(), ['Person 1', 'Person 2', 'Person 3']);
+    assert.equal(await page.locator('[data-page="previous"]').isDisabled(), true);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-table="members"] tbody tr').length === 2);
+    assert.deepEqual(await names(), ['Person 4', 'Person 5']);
+    assert.equal(await page.locator('[data-page="next"]').isDisabled(), true);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-table="members"] tbody tr').length === 3);
+
+    await page.getByLabel('Search members').pressSequentially('per', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-table="members"] tbody tr').length === 1);
+    assert.deepEqual(await names(), ['Person 77']);
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'per');
+    assert.deepEqual(
+      listCalls.map((s) => Object.fromEntries(new URLSearchParams(s))),
+      [{ status: 'active' }, { status: 'active', cursor: 'opaque-1' }, { status: 'active' }, { status: 'active', q: 'per' }],
+      'one request per page, and one for the whole typed search',
+    );
+    assertClean(await collect());
+    await ctx.close();
+  });
+});

@@ -180,7 +180,8 @@ function memberPage(ctx: RouteContext): HTMLElement {
       catalog,
       value: member.permissions,
       presets: editGrant,
-      limit: actor?.member ? mine : null,
+      // What the actor lacks is only worth naming when it can edit.
+      limit: editGrant && actor?.member ? mine : null,
       disabled: !editGrant,
       disabledReason: editGrant ? undefined : reason,
       onPreset: (p) => {
