@@ -142,6 +142,7 @@ describe('accounts and sign-in', () => {
   let secret = '';
   let enrolStep = 0;
   let recoveryCodes = [];
+  let newPassword = '';
 
   test('register, follow the verification mail, sign out and in, enrol 2FA, sign in with a code', async () => {
     const { page, collect } = await watchedPage(context, origin);
@@ -242,7 +243,7 @@ describe('accounts and sign-in', () => {
     // A fresh code: from a time step after the one used to enrol.
     while (step() <= enrolStep) await sleep(500);
     await codeForm.getByLabel('Authentication code').fill(totp(secret));
-    await codeForm.getByRole('button', { name: 'Verify' }).click();
+    await page.keyboard.press('Enter'); // the keyboard submits the focused form
     await page.waitForURL((u) => u.pathname === '/accounts', { timeout: 15_000 });
     await page.locator('#user-menu .user-menu__name').getByText('Ada Lovelace').waitFor();
 
@@ -387,7 +388,7 @@ describe('accounts and sign-in', () => {
     await page.waitForSelector('form[data-form="reset"]', { timeout: 15_000 });
     assert.equal(new URL(page.url()).hash, '', 'the token is cleared from the address bar');
     const reset = page.locator('form[data-form="reset"]');
-    const newPassword = `${password} again`;
+    newPassword = `${password} again`;
     await reset.getByLabel('New password', { exact: true }).fill(newPassword);
     await reset.getByLabel('New password again', { exact: true }).fill(`${newPassword}!`);
     await reset.getByRole('button', { name: 'Set new password' }).click();
@@ -404,6 +405,44 @@ describe('accounts and sign-in', () => {
     await codeForm.getByRole('button', { name: 'Verify' }).click();
     await page.waitForSelector('[data-page="accounts"][data-state="ready"]', { timeout: 15_000 });
 
+    assertClean(await collect(), { allowConsole: [/status of 40[01]/] });
+    await page.close();
+  });
+
+  test('settings: change the name, the password, and turn 2FA off', async () => {
+    assert.ok(newPassword, 'the reset test set a new password');
+    const { page, collect } = await watchedPage(context, origin);
+    await page.goto(stack.site + '/settings');
+    await page.waitForSelector('[data-page="settings"][data-state="ready"]', { timeout: 15_000 });
+
+    const profile = page.locator('form[data-form="profile"]');
+    await profile.getByLabel('First name').fill('Augusta Ada');
+    await profile.getByRole('button', { name: 'Save name' }).click();
+    await profile.locator('.alert--ok').waitFor({ timeout: 15_000 });
+    await page.locator('#user-menu .user-menu__name').getByText('Augusta Ada Lovelace').waitFor();
+
+    const pw = page.locator('form[data-form="password"]');
+    await pw.getByLabel('Current password').fill('not it at all');
+    await pw.getByLabel('New password', { exact: true }).fill(password);
+    await pw.getByRole('button', { name: 'Change password' }).click();
+    assert.match(await fieldError(pw, 'currentPassword'), /not your current password/);
+    await pw.getByLabel('Current password').fill(newPassword);
+    await pw.getByRole('button', { name: 'Change password' }).click();
+    await pw.locator('.alert--ok').waitFor({ timeout: 15_000 });
+    assert.equal(await pw.getByLabel('Current password').inputValue(), '', 'password fields are emptied');
+
+    const twofa = page.locator('[data-block="twofa-title"]');
+    assert.equal(await twofa.getAttribute('data-state'), 'on');
+    const remove = twofa.locator('form[data-form="twofa-remove"]');
+    await remove.getByLabel('Password', { exact: true }).fill(password);
+    await remove.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    await page.waitForSelector('[data-block="twofa-title"][data-state="off"]', { timeout: 15_000 });
+    await shot(page, 'auth-settings');
+
+    // Signing in now needs only the (changed) password.
+    await signOut(page);
+    await fillSignIn(page, email, password);
+    await page.waitForSelector('[data-page="accounts"][data-state="ready"]', { timeout: 15_000 });
     assertClean(await collect(), { allowConsole: [/status of 40[01]/] });
     await page.close();
   });
