@@ -1,0 +1,140 @@
+package streams_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"roster/infra/local/gateway"
+	"roster/infra/local/samtemplate"
+	"roster/infra/local/standins"
+	"roster/infra/local/streams"
+	"roster/infra/local/testenv"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// streamTemplate loads template.yaml keeping only the functions with an
+// event on the table's stream, and returns it with those events.
+func streamTemplate(t *testing.T) (*samtemplate.Template, []streams.Source) {
+	t.Helper()
+	root, err := standins.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, err := streams.TableSources(tpl, "Table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := map[string]bool{}
+	for _, s := range sources {
+		keep[s.Function] = true
+	}
+	fns := tpl.Functions[:0]
+	for _, f := range tpl.Functions {
+		if keep[f.LogicalID] {
+			fns = append(fns, f)
+		}
+	}
+	tpl.Functions = fns
+	return tpl, sources
+}
+
+func TestTableSourcesOfTemplate(t *testing.T) {
+	_, sources := streamTemplate(t)
+	if len(sources) != 1 {
+		t.Fatalf("sources: got %d, want 1", len(sources))
+	}
+	s := sources[0]
+	if s.Function != "StreamExpiredFunction" || s.BatchSize != 100 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 {
+		t.Errorf("source: got %+v, want StreamExpiredFunction, 100, 5 retries, batch item failures, TRIM_HORIZON, one filter", s)
+	}
+}
+
+// TestExpiredInvitationEndToEnd runs the real stream-expired function
+// through the gateway: a pending invitation whose TTL comes due is deleted
+// by the TTL emulator, the poller delivers the REMOVE with TTL's identity
+// through the template's filter, and the account's history gets exactly
+// one invitation.expired event.
+func TestExpiredInvitationEndToEnd(t *testing.T) {
+	t.Parallel()
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(bin, "stream-expired", "bootstrap"), "roster/functions/stream-expired")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("build stream-expired: %v", err)
+	}
+	c, table := clients(t)
+	s := store.New(c.DynamoDB, table)
+	tpl, sources := streamTemplate(t)
+	endpoint := testenv.DynamoDBEndpoint(t)
+	gw, err := gateway.New(gateway.Config{
+		Template: tpl,
+		Refs:     map[string]string{"Table": table, "TableName": table, "SiteUrl": "http://localhost:3000", "MailFrom": "roster@example.com"},
+		CodeDir:  func(uri string) string { return filepath.Join(bin, filepath.Base(uri)) },
+		Env: []string{"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+			"AWS_REGION=us-east-1"},
+		FunctionLog: testWriter{t},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gw.Close() })
+
+	// A pending invitation whose item TTL (expiry + retention) comes due
+	// two seconds from now, created as the invitations endpoint creates one.
+	ctx := context.Background()
+	acct := store.NewID()
+	expires := time.Now().UTC().Add(2*time.Second - store.InvitationRetention).Truncate(time.Millisecond)
+	inv := store.Invitation{ID: store.NewID(), AccountID: acct, AccountName: "Acme", Email: testenv.UniqueEmail(t), FirstName: "Grace", LastName: "Hopper",
+		Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, InviterID: "u1", InviterName: "Ada",
+		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: store.InvitePending, Delivery: store.DeliverySent, TokenHash: store.NewID()}
+	ev := domain.AuditEvent{AccountID: acct, At: inv.CreatedAt, Action: domain.ActionInvitationCreated, Target: domain.EventTarget{Kind: "invitation", ID: inv.ID}}
+	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: ev}); err != nil {
+		t.Fatalf("create invitation: %v", err)
+	}
+
+	ttl := streams.NewTTL(streams.TTLConfig{Clients: c, Table: table, Attribute: store.AttrExpiresAt,
+		Interval: 200 * time.Millisecond, PollInterval: 50 * time.Millisecond, Logger: quiet()})
+	start(t, ttl.Run)
+	for _, src := range sources {
+		p := streams.NewPoller(streams.PollerConfig{Clients: c, Table: table, Source: src, Invoke: gw.Invoke, Identity: ttl.Identity,
+			PollInterval: 50 * time.Millisecond, Logger: quiet()})
+		start(t, p.Run)
+	}
+
+	expired := func() []domain.AuditEvent {
+		page, err := s.History(ctx, store.HistoryQuery{AccountID: acct, Actions: []string{domain.ActionInvitationExpired}, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Events
+	}
+	waitFor(t, "the invitation.expired event", func() bool { return len(expired()) > 0 })
+	time.Sleep(time.Second) // let any duplicate delivery land
+	evs := expired()
+	if len(evs) != 1 {
+		t.Fatalf("expired events: got %d, want 1", len(evs))
+	}
+	if e := evs[0]; !e.Actor.System || !e.At.Equal(expires) || e.Target.ID != inv.ID || e.ID != store.ExpiredEventID(inv.ID) {
+		t.Errorf("event: got %+v, want a system event at %v about invitation %s", e, expires, inv.ID)
+	}
+	if _, started := gw.Stats("StreamExpiredFunction"); started != 1 {
+		t.Errorf("processes started: got %d, want 1 (warm reuse)", started)
+	}
+}
+
+// testWriter sends the function's log lines to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}
