@@ -256,7 +256,10 @@ function describe(ev: HistoryItem, cat: PermissionCatalog): string[] {
   }
   const pb = get(b, 'permissions') as PermissionSet | undefined;
   const pa = get(a, 'permissions') as PermissionSet | undefined;
-  if (pb || pa) {
+  if (!pb && pa) {
+    const names = diffPermissions(undefined, pa, cat).added;
+    out.push(pa.all ? 'Permissions: All' : `Permissions: ${names.length ? names.map((n) => permissionLabel(cat, n)).join('; ') : 'none'}`);
+  } else if (pb || pa) {
     if (pa?.all && !pb?.all) out.push('All permissions granted');
     else if (pb?.all && pa && !pa.all) out.push('All permissions removed');
     const { added, removed } = diffPermissions(pb, pa, cat);

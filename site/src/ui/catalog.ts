@@ -74,5 +74,7 @@ export function diffPermissions(
   const all = allPermissionNames(catalog);
   const b = before ? (before.all ? all : before.granted ?? []) : [];
   const a = after ? (after.all ? all : after.granted ?? []) : [];
-  return { added: a.filter((n) => !b.includes(n)), removed: b.filter((n) => !a.includes(n)) };
+  // In the catalog's order, then names the catalog does not know.
+  const order = [...all, ...[...a, ...b].filter((n) => !all.includes(n))];
+  return { added: order.filter((n) => a.includes(n) && !b.includes(n)), removed: order.filter((n) => b.includes(n) && !a.includes(n)) };
 }
