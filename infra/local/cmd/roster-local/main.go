@@ -4,6 +4,13 @@
 // /api/* from template.yaml's routes. `make dev` runs it; Ctrl-C stops every
 // process it started.
 //
+// It also runs what AWS does with the table's stream (package streams): a
+// poller per template function with a DynamoDB event on the table's stream,
+// invoking it through the gateway with Lambda-shaped batches, and a TTL
+// emulator that deletes expired items (DynamoDB Local never does), within
+// about -ttl-interval of their expiry rather than AWS's hours to days.
+// -no-streams turns both off.
+//
 // With -standins-only it starts just DynamoDB Local and the local SES and
 // writes their endpoints to -env-file, for `make test`.
 package main
@@ -26,9 +33,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
 	"roster/infra/local/gateway"
 	"roster/infra/local/samtemplate"
 	"roster/infra/local/standins"
+	"roster/infra/local/streams"
 	"roster/infra/local/testenv"
 	"roster/shared/store"
 )
@@ -43,6 +54,8 @@ type options struct {
 	standinsOnly              bool
 	envFile                   string
 	quiet                     bool
+	ttlInterval               time.Duration
+	noStreams                 bool
 }
 
 func main() {
@@ -60,6 +73,8 @@ func main() {
 	flag.BoolVar(&o.standinsOnly, "standins-only", false, "start only DynamoDB Local and the local SES (for make test)")
 	flag.StringVar(&o.envFile, "env-file", "", "with -standins-only: write ROSTER_DYNAMODB_ENDPOINT and ROSTER_SES_ENDPOINT here once ready")
 	flag.BoolVar(&o.quiet, "quiet", false, "do not copy the stand-ins' own output to stderr")
+	flag.DurationVar(&o.ttlInterval, "ttl-interval", time.Second, "how often the TTL emulator deletes expired items")
+	flag.BoolVar(&o.noStreams, "no-streams", false, "run no stream functions and no TTL emulator")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -169,6 +184,15 @@ func run(ctx context.Context, o options) error {
 	}
 	listeners = nil // the server owns them now
 
+	stopStreams := func() {}
+	if !o.noStreams {
+		stopStreams, err = startStreams(ctx, tpl, gw, ddb, o, logger)
+		if err != nil {
+			return err
+		}
+	}
+	defer stopStreams()
+
 	if _, err := os.Stat(filepath.Join(o.siteDir, "index.html")); err != nil {
 		fmt.Fprintf(os.Stderr, "note: %s has no index.html; run `make build` to build the site\n", o.siteDir)
 	}
@@ -186,8 +210,47 @@ func run(ctx context.Context, o options) error {
 	fmt.Fprintln(os.Stderr, "roster-local: stopping")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	stopStreams()
 	_ = srv.Shutdown(sctx)
 	return nil
+}
+
+// startStreams starts the TTL emulator and, for every template function
+// with a DynamoDB event on the table's stream, a poller invoking it through
+// the gateway. The returned function stops them and waits for them.
+func startStreams(ctx context.Context, tpl *samtemplate.Template, gw *gateway.Gateway, ddb string, o options, logger *slog.Logger) (func(), error) {
+	sources, err := streams.TableSources(tpl, "Table")
+	if err != nil {
+		return nil, err
+	}
+	cfg := testenv.AWSConfig(ddb)
+	clients := streams.Clients{DynamoDB: dynamodb.NewFromConfig(cfg), Streams: dynamodbstreams.NewFromConfig(cfg)}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	run := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				logger.Error("stream consumer stopped", slog.String("consumer", name), slog.String("error", err.Error()))
+			}
+		}()
+	}
+	ttl := streams.NewTTL(streams.TTLConfig{Clients: clients, Table: o.table, Attribute: store.Table.TTLAttribute,
+		Interval: o.ttlInterval, Logger: logger.With("component", "ttl")})
+	run("ttl", ttl.Run)
+	for _, src := range sources {
+		p := streams.NewPoller(streams.PollerConfig{Clients: clients, Table: o.table, Source: src, Invoke: gw.Invoke,
+			Identity: ttl.Identity, Logger: logger})
+		run(src.Function, p.Run)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			wg.Wait()
+		})
+	}, nil
 }
 
 // startStandins starts DynamoDB Local and the local SES side by side unless
