@@ -495,6 +495,46 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
   });
 });
 
+describe('accept page with an existing login', () => {
+  test('signing in on the accept page, then Accept', async () => {
+    const user = { email: `sam-${run}@example.com`, firstName: 'Sam', lastName: 'Signin', password: `sam pass ${run} long enough` };
+    const reg = await call('POST', '/auth/register', { body: user });
+    assert.equal(reg.status, 201);
+    const v = await linkFromMail(user.email, 'verify');
+    assert.equal((await call('POST', '/auth/verify', { body: { token: new URLSearchParams(new URL(v.link).hash.slice(1)).get('token') } })).status, 200);
+    const inv = await call('POST', `/accounts/${accountId}/invitations`, {
+      cookie: ownerCookie,
+      body: { email: user.email, role: 'admin', permissions: { all: false, granted: ['users.view', 'history.view'] } },
+    });
+    assert.equal(inv.status, 201, JSON.stringify(inv.body));
+    const { link } = await linkFromMail(user.email, 'accept');
+
+    const ctx = await browser.newContext();
+    const { page, collect } = await watchedPage(ctx, origin);
+    await page.goto(link);
+    await page.waitForSelector('[data-page="accept"][data-state="signed-out"]', { timeout: 15_000 });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const form = page.locator('form[data-form="sign-in"]');
+    assert.equal(await form.getByLabel('Email address').inputValue(), user.email);
+    await form.getByLabel('Password').fill('wrong password, surely');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await form.locator('.field__error, [role="alert"]:not([hidden])').first().waitFor({ timeout: 15_000 });
+    await form.getByLabel('Password').fill(user.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('[data-page="accept"][data-state="ready"]', { timeout: 15_000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'accept', 'focus moves to Accept');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-page="accept"][data-state="accepted"]', { timeout: 15_000 });
+    const got = await call('GET', `/accounts/${accountId}/members?status=active&q=sam`, { cookie: ownerCookie });
+    assert.equal(got.status, 200);
+    assert.equal(got.body.items.length, 1);
+    assert.equal(got.body.items[0].role, 'admin');
+    assert.deepEqual(got.body.items[0].permissions.granted.sort(), ['history.view', 'users.view']);
+    assertClean(await collect(), { allowConsole: [/status of 401/] });
+    await ctx.close();
+  });
+});
+
 describe('accept page without a usable invitation', () => {
   test('an expired invitation says so and who to ask', async () => {
     const ctx = await browser.newContext();
