@@ -359,7 +359,7 @@ function memberPage(ctx: RouteContext): HTMLElement {
         ],
         confirmLabel: 'Remove',
         danger: true,
-        action: () => api.delete(memberPath, { body: { version: member.version }, query: { version: member.version } }),
+        action: () => api.delete(memberPath, { query: { version: member.version } }),
       });
       if (ok) ctx.router.navigate(accountPath(accountId, '/members'));
     });
