@@ -15,7 +15,7 @@ import (
 
 func main() {
 	cfg := config.MustFromEnv()
-	s := store.New(store.MustNewClient(context.Background()), cfg.TableName)
+	s := store.Open(context.Background(), cfg)
 	h := NewHandler(s, !cfg.Local)
 	lambda.Start(api.Wrap("auth-login", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

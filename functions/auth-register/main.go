@@ -17,7 +17,7 @@ import (
 func main() {
 	ctx := context.Background()
 	cfg := config.MustFromEnv()
-	s := store.New(store.MustNewClient(ctx), cfg.TableName)
+	s := store.Open(ctx, cfg)
 	h := NewHandler(s, mail.NewSender(mail.MustNewClient(ctx), cfg.MailFrom), cfg.SiteURL, !cfg.Local)
 	lambda.Start(api.Wrap("auth-register", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

@@ -14,6 +14,6 @@ import (
 
 func main() {
 	cfg := config.MustFromEnv()
-	h := NewHandler(store.New(store.MustNewClient(context.Background()), cfg.TableName))
+	h := NewHandler(store.Open(context.Background(), cfg))
 	lambda.Start(api.Wrap("auth-verify", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

@@ -14,7 +14,6 @@ import (
 
 func main() {
 	cfg := config.MustFromEnv()
-	db := store.MustNewClient(context.Background())
-	h := NewHandler(store.New(db, cfg.TableName))
+	h := NewHandler(store.Open(context.Background(), cfg))
 	lambda.Start(api.Wrap("health", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

@@ -19,7 +19,7 @@ import (
 
 func main() {
 	cfg := config.MustFromEnv()
-	s := store.New(store.MustNewClient(context.Background()), cfg.TableName)
+	s := store.Open(context.Background(), cfg)
 	a := auth.NewAuthenticator(history.ReadOnlySessions{Store: s}, !cfg.Local)
 	h := NewHandler(s, a, domain.DefaultCatalog())
 	lambda.Start(api.Wrap("history-export", api.OptionsFromEnv(cfg.SiteURL), h.Handle))

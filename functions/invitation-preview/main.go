@@ -15,7 +15,7 @@ import (
 func main() {
 	ctx := context.Background()
 	cfg := config.MustFromEnv()
-	st := store.New(store.MustNewClient(ctx), cfg.TableName)
+	st := store.Open(ctx, cfg)
 	svc := invite.New(st, nil, invite.ConfigFrom(cfg))
 	h := NewHandler(svc)
 	lambda.Start(api.Wrap("invitation-preview", api.OptionsFromEnv(cfg.SiteURL), h.Handle))

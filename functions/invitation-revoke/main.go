@@ -16,7 +16,7 @@ import (
 func main() {
 	ctx := context.Background()
 	cfg := config.MustFromEnv()
-	st := store.New(store.MustNewClient(ctx), cfg.TableName)
+	st := store.Open(ctx, cfg)
 	svc := invite.New(st, nil, invite.ConfigFrom(cfg))
 	h := NewHandler(auth.NewAuthenticator(st, !cfg.Local), svc)
 	lambda.Start(api.Wrap("invitation-revoke", api.OptionsFromEnv(cfg.SiteURL), h.Handle))

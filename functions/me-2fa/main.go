@@ -15,7 +15,7 @@ import (
 func main() {
 	ctx := context.Background()
 	cfg := config.MustFromEnv()
-	s := store.New(store.MustNewClient(ctx), cfg.TableName)
+	s := store.Open(ctx, cfg)
 	h := NewHandler(auth.NewAuthenticator(s, !cfg.Local), s)
 	lambda.Start(api.Wrap("me-2fa", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

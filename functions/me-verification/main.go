@@ -16,7 +16,7 @@ import (
 func main() {
 	ctx := context.Background()
 	cfg := config.MustFromEnv()
-	s := store.New(store.MustNewClient(ctx), cfg.TableName)
+	s := store.Open(ctx, cfg)
 	h := NewHandler(auth.NewAuthenticator(s, !cfg.Local), s, mail.NewSender(mail.MustNewClient(ctx), cfg.MailFrom), cfg.SiteURL)
 	lambda.Start(api.Wrap("me-verification", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -18,8 +17,7 @@ import (
 
 func main() {
 	cfg := config.MustFromEnv()
-	st := store.New(store.MustNewClient(context.Background()), cfg.TableName).
-		WithHistoryRetention(time.Duration(cfg.HistoryRetentionDays) * 24 * time.Hour)
+	st := store.Open(context.Background(), cfg)
 	h := NewHandler(auth.NewAuthenticator(st, !cfg.Local), members.NewService(st, domain.DefaultCatalog()))
 	lambda.Start(api.Wrap("member-deactivate", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
 }

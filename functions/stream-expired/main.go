@@ -26,10 +26,7 @@ import (
 
 func main() {
 	cfg := config.MustFromEnv()
-	s := store.New(store.MustNewClient(context.Background()), cfg.TableName)
-	if cfg.HistoryRetentionDays > 0 {
-		s = s.WithHistoryRetention(retention(cfg.HistoryRetentionDays))
-	}
+	s := store.Open(context.Background(), cfg)
 	h := NewHandler(s, api.NewLogger().With("function", "stream-expired"))
 	lambda.Start(h.Handle)
 }

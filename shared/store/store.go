@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"roster/shared/config"
 )
 
 // Store reads and writes Roster's items in one table.
@@ -64,3 +66,16 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // IsNotFound reports whether err is or wraps ErrNotFound.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Open returns the Store every function uses: the process's one client and
+// the configured table, with audit events kept for the configured
+// retention (HISTORY_RETENTION_DAYS; 0 keeps them for ever). It panics when
+// the AWS configuration cannot be loaded, which Lambda reports as an init
+// error.
+func Open(ctx context.Context, cfg config.Config) *Store {
+	s := New(MustNewClient(ctx), cfg.TableName)
+	if cfg.HistoryRetentionDays > 0 {
+		s = s.WithHistoryRetention(time.Duration(cfg.HistoryRetentionDays) * 24 * time.Hour)
+	}
+	return s
+}
