@@ -108,9 +108,10 @@ synth: infra/node_modules/.installed lambdas site ## Synthesize the CDK stack of
 	$(CDK) synth --quiet
 
 .PHONY: deploy
-deploy: infra/node_modules/.installed lambdas site ## Deploy with CDK: make deploy SITE_URL=https://... MAIL_FROM=...
+deploy: infra/node_modules/.installed lambdas site ## Deploy with CDK: make deploy SITE_URL=https://... MAIL_FROM=... [HISTORY_RETENTION_DAYS=N]
 	$(CDK) deploy --require-approval broadening \
-	  $(if $(SITE_URL),-c siteUrl=$(SITE_URL),) $(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM),)
+	  $(if $(SITE_URL),-c siteUrl=$(SITE_URL),) $(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM),) \
+	  $(if $(HISTORY_RETENTION_DAYS),-c historyRetentionDays=$(HISTORY_RETENTION_DAYS),)
 
 .PHONY: clean
 clean:

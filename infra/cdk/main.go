@@ -8,6 +8,7 @@
 //   - certificateArn: an ACM certificate (us-east-1) for siteUrl's host,
 //     which then becomes the CloudFront distribution's alternate domain name;
 //   - tableName: the table's name; default a generated one;
+//   - historyRetentionDays: days to keep history events; default 0 (for ever);
 //   - stackName: the stack's name; default Roster;
 //   - codeDir, siteDir: the built functions and site; default
 //     <repo>/.build/functions and <repo>/site/dist.
@@ -19,6 +20,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -40,6 +42,13 @@ func main() {
 		CertificateARN: contextString(app, "certificateArn"),
 		CodeDir:        contextString(app, "codeDir"),
 		SiteDir:        contextString(app, "siteDir"),
+	}
+	if days := contextString(app, "historyRetentionDays"); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			panic(fmt.Sprintf("context historyRetentionDays=%q is not a whole number of days", days))
+		}
+		props.HistoryRetentionDays = n
 	}
 	name := contextString(app, "stackName")
 	if name == "" {

@@ -12,7 +12,7 @@ var historyFunctions = []Function{
 	{LogicalID: "HistoryExportFunction", Dir: "history-export", Routes: []Route{{"GET", "/api/accounts/{accountId}/history/export"}},
 		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}, TimeoutSeconds: 30, MemoryMB: 512},
 	{LogicalID: "StreamExpiredFunction", Dir: "stream-expired", Stream: true, StreamFilters: []map[string]any{ExpiredInvitationFilter},
-		TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30, Env: map[string]string{"HISTORY_RETENTION_DAYS": "0"}},
+		TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30},
 }
 
 // ExpiredInvitationFilter lets through only the stream records of

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -62,6 +63,9 @@ type Props struct {
 	CertificateARN string
 	// TableName names the table; empty lets CloudFormation generate a name.
 	TableName string
+	// HistoryRetentionDays keeps audit events this many days
+	// (HISTORY_RETENTION_DAYS); 0 keeps them for ever.
+	HistoryRetentionDays int
 	// CodeDir holds <Dir>/bootstrap for every function (the stripped
 	// linux/arm64 binaries of `make lambdas`); default <repo>/.build/functions.
 	CodeDir string
@@ -135,6 +139,8 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			codeDir:  codeDir,
 			siteURL:  siteURL,
 			mailFrom: mailFrom,
+			// Every function that writes an audit event needs it.
+			retentionDays: props.HistoryRetentionDays,
 		})
 	}
 
@@ -301,6 +307,7 @@ type functionDeps struct {
 	api               awsapigatewayv2.HttpApi
 	codeDir           string
 	siteURL, mailFrom *string
+	retentionDays     int
 }
 
 // streamActions are what a function fed by the table's stream needs on it.
@@ -322,9 +329,10 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 	overrideLogicalID(role, f.LogicalID+"Role")
 
 	env := map[string]*string{
-		"TABLE_NAME": d.table.TableName(),
-		"SITE_URL":   d.siteURL,
-		"MAIL_FROM":  d.mailFrom,
+		"TABLE_NAME":             d.table.TableName(),
+		"SITE_URL":               d.siteURL,
+		"MAIL_FROM":              d.mailFrom,
+		"HISTORY_RETENTION_DAYS": jsii.String(strconv.Itoa(d.retentionDays)),
 	}
 	for k, v := range f.Env {
 		env[k] = jsii.String(v)

@@ -114,7 +114,7 @@ func TestFunctions(t *testing.T) {
 
 // envNames returns the environment variable names a function must have.
 func envNames(f Function) []string {
-	names := []string{"MAIL_FROM", "SITE_URL", "TABLE_NAME"}
+	names := []string{"HISTORY_RETENTION_DAYS", "MAIL_FROM", "SITE_URL", "TABLE_NAME"}
 	for k := range f.Env {
 		names = append(names, k)
 	}
