@@ -28,6 +28,11 @@ type Config struct {
 	InvitationTTL time.Duration
 	// InvitationsPerHour caps invitation emails per account (INVITATIONS_PER_HOUR, default 50).
 	InvitationsPerHour int
+	// SESConfigurationSet is the SES configuration set emails are sent
+	// through, whose event destination reports bounces and complaints
+	// (SES_CONFIGURATION_SET; empty sends without one, as locally).
+	// mail.NewSender reads the same variable.
+	SESConfigurationSet string
 	// HistoryRetentionDays keeps audit events this long; 0 keeps them for ever (HISTORY_RETENTION_DAYS).
 	HistoryRetentionDays int
 }
@@ -39,6 +44,8 @@ func FromEnv() (Config, error) {
 		TableName: os.Getenv("TABLE_NAME"),
 		SiteURL:   strings.TrimRight(os.Getenv("SITE_URL"), "/"),
 		MailFrom:  os.Getenv("MAIL_FROM"),
+
+		SESConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"),
 	}
 	if c.TableName == "" {
 		return c, fmt.Errorf("config: TABLE_NAME is not set")

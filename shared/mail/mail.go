@@ -10,6 +10,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"net/mail"
+	"os"
 	texttemplate "text/template"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,17 +51,33 @@ func Render(name string, to string, data any) (Message, error) {
 	return Message{To: to, Subject: subject.String(), Text: text.String(), HTML: html.String()}, nil
 }
 
+// ConfigurationSetEnv names the environment variable holding the SES
+// configuration set every message is sent through (its event destination
+// publishes bounces and complaints to SNS, for the ses-events function).
+// Empty, as in local runs, sends without one.
+const ConfigurationSetEnv = "SES_CONFIGURATION_SET"
+
 // Sender sends messages through SES v2.
 type Sender struct {
-	ses  *sesv2.Client
-	from string
+	ses       *sesv2.Client
+	from      string
+	configSet string
 }
 
 // NewSender returns a Sender from the address from (an SES verified
-// identity). The client is the process's one SES client
-// (AWS_ENDPOINT_URL_SESV2 points it at the local SES).
+// identity), sending through the configuration set named by
+// SES_CONFIGURATION_SET when it is set. The client is the process's one SES
+// client (AWS_ENDPOINT_URL_SESV2 points it at the local SES).
 func NewSender(client *sesv2.Client, from string) *Sender {
-	return &Sender{ses: client, from: from}
+	return &Sender{ses: client, from: from, configSet: os.Getenv(ConfigurationSetEnv)}
+}
+
+// WithConfigurationSet returns a copy of s that sends through the named
+// SES configuration set ("" for none).
+func (s *Sender) WithConfigurationSet(name string) *Sender {
+	c := *s
+	c.configSet = name
+	return &c
 }
 
 // SendError is SES refusing or failing to take a message. Reason is safe to
@@ -79,7 +96,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 	if _, err := mail.ParseAddress(m.To); err != nil {
 		return "", &SendError{Reason: "invalid recipient address", Err: err}
 	}
-	out, err := s.ses.SendEmail(ctx, &sesv2.SendEmailInput{
+	in := &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(s.from),
 		Destination:      &types.Destination{ToAddresses: []string{m.To}},
 		Content: &types.EmailContent{Simple: &types.Message{
@@ -89,7 +106,11 @@ func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 				Html: &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")},
 			},
 		}},
-	})
+	}
+	if s.configSet != "" {
+		in.ConfigurationSetName = aws.String(s.configSet)
+	}
+	out, err := s.ses.SendEmail(ctx, in)
 	if err != nil {
 		reason := "the mail service could not be reached"
 		var apiErr smithy.APIError

@@ -66,3 +66,31 @@ func TestSendFailureIsSendError(t *testing.T) {
 		t.Fatalf("got %v, want a *SendError with a reason", err)
 	}
 }
+
+// TestSendWithConfigurationSet: a configuration set (SES_CONFIGURATION_SET
+// in AWS) is passed to SES; the local SES accepts and ignores it.
+func TestSendWithConfigurationSet(t *testing.T) {
+	t.Parallel()
+	to := testenv.UniqueEmail(t)
+	s := NewSender(testenv.SES(t), "roster@example.com").WithConfigurationSet("roster-events")
+	if s.configSet != "roster-events" {
+		t.Fatalf("configSet: got %q", s.configSet)
+	}
+	m, err := Render("reset", to, map[string]any{"Name": "Ada", "Link": "http://localhost/reset#token=x", "ExpiresAt": "soon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Send(context.Background(), m); err != nil || id == "" {
+		t.Fatalf("Send: got id %q, err %v", id, err)
+	}
+	if got := testenv.MailTo(t, to); len(got) != 1 {
+		t.Fatalf("local SES holds %d mails, want 1", len(got))
+	}
+}
+
+func TestConfigurationSetFromEnv(t *testing.T) {
+	t.Setenv(ConfigurationSetEnv, "roster-events")
+	if s := NewSender(nil, "roster@example.com"); s.configSet != "roster-events" {
+		t.Errorf("configSet: got %q, want roster-events", s.configSet)
+	}
+}
