@@ -25,15 +25,11 @@ func NewHandler(a *auth.Authenticator, svc *invite.Service) *Handler {
 // from the grant rules, 409 invitation_not_pending or stale_version, 429
 // resend_too_soon, resend_limit or past the account's hourly cap.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}
 	id, err := api.PathParam(req, "id")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -23,15 +23,11 @@ func NewHandler(a *auth.Authenticator, svc *invite.Service) *Handler {
 // answers 204. Errors: 401, 404, 403 from the grant rules, 409
 // invitation_not_pending or stale_version.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}
 	id, err := api.PathParam(req, "id")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -25,15 +25,11 @@ func NewHandler(a *auth.Authenticator, svc *invite.Service) *Handler {
 // bad input, 413, 409 invitation_not_pending or stale_version (with the
 // current invitation in error.current).
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}
 	id, err := api.PathParam(req, "id")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
 	if err != nil {
 		return api.Response{}, err
 	}

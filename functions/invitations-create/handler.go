@@ -28,11 +28,7 @@ func NewHandler(a *auth.Authenticator, svc *invite.Service) *Handler {
 // 413 past the body limit, 409 invitation_pending or already_member, 422
 // idempotency_mismatch, 429 past the account's hourly cap.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -24,11 +24,7 @@ func NewHandler(a *auth.Authenticator, svc *invite.Service) *Handler {
 // {items, next}; pass next back as ?cursor= for the following page. Errors:
 // 401, 404 account_not_found, 403 without users.view, 400 invalid_cursor.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}

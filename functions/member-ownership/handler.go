@@ -26,11 +26,7 @@ func NewHandler(a *auth.Authenticator, s *members.Service) *Handler {
 // password as confirmation, and the new owner's member version. It answers
 // the new owner.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}

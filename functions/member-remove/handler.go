@@ -24,15 +24,11 @@ func NewHandler(a *auth.Authenticator, s *members.Service) *Handler {
 // service. The version comes as ?version= or in the body {version}; the user's
 // login and other accounts are untouched. It answers 204.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}
 	userID, err := api.PathParam(req, "userId")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
 	if err != nil {
 		return api.Response{}, err
 	}

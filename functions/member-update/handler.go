@@ -26,15 +26,11 @@ func NewHandler(a *auth.Authenticator, s *members.Service) *Handler {
 // grant rules apply, and a stale version is 409 stale_version with the
 // current member.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}
 	userID, err := api.PathParam(req, "userId")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
 	if err != nil {
 		return api.Response{}, err
 	}

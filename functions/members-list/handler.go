@@ -26,11 +26,7 @@ func NewHandler(a *auth.Authenticator, s *members.Service) *Handler {
 // search of names and email, cursor the next of the previous page and limit
 // the page size (50 by default, at most 100).
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
-	accountID, err := api.PathParam(req, "accountId")
-	if err != nil {
-		return api.Response{}, err
-	}
-	actor, _, err := h.auth.Member(ctx, req, accountID)
+	actor, accountID, err := h.auth.Account(ctx, req)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -181,3 +181,19 @@ func ActorOf(s domain.Session, m domain.Membership, req api.Request) domain.Acto
 		RequestID:   req.RequestContext.RequestID,
 	}
 }
+
+// Account authenticates a request on an account's resource: it reads the
+// route's {accountId} and returns the actor there, as Member does. It
+// returns not_found for a missing or malformed account id, and Member's
+// errors.
+func (a *Authenticator) Account(ctx context.Context, req api.Request) (domain.Actor, string, error) {
+	accountID, err := api.PathParam(req, "accountId")
+	if err != nil {
+		return domain.Actor{}, "", err
+	}
+	actor, _, err := a.Member(ctx, req, accountID)
+	if err != nil {
+		return domain.Actor{}, "", err
+	}
+	return actor, accountID, nil
+}
