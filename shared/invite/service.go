@@ -28,6 +28,7 @@ type Store interface {
 	RevokeInvitation(ctx context.Context, inv store.Invitation, ev domain.AuditEvent) error
 	ResendInvitation(ctx context.Context, inv store.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (store.Invitation, error)
 	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error
+	RecordSent(ctx context.Context, inv store.Invitation, messageID string, sent time.Time, first bool) error
 	FlagExceedsInviter(ctx context.Context, accountID, id string) error
 	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]store.Invitation, string, error)
 }
@@ -212,8 +213,9 @@ func (s *Service) send(ctx context.Context, inv store.Invitation, token string) 
 		Link:      s.cfg.SiteURL + "/accept#token=" + token,
 		ExpiresAt: inv.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST"),
 	})
+	messageID := ""
 	if err == nil {
-		_, err = s.mailer.Send(ctx, msg)
+		messageID, err = s.mailer.Send(ctx, msg)
 	}
 	if err != nil {
 		reason := "the email could not be prepared"
@@ -232,7 +234,16 @@ func (s *Service) send(ctx context.Context, inv store.Invitation, token string) 
 			inv.SentAt = now
 		}
 	}
-	if err := s.store.SetDelivery(ctx, inv.AccountID, inv.ID, inv.TokenHash, inv.Delivery, inv.DeliveryReason, inv.LastSentAt, first); err != nil {
+	var rerr error
+	if err == nil && messageID != "" {
+		// With the message id and its lookup item, so that SES's bounce
+		// and complaint events (functions/ses-events) find the invitation.
+		inv.MessageID = messageID
+		rerr = s.store.RecordSent(ctx, inv, messageID, inv.LastSentAt, first)
+	} else {
+		rerr = s.store.SetDelivery(ctx, inv.AccountID, inv.ID, inv.TokenHash, inv.Delivery, inv.DeliveryReason, inv.LastSentAt, first)
+	}
+	if err := rerr; err != nil {
 		api.Logger(ctx).ErrorContext(ctx, "record delivery", "invitation", inv.ID, "err", err.Error())
 	}
 	return inv

@@ -74,8 +74,12 @@ type Invitation struct {
 	State          string    `dynamodbav:"state"`
 	Delivery       string    `dynamodbav:"delivery"`
 	DeliveryReason string    `dynamodbav:"deliveryReason"`
-	ResendCount    int       `dynamodbav:"resendCount"`
-	TokenHash      string    `dynamodbav:"tokenHash"`
+	// MessageID is SES's id of the current link's email, once SES took it;
+	// a lookup item (SESMSG#<id>) leads SES's bounce and complaint events
+	// back to the invitation.
+	MessageID   string `dynamodbav:"messageId,omitempty"`
+	ResendCount int    `dynamodbav:"resendCount"`
+	TokenHash   string `dynamodbav:"tokenHash"`
 	// ExceedsInviter is set when an accept was refused because the inviter
 	// no longer holds what the invitation grants.
 	ExceedsInviter bool `dynamodbav:"exceedsInviter"`
@@ -617,7 +621,7 @@ func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash st
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
 		"SET tokenHash = :hash, inviteExpiresAt = :invExp, #exp = :ttl, delivery = :queued, deliveryReason = :empty, "+
 			"inviterId = :iid, inviterName = :iname, inviterEmail = :iemail, exceedsInviter = :false, lastAttemptAt = :att, "+
-			"resendCount = resendCount + :one, version = version + :one",
+			"resendCount = resendCount + :one, version = version + :one REMOVE messageId",
 		invWithOne(c)).
 		delete(inviteTokenKey(inv.TokenHash), cond{}).
 		putRecord(typeInviteToken, inviteTokenKey(newHash), inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
@@ -637,7 +641,7 @@ func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash st
 	if err := mapConflict(tx.commit(ctx), reasons); err != nil {
 		return Invitation{}, err
 	}
-	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason = newHash, newExpiry, DeliveryQueued, ""
+	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason, inv.MessageID = newHash, newExpiry, DeliveryQueued, "", ""
 	inv.ResendCount++
 	inv.Version++
 	inv.ExceedsInviter = false

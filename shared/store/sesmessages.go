@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+// typeSESMessage is the item that finds an invitation from the SES message
+// id of its email, for the events SES publishes about that message.
+const typeSESMessage = "sesMessage"
+
+func sesMessageKey(messageID string) item { return key("SESMSG#"+messageID, "SESMSG") }
+
+// sesMessage is the lookup item PK=SESMSG#<messageId> SK=SESMSG. It lives
+// (TTL) as long as its invitation item.
+type sesMessage struct {
+	AccountID string `dynamodbav:"accountId"`
+	InviteID  string `dynamodbav:"inviteId"`
+}
+
+// RecordSent records that SES took the email of inv's current link as
+// messageID at sent: the invitation's delivery becomes sent with its message
+// id, and the message's lookup item is written, in one transaction. Like
+// SetDelivery it does not bump the version and writes nothing when the
+// invitation has a newer link meanwhile (its token hash is no longer
+// inv.TokenHash). first says it is the invitation's first email (sentAt).
+func (s *Store) RecordSent(ctx context.Context, inv Invitation, messageID string, sent time.Time, first bool) error {
+	expr := "SET delivery = :d, deliveryReason = :r, messageId = :mid, lastSentAt = :t"
+	if first {
+		expr += ", sentAt = :t"
+	}
+	c := cond{expr: "tokenHash = :h", values: item{
+		":d": str(DeliverySent), ":r": str(""), ":mid": str(messageID), ":h": str(inv.TokenHash),
+		":t": str(sent.UTC().Format(time.RFC3339Nano)),
+	}}
+	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID), expr, c).
+		putRecord(typeSESMessage, sesMessageKey(messageID), sesMessage{AccountID: inv.AccountID, InviteID: inv.ID},
+			inv.ExpiresAt.Add(InvitationRetention), cond{})
+	err := tx.commit(ctx)
+	if ce, ok := err.(*ConflictError); ok && ce.Index == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("record sent: %w", err)
+	}
+	return nil
+}
+
+// InvitationOfMessage returns the account and invitation whose email SES
+// sent as messageID (one GetItem), or ErrNotFound for a message id that is
+// unknown (not an invitation's, or forgotten after the invitation's
+// retention).
+func (s *Store) InvitationOfMessage(ctx context.Context, messageID string) (accountID, inviteID string, err error) {
+	m, err := s.get(ctx, sesMessageKey(messageID), true)
+	if err != nil {
+		return "", "", err
+	}
+	var rec sesMessage
+	if err := attributevalue.UnmarshalMap(m, &rec); err != nil {
+		return "", "", fmt.Errorf("decode ses message: %w", err)
+	}
+	return rec.AccountID, rec.InviteID, nil
+}
+
+// DeliveryEvent is what SES reported about one message.
+type DeliveryEvent struct {
+	MessageID string
+	// Delivery is the invitation's new delivery state: DeliveryBounced,
+	// DeliveryComplained or DeliveryFailed; DeliverySent records only the
+	// reason (a transient bounce, or "" once the message was delivered)
+	// and only while the delivery is still sent.
+	Delivery string
+	// Reason is short and safe to show to admins.
+	Reason string
+}
+
+// RecordDeliveryEvent applies e to the invitation, in one conditional
+// UpdateItem that does not bump the version (it never makes an admin's edit
+// stale). It applies only while the invitation's current email is
+// e.MessageID, so that an event about the email of an older link (before a
+// resend) changes nothing; a complaint is never overwritten by a bounce or
+// a failure. Applying the same event twice writes the same values: it is
+// idempotent. It reports whether the invitation was changed.
+func (s *Store) RecordDeliveryEvent(ctx context.Context, accountID, inviteID string, e DeliveryEvent) (bool, error) {
+	values := item{":mid": str(e.MessageID), ":r": str(e.Reason)}
+	names := map[string]string{}
+	var expr, condition string
+	switch e.Delivery {
+	case DeliverySent:
+		expr, condition = "SET deliveryReason = :r", "messageId = :mid AND delivery = :d"
+		values[":d"] = str(DeliverySent)
+	case DeliveryComplained:
+		expr, condition = "SET delivery = :d, deliveryReason = :r", "messageId = :mid"
+		values[":d"] = str(DeliveryComplained)
+	case DeliveryBounced, DeliveryFailed:
+		expr, condition = "SET delivery = :d, deliveryReason = :r", "messageId = :mid AND delivery <> :c"
+		values[":d"], values[":c"] = str(e.Delivery), str(DeliveryComplained)
+	default:
+		return false, fmt.Errorf("store: delivery event %q is not one of sent, bounced, complained, failed", e.Delivery)
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       inviteKey(accountID, inviteID),
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       aws.String(condition),
+		ExpressionAttributeNames:  nilIfEmpty(names),
+		ExpressionAttributeValues: values,
+	})
+	if isConditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("record delivery event: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"roster/infra/local/testenv"
+	"roster/shared/store"
+)
+
+// TestSESMessageLookup: RecordSent stores the message id with a lookup item
+// (TTL as the invitation's); delivery events apply only to the current
+// email, never turn a complaint back, and are idempotent; a resend forgets
+// the old message.
+func TestSESMessageLookup(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.NewTable(t)
+	now := time.Now().UTC()
+	s := store.New(db, table).WithClock(func() time.Time { return now })
+	acct := store.NewID()
+	inv := newInvitation(acct, "bounce@example.com", now)
+	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: invEvent(acct, now)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.InvitationOfMessage(ctx, "ses-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown message: got %v, want ErrNotFound", err)
+	}
+	if err := s.RecordSent(ctx, inv, "ses-1", now, true); err != nil {
+		t.Fatal(err)
+	}
+	a, id, err := s.InvitationOfMessage(ctx, "ses-1")
+	if err != nil || a != acct || id != inv.ID {
+		t.Fatalf("lookup: got %q %q %v", a, id, err)
+	}
+	if n := countPK(t, db, table, "SESMSG#ses-1"); n != 1 {
+		t.Errorf("lookup items: got %d, want 1", n)
+	}
+	cur, _ := s.GetInvitation(ctx, acct, inv.ID)
+	if cur.MessageID != "ses-1" || cur.Delivery != store.DeliverySent || cur.SentAt.IsZero() || cur.Version != 1 {
+		t.Fatalf("after send: got %+v", cur)
+	}
+
+	version := int64(1)
+	apply := func(e store.DeliveryEvent, wantApplied bool, wantDelivery, wantReason string) {
+		t.Helper()
+		ok, err := s.RecordDeliveryEvent(ctx, acct, inv.ID, e)
+		if err != nil || ok != wantApplied {
+			t.Fatalf("%+v: got applied %v, %v; want %v", e, ok, err, wantApplied)
+		}
+		cur, _ := s.GetInvitation(ctx, acct, inv.ID)
+		if cur.Delivery != wantDelivery || cur.DeliveryReason != wantReason || cur.Version != version {
+			t.Fatalf("%+v: got %q %q v%d, want %q %q v%d", e, cur.Delivery, cur.DeliveryReason, cur.Version, wantDelivery, wantReason, version)
+		}
+	}
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliverySent, Reason: "mailbox full"}, true, store.DeliverySent, "mailbox full")
+	apply(store.DeliveryEvent{MessageID: "ses-other", Delivery: store.DeliveryBounced, Reason: "x"}, false, store.DeliverySent, "mailbox full")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryComplained, Reason: "spam"}, true, store.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryComplained, Reason: "spam"}, true, store.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryBounced, Reason: "gone"}, false, store.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliverySent, Reason: ""}, false, store.DeliveryComplained, "spam")
+	if _, err := s.RecordDeliveryEvent(ctx, acct, inv.ID, store.DeliveryEvent{MessageID: "ses-1", Delivery: "weird"}); err == nil {
+		t.Error("unknown delivery state: got no error")
+	}
+
+	// A resend forgets the old email: its late events change nothing.
+	cur, _ = s.GetInvitation(ctx, acct, inv.ID)
+	resent, err := s.ResendInvitation(ctx, cur, "hash-2", now.Add(2*time.Hour), store.Limit{}, invEvent(acct, now))
+	if err != nil || resent.MessageID != "" {
+		t.Fatalf("resend: got %+v, %v", resent, err)
+	}
+	version = 2
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryBounced, Reason: "late"}, false, store.DeliveryQueued, "")
+	// A send recorded for an old link writes nothing, not even a lookup.
+	if err := s.RecordSent(ctx, inv, "ses-stale", now, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.InvitationOfMessage(ctx, "ses-stale"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("stale send: got %v, want no lookup", err)
+	}
+	if err := s.RecordSent(ctx, resent, "ses-2", now, false); err != nil {
+		t.Fatal(err)
+	}
+	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: store.DeliveryBounced, Reason: "gone"}, true, store.DeliveryBounced, "gone")
+	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: store.DeliveryBounced, Reason: "gone"}, true, store.DeliveryBounced, "gone")
+}
