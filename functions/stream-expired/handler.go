@@ -17,9 +17,13 @@ type Recorder interface {
 	RecordInvitationExpired(ctx context.Context, old map[string]types.AttributeValue) (bool, error)
 }
 
-// Handler consumes the table's stream: for every invitation that DynamoDB
-// TTL deleted while it was still pending, it writes the invitation.expired
-// event into the account's history.
+// Handler consumes the table's stream: for every invitation expiry marker
+// that DynamoDB TTL deleted (the marker exists only while its invitation is
+// pending, and its TTL is the invitation's expiry), it writes the
+// invitation.expired event into the account's history. TTL removals of
+// invitation items themselves (InvitationRetention after their expiry) are
+// ignored: the filter does not let them through, and the store skips any
+// image that is not a marker.
 type Handler struct {
 	store Recorder
 	log   *slog.Logger
@@ -44,7 +48,7 @@ func IsTTLRemoval(r events.DynamoDBEventRecord) bool {
 }
 
 // Handle writes the expired events of a batch. Each write is idempotent
-// (the event's id is derived from the invitation's, and the put is
+// (the event's id is derived from the invitation's and its expiry, and the put is
 // conditional), so a batch retried after a partial failure, or a record
 // delivered twice, writes each event once. Records that fail are reported
 // as batch item failures so that only they (and what follows them in the

@@ -201,43 +201,39 @@ func attrS(m item, name string) string {
 }
 
 // ExpiredEventID is the id of the invitation.expired event of an
-// invitation: derived from the invitation, so that writing it twice (a
-// stream record delivered again) is one event.
-func ExpiredEventID(invitationID string) string { return "expired-" + invitationID }
+// invitation that expired at expiresAt: derived from both, so that writing
+// it twice (a stream record delivered again, the replacement of the expired
+// invitation after the stream function wrote it) is one event, while an
+// invitation resent after it expired, that expires again, gets a second
+// one.
+func ExpiredEventID(invitationID string, expiresAt time.Time) string {
+	return "expired-" + invitationID + "-" + strconv.FormatInt(expiresAt.Unix(), 10)
+}
 
 // RecordInvitationExpired writes the invitation.expired event (actor: the
-// system) of an invitation item that DynamoDB TTL deleted while still
-// pending, given the item's old image from the table's stream. The event is
-// dated at the invitation's expiry and has an id derived from the
-// invitation's, and the put is conditional on its absence, so a record
-// delivered twice writes one event. It reports whether it wrote the event:
-// false for an image that is not a pending invitation, or when the event
+// system) of a pending invitation whose expiry marker DynamoDB TTL deleted,
+// given the marker's old image from the table's stream. The marker exists
+// only while its invitation is pending and its TTL is the invitation's
+// expiry, so the event comes soon after the expiry (TTL's delay), dated at
+// the expiry. Its id is derived from the invitation's and the expiry, and
+// the put is conditional on its absence, so a record delivered twice, or
+// an event the replacement of the expired invitation wrote already, is one
+// event. It reports whether it wrote the event: false for an image that is
+// not an expiry marker (an invitation item TTL deletes InvitationRetention
+// after its expiry is ignored: its marker told already), or when the event
 // exists already. It returns a decoding error or the SDK's error, wrapped.
 func (s *Store) RecordInvitationExpired(ctx context.Context, old map[string]types.AttributeValue) (bool, error) {
-	if typeOf(old) != typeInvitation {
+	if typeOf(old) != typeInviteExpiry {
 		return false, nil
 	}
-	inv, err := decodeInvitation(old)
-	if err != nil {
-		return false, err
+	var m inviteExpiry
+	if err := attributevalue.UnmarshalMap(old, &m); err != nil {
+		return false, fmt.Errorf("decode invitation expiry: %w", err)
 	}
-	if inv.State != InvitePending || inv.AccountID == "" || inv.ID == "" {
+	if m.AccountID == "" || m.InviteID == "" || m.ExpiresAt.IsZero() {
 		return false, nil
 	}
-	at := inv.ExpiresAt
-	if at.IsZero() {
-		at = s.now()
-	}
-	ev := domain.AuditEvent{
-		ID:        ExpiredEventID(inv.ID),
-		AccountID: inv.AccountID,
-		At:        at,
-		Actor:     domain.EventActor{System: true, Name: "Roster"},
-		Action:    domain.ActionInvitationExpired,
-		Target:    domain.EventTarget{Kind: "invitation", ID: inv.ID, Email: inv.Email, Name: domain.FullName(inv.FirstName, inv.LastName, "")},
-		Before:    map[string]any{"state": InvitePending},
-		After:     map[string]any{"state": InviteExpired},
-	}
+	ev := expiredEvent(m.AccountID, m.InviteID, m.Email, m.FirstName, m.LastName, m.ExpiresAt)
 	it, err := s.eventItem(ev)
 	if err != nil {
 		return false, err

@@ -23,6 +23,9 @@ const (
 	typeInvitation  = "invitation"
 	typeInviteGuard = "inviteGuard"
 	typeInviteToken = "inviteToken"
+	// typeInviteExpiry is a pending invitation's expiry marker (see
+	// inviteExpiry).
+	typeInviteExpiry = "invitationExpiry"
 	typeIdempotency = "idempotency"
 )
 
@@ -123,6 +126,9 @@ func inviteGuardKey(accountID, email string) item {
 	return key(accountPK(accountID), "INVITEMAIL#"+email)
 }
 func inviteTokenKey(hash string) item { return key("INVTOKEN#"+hash, "INVTOKEN") }
+func inviteExpiryKey(accountID, id string) item {
+	return key(accountPK(accountID), "INVEXPIRY#"+id)
+}
 func idempotencyKey(accountID, userID, k string) item {
 	return key("IDEM#"+accountID+"#"+userID+"#"+k, "IDEM")
 }
@@ -142,6 +148,70 @@ type inviteToken struct {
 	AccountID string `dynamodbav:"accountId"`
 	InviteID  string `dynamodbav:"inviteId"`
 	InviterID string `dynamodbav:"inviterId"`
+}
+
+// inviteExpiry is the expiry marker of a pending invitation: a small item
+// whose TTL (expiresAt) is the invitation's expiry itself, where the
+// invitation item's TTL is InvitationRetention later. DynamoDB TTL deletes
+// it once the invitation has expired, and the stream function writes the
+// invitation.expired event from its old image (RecordInvitationExpired), so
+// that the history shows an expiry soon after it happens rather than a
+// month late. It exists only while the invitation is pending: created with
+// the invitation, replaced by a resend (new expiry) or an edit (new names),
+// deleted by an accept, a revoke or the replacement of the expired
+// invitation, each in the same transaction. It carries what the event
+// needs. It has no index keys, and its sort key (INVEXPIRY#) does not begin
+// with INVITE, so no invitation query ever returns it.
+type inviteExpiry struct {
+	AccountID string    `dynamodbav:"accountId"`
+	InviteID  string    `dynamodbav:"inviteId"`
+	Email     string    `dynamodbav:"email"`
+	FirstName string    `dynamodbav:"firstName"`
+	LastName  string    `dynamodbav:"lastName"`
+	ExpiresAt time.Time `dynamodbav:"inviteExpiresAt"`
+}
+
+// expiryMarker is inv's expiry marker item. Its TTL is the expiry rounded
+// up to the second (TTL counts whole seconds), so that it is never deleted
+// while the link still works.
+func expiryMarker(inv Invitation) (item, error) {
+	ttl := inv.ExpiresAt.Truncate(time.Second)
+	if ttl.Before(inv.ExpiresAt) {
+		ttl = ttl.Add(time.Second)
+	}
+	return record(typeInviteExpiry, inviteExpiryKey(inv.AccountID, inv.ID), inviteExpiry{
+		AccountID: inv.AccountID, InviteID: inv.ID, Email: inv.Email, FirstName: inv.FirstName, LastName: inv.LastName, ExpiresAt: inv.ExpiresAt,
+	}, ttl)
+}
+
+// expiredEvent is the invitation.expired event of an invitation that
+// expired at expiresAt: a system event dated at the expiry, with an id
+// derived from the invitation and the expiry, so that every path that
+// writes it (the stream function, the replacement of the expired
+// invitation, its resend) writes the same item, once.
+func expiredEvent(accountID, id, email, first, last string, expiresAt time.Time) domain.AuditEvent {
+	return domain.AuditEvent{ID: ExpiredEventID(id, expiresAt), AccountID: accountID, At: expiresAt,
+		Actor: domain.EventActor{System: true, Name: "Roster"}, Action: domain.ActionInvitationExpired,
+		Target: domain.EventTarget{Kind: "invitation", ID: id, Email: email, Name: domain.FullName(first, last, "")},
+		Before: map[string]any{"state": InvitePending}, After: map[string]any{"state": InviteExpired}}
+}
+
+// auditExpiredOnce adds inv's invitation.expired event to the transaction
+// unless it is written already (by the stream function, when TTL deleted
+// the expiry marker first): one strongly consistent GetItem. Should the
+// stream function write it between that read and the commit, the event's
+// conditional put fails the transaction (ErrConflict, to be retried), so
+// the event is written exactly once.
+func (s *Store) auditExpiredOnce(ctx context.Context, tx *Tx, inv Invitation) {
+	ev := expiredEvent(inv.AccountID, inv.ID, inv.Email, inv.FirstName, inv.LastName, inv.ExpiresAt)
+	m, err := s.invRead(ctx, key(historyPK(inv.AccountID), eventSK(ev)))
+	if err != nil {
+		tx.err = errors.Join(tx.err, err)
+		return
+	}
+	if m == nil {
+		s.audit(tx, ev)
+	}
 }
 
 type idempotencyRecord struct {
@@ -336,7 +406,7 @@ type NewInvitation struct {
 }
 
 // CreateInvitation writes the invitation, its email's pending slot, its
-// token, its idempotency key, one hit of the account's sending limit and
+// token, its expiry marker, its idempotency key, one hit of the account's sending limit and
 // the audit event in one transaction. It returns ErrInvitationPending when
 // the email has a live pending invitation, ErrAlreadyMember when the
 // email's user is a member, ErrIdempotentReplay when the key was used
@@ -362,6 +432,11 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 	tx.putRecord(typeInviteToken, inviteTokenKey(inv.TokenHash),
 		inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
 		inv.ExpiresAt.Add(InvitationRetention), notExists)
+	marker, err := expiryMarker(inv)
+	if err != nil {
+		return err
+	}
+	tx.put(marker, cond{})
 	if n.MemberUserID != "" {
 		reasons[len(tx.items)] = ErrAlreadyMember
 		tx.check(memberKey(inv.AccountID, n.MemberUserID), notExists)
@@ -383,8 +458,10 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 }
 
 // expireInTx marks an expired pending invitation expired (out of the
-// Pending list) and deletes its link, with a system audit event. The
-// invitation is read first, to find its token.
+// Pending list) and deletes its link and its expiry marker, with the
+// system invitation.expired event unless the stream function wrote it
+// already (auditExpiredOnce). The invitation is read first, to find its
+// token.
 func (s *Store) expireInTx(ctx context.Context, tx *Tx, accountID, id string, now time.Time) {
 	m, err := s.invRead(ctx, inviteKey(accountID, id))
 	if err != nil {
@@ -406,13 +483,11 @@ func (s *Store) expireInTx(ctx context.Context, tx *Tx, accountID, id string, no
 	c.values[":expired"] = str(InviteExpired)
 	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx.invUpdate(inviteKey(accountID, id), "SET #state = :expired, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
-	tx.delete(inviteTokenKey(old.TokenHash), cond{})
+	tx.delete(inviteTokenKey(old.TokenHash), cond{}).
+		delete(inviteExpiryKey(accountID, id), cond{})
 	// The same event, id and time the stream function writes when TTL
-	// deletes a still pending invitation (RecordInvitationExpired).
-	ev := domain.AuditEvent{ID: ExpiredEventID(old.ID), AccountID: accountID, At: old.ExpiresAt, Actor: domain.EventActor{System: true, Name: "Roster"}, Action: domain.ActionInvitationExpired,
-		Target: domain.EventTarget{Kind: "invitation", ID: old.ID, Email: old.Email, Name: domain.FullName(old.FirstName, old.LastName, "")},
-		Before: map[string]any{"state": InvitePending}, After: map[string]any{"state": InviteExpired}}
-	s.audit(tx, ev)
+	// deletes the expiry marker (RecordInvitationExpired).
+	s.auditExpiredOnce(ctx, tx, old)
 }
 
 func invWithOne(c cond) cond {
@@ -531,7 +606,8 @@ func (s *Store) ReadForAccept(ctx context.Context, hash, userID string) (AcceptR
 
 // AcceptInvitation makes the membership, marks the invitation accepted
 // (it must still be pending at the version read), frees the email's slot,
-// deletes the link and writes the event, in one transaction. It returns
+// deletes the link and the expiry marker and writes the event, in one
+// transaction. It returns
 // ErrAlreadyMember when the user is a member already (two accepts racing:
 // exactly one wins), ErrNotFound when the invitation is no longer pending at
 // that version, and ErrConflict on a lost race.
@@ -546,7 +622,8 @@ func (s *Store) AcceptInvitation(ctx context.Context, inv Invitation, m domain.M
 		"SET #state = :accepted, acceptedBy = :by, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
 	s.putMembership(tx, m, nil, notExists)
 	tx.delete(inviteGuardKey(inv.AccountID, inv.Email), invGuardOf(inv.ID)).
-		delete(inviteTokenKey(inv.TokenHash), cond{})
+		delete(inviteTokenKey(inv.TokenHash), cond{}).
+		delete(inviteExpiryKey(inv.AccountID, inv.ID), cond{})
 	s.audit(tx, ev)
 	return mapConflict(tx.commit(ctx), map[int]error{0: ErrNotFound, 1: ErrAlreadyMember})
 }
@@ -557,7 +634,7 @@ func invGuardOf(id string) cond {
 }
 
 // EditInvitation writes a pending invitation's new names, role and
-// permissions with the event, if it is still pending at inv.Version. It
+// permissions, and its expiry marker's names, with the event, if it is still pending at inv.Version. It
 // returns the invitation as written, or ErrConflict when it moved on.
 func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.AuditEvent) (Invitation, error) {
 	perms, err := attributevalue.Marshal(inv.Permissions)
@@ -573,6 +650,13 @@ func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.Au
 	c.values[":last"] = str(inv.LastName)
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
 		"SET #role = :role, #perms = :perms, firstName = :first, lastName = :last, version = version + :one", invWithOne(c))
+	// The expiry marker carries the names: rewritten whole (an invitation
+	// that predates markers gets one).
+	marker, err := expiryMarker(inv)
+	if err != nil {
+		return Invitation{}, err
+	}
+	tx.put(marker, cond{})
 	s.audit(tx, ev)
 	if err := mapConflict(tx.commit(ctx), map[int]error{0: ErrConflict}); err != nil {
 		return Invitation{}, err
@@ -582,7 +666,8 @@ func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.Au
 }
 
 // RevokeInvitation marks a pending invitation revoked, frees the email's
-// slot and deletes the link (which stops working at once), with the event.
+// slot, deletes the link (which stops working at once) and the expiry
+// marker, with the event.
 // It returns ErrConflict when the invitation is no longer pending at
 // inv.Version.
 func (s *Store) RevokeInvitation(ctx context.Context, inv Invitation, ev domain.AuditEvent) error {
@@ -592,7 +677,8 @@ func (s *Store) RevokeInvitation(ctx context.Context, inv Invitation, ev domain.
 	tx := s.tx().
 		invUpdate(inviteKey(inv.AccountID, inv.ID), "SET #state = :revoked, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c)).
 		delete(inviteGuardKey(inv.AccountID, inv.Email), invGuardOf(inv.ID)).
-		delete(inviteTokenKey(inv.TokenHash), cond{})
+		delete(inviteTokenKey(inv.TokenHash), cond{}).
+		delete(inviteExpiryKey(inv.AccountID, inv.ID), cond{})
 	s.audit(tx, ev)
 	return mapConflict(tx.commit(ctx), map[int]error{0: ErrConflict})
 }
@@ -600,8 +686,10 @@ func (s *Store) RevokeInvitation(ctx context.Context, inv Invitation, ev domain.
 // ResendInvitation gives a pending invitation (expired or not) a new token
 // hash and expiry, and makes inv's inviter (the actor resending, who
 // vouches for it now) its inviter, clearing ExceedsInviter: the old link is deleted, the new one stored, the email's
-// slot renewed, one hit of the sending limit counted and the event written,
-// in one transaction. It returns the invitation as written; ErrConflict
+// slot renewed, the expiry marker moved to the new expiry, one hit of the
+// sending limit counted and the event written (after the expired event when
+// the invitation had expired and the stream function has not written it), in
+// one transaction. It returns the invitation as written; ErrConflict
 // when it moved on from inv.Version, ErrInvitationPending when another
 // invitation took the email's slot, *RateLimitedError past the limit.
 func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash string, newExpiry time.Time, l Limit, ev domain.AuditEvent) (Invitation, error) {
@@ -633,6 +721,20 @@ func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash st
 				values: item{":id": str(inv.ID), ":now": num(now.Unix())},
 			})
 	reasons := map[int]error{0: ErrConflict, 3: ErrInvitationPending}
+	// The expiry marker moves to the new expiry. A resend of an invitation
+	// that expired writes its invitation.expired event first, unless the
+	// stream function did (TTL may not have deleted the old marker yet,
+	// and the new one replaces it).
+	next := inv
+	next.ExpiresAt = newExpiry
+	marker, err := expiryMarker(next)
+	if err != nil {
+		return Invitation{}, err
+	}
+	tx.put(marker, cond{})
+	if inv.Expired(now) {
+		s.auditExpiredOnce(ctx, tx, inv)
+	}
 	if l.Max > 0 {
 		i, end := tx.invHit("invites#"+inv.AccountID, l, now)
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}

@@ -66,8 +66,8 @@ func TestInvitationWrites(t *testing.T) {
 	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: newInvitation(acct, "c@example.com", now), Limit: limit, Event: invEvent(acct, now)}); !errors.As(err, &rl) || rl.RetryAfter <= 0 {
 		t.Errorf("past the limit: got %v, want *RateLimitedError", err)
 	}
-	if got := countPK(t, db, table, "ACCOUNT#"+acct); got != base+2 {
-		t.Errorf("account items: got %d, want %d (only the second invitation and its slot)", got, base+2)
+	if got := countPK(t, db, table, "ACCOUNT#"+acct); got != base+3 {
+		t.Errorf("account items: got %d, want %d (only the second invitation, its slot and its expiry marker)", got, base+3)
 	}
 
 	got, err := s.InvitationByToken(ctx, first.TokenHash)

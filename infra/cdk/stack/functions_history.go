@@ -16,16 +16,17 @@ var historyFunctions = []Function{
 }
 
 // ExpiredInvitationFilter lets through only the stream records of
-// invitation items that DynamoDB's TTL service deleted while still pending
-// (Lambda event filtering: records that do not match are dropped before
-// the function is invoked, and cost nothing). template.yaml's FilterCriteria
-// holds the same pattern.
+// invitation expiry markers that DynamoDB's TTL service deleted (a marker
+// exists only while its invitation is pending, and its TTL is the
+// invitation's expiry; the invitation item's own TTL removal, 30 days
+// later, is not let through). Lambda event filtering: records that do not
+// match are dropped before the function is invoked, and cost nothing.
+// template.yaml's FilterCriteria holds the same pattern.
 var ExpiredInvitationFilter = map[string]any{
 	"eventName":    []any{"REMOVE"},
 	"userIdentity": map[string]any{"type": []any{"Service"}, "principalId": []any{"dynamodb.amazonaws.com"}},
 	"dynamodb": map[string]any{"OldImage": map[string]any{
-		"type":  map[string]any{"S": []any{"invitation"}},
-		"state": map[string]any{"S": []any{"pending"}},
+		"type": map[string]any{"S": []any{"invitationExpiry"}},
 	}},
 }
 
