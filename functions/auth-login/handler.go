@@ -20,7 +20,7 @@ type Store interface {
 	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
 	CreateSession(ctx context.Context, s domain.Session) error
 	TouchLogin(ctx context.Context, userID string, at time.Time) error
-	TouchMembershipsLogin(ctx context.Context, userID string, at time.Time) error
+	RecordSignIn(ctx context.Context, userID string, ev domain.AuditEvent) error
 }
 
 // Handler answers POST /api/auth/login.
@@ -148,8 +148,12 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if err := h.store.TouchLogin(ctx, u.ID, now); err != nil {
 		api.Logger(ctx).WarnContext(ctx, "touch login", "err", err.Error())
 	}
-	if err := h.store.TouchMembershipsLogin(ctx, u.ID, now); err != nil {
-		api.Logger(ctx).WarnContext(ctx, "touch memberships login", "err", err.Error())
+	signIn := domain.EventFor(domain.Actor{
+		UserID: u.ID, Email: u.Email, Name: u.Name(),
+		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID,
+	}, "", domain.ActionMemberSignedIn, now)
+	if err := h.store.RecordSignIn(ctx, u.ID, signIn); err != nil {
+		api.Logger(ctx).WarnContext(ctx, "record sign-in", "err", err.Error())
 	}
 	u.LastLoginAt = now
 	resp := api.JSON(http.StatusOK, map[string]any{"user": u.Profile()})

@@ -112,36 +112,51 @@ func (s *Store) MarkSessionsVerified(ctx context.Context, userID string) error {
 
 func boolean(b bool) types.AttributeValue { return &types.AttributeValueMemberBOOL{Value: b} }
 
-// TouchMembershipsLogin copies a sign-in time onto every membership of the
+// RecordSignIn copies a sign-in time onto every active membership of the
 // user, so that member lists (one GSI2 query of memberships) show each
-// member's last login without reading users: one Query on GSI1 and one
-// UpdateItem per membership. Like TouchLogin it does not bump versions, so
-// it never makes an admin's edit stale. It returns the SDK's errors,
-// wrapped, after trying every membership.
-func (s *Store) TouchMembershipsLogin(ctx context.Context, userID string, at time.Time) error {
+// member's last login without reading users, and writes the account's
+// member.signed_in event in the same transaction: one Query on GSI1, then
+// one TransactWriteItems per active membership. ev carries the actor and
+// request details; its account, target and action are set here. Like
+// TouchLogin it does not bump versions, so it never makes an admin's edit
+// stale. A deactivated membership is left as it is: that member cannot use
+// the account. It returns the SDK's errors, wrapped, after trying every
+// membership.
+func (s *Store) RecordSignIn(ctx context.Context, userID string, ev domain.AuditEvent) error {
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :acct)"),
 		ExpressionAttributeValues: item{":pk": str(userPK(userID)), ":acct": str("ACCOUNT#")},
-		ProjectionExpression:      aws.String("PK, SK"),
 	})
+	at := ev.At.UTC().Format(time.RFC3339Nano)
 	var errs []error
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return fmt.Errorf("list memberships: %w", err)
 		}
-		for _, m := range page.Items {
-			_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-				TableName:                 aws.String(s.table),
-				Key:                       item{AttrPK: m[AttrPK], AttrSK: m[AttrSK]},
-				UpdateExpression:          aws.String("SET lastLoginAt = :t"),
-				ConditionExpression:       aws.String("attribute_exists(PK)"),
-				ExpressionAttributeValues: item{":t": str(at.UTC().Format(time.RFC3339Nano))},
+		for _, it := range page.Items {
+			m, err := decodeMembership(it)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if m.Status != domain.StatusActive {
+				continue
+			}
+			e := ev
+			e.ID = ""
+			e.AccountID = m.AccountID
+			e.Action = domain.ActionMemberSignedIn
+			e.Target = domain.EventTarget{Kind: "member", ID: m.UserID, UserID: m.UserID, Email: m.Email, Name: domain.FullName(m.FirstName, m.LastName, m.Email)}
+			tx := s.tx().update(memberKey(m.AccountID, m.UserID), "SET lastLoginAt = :t", cond{
+				expr:   "attribute_exists(PK)",
+				values: item{":t": str(at)},
 			})
-			if err != nil && !isConditionFailed(err) {
-				errs = append(errs, fmt.Errorf("touch membership login: %w", err))
+			s.audit(tx, e)
+			if err := tx.commit(ctx); err != nil && !errors.Is(err, ErrConflict) {
+				errs = append(errs, fmt.Errorf("record sign-in: %w", err))
 			}
 		}
 	}

@@ -111,26 +111,39 @@ func TestMarkSessionsVerified(t *testing.T) {
 	}
 }
 
-func TestTouchMembershipsLogin(t *testing.T) {
+func TestRecordSignIn(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStore(t)
-	for _, id := range []string{"a1", "a2"} {
-		m := domain.Membership{AccountID: id, UserID: "u1", Role: domain.RoleOwner, Status: domain.StatusActive}
+	db, table := testenv.NewTable(t)
+	s := store.New(db, table)
+	for _, id := range []string{"a1", "a2", "a3"} {
+		m := domain.Membership{AccountID: id, UserID: "u1", Email: "u1@example.com", Role: domain.RoleOwner, Status: domain.StatusActive}
+		if id == "a3" {
+			m.Role, m.Status = domain.RoleMember, domain.StatusDeactivated
+		}
 		if err := s.CreateAccount(ctx, domain.Account{ID: id, OwnerID: "u1"}, m, domain.AuditEvent{AccountID: id, Action: domain.ActionAccountCreated}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
-	if err := s.TouchMembershipsLogin(ctx, "u1", at); err != nil {
+	ev := domain.EventFor(domain.Actor{UserID: "u1", Email: "u1@example.com", SourceIP: "192.0.2.1"}, "", domain.ActionMemberSignedIn, at)
+	if err := s.RecordSignIn(ctx, "u1", ev); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"a1", "a2"} {
-		m, err := s.GetMembership(ctx, id, "u1")
-		if err != nil || !m.LastLoginAt.Equal(at) || m.Version != 1 {
-			t.Errorf("membership %s: got lastLoginAt %v version %d, %v; want %v and version 1", id, m.LastLoginAt, m.Version, err, at)
+	for _, tt := range []struct {
+		account    string
+		wantLogin  bool
+		wantEvents int
+	}{{"a1", true, 2}, {"a2", true, 2}, {"a3", false, 1}} {
+		m, err := s.GetMembership(ctx, tt.account, "u1")
+		if err != nil || m.LastLoginAt.Equal(at) != tt.wantLogin || m.Version != 1 {
+			t.Errorf("membership %s: got lastLoginAt %v version %d, %v; want login recorded %v and version 1", tt.account, m.LastLoginAt, m.Version, err, tt.wantLogin)
+		}
+		// account.created plus, for an active membership, member.signed_in.
+		if n := countPK(t, db, table, "ACCOUNT#"+tt.account+"#HISTORY"); n != tt.wantEvents {
+			t.Errorf("account %s history: got %d events, want %d", tt.account, n, tt.wantEvents)
 		}
 	}
-	if err := s.TouchMembershipsLogin(ctx, "nobody", at); err != nil {
+	if err := s.RecordSignIn(ctx, "nobody", ev); err != nil {
 		t.Errorf("user without memberships: got %v", err)
 	}
 }

@@ -149,6 +149,20 @@ func (t *Tx) putRecord(typ string, k item, v any, expires time.Time, c cond) *Tx
 	return t.put(m, c)
 }
 
+// update adds an UpdateItem with the update expression expr; c's names and
+// values serve both expressions.
+func (t *Tx) update(k item, expr string, c cond) *Tx {
+	t.items = append(t.items, types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.s.table),
+		Key:                       k,
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       c.exprPtr(),
+		ExpressionAttributeNames:  nilIfEmpty(c.names),
+		ExpressionAttributeValues: nilIfEmpty(c.values),
+	}})
+	return t
+}
+
 func (t *Tx) delete(k item, c cond) *Tx {
 	t.items = append(t.items, types.TransactWriteItem{Delete: &types.Delete{
 		TableName:                 aws.String(t.s.table),
