@@ -35,9 +35,10 @@ func TestRevoke(t *testing.T) {
 	if resp := del(cookie); resp.StatusCode != 204 {
 		t.Fatalf("revoke: got %d %s, want 204", resp.StatusCode, resp.Body)
 	}
-	// The invitation stays (revoked), its email slot goes; one event.
-	if acc2, hist2 := e.Items(t, a.ID); acc2 != acc-1 || hist2 != hist+1 {
-		t.Errorf("items: got %d/%d, want %d/%d", acc2, hist2, acc-1, hist+1)
+	// The invitation stays (revoked), its email slot and expiry marker go;
+	// one event.
+	if acc2, hist2 := e.Items(t, a.ID); acc2 != acc-2 || hist2 != hist+1 {
+		t.Errorf("items: got %d/%d, want %d/%d", acc2, hist2, acc-2, hist+1)
 	}
 	if _, err := e.Service.Preview(context.Background(), token); err == nil {
 		t.Errorf("revoked link still previews")

@@ -476,11 +476,14 @@ func (s *Service) Accept(ctx context.Context, sess domain.Session, req api.Reque
 	ev := domain.EventFor(actor, inv.AccountID, domain.ActionInvitationAccepted, now)
 	ev.Target = domain.EventTarget{Kind: "member", ID: r.User.ID, UserID: r.User.ID, Email: r.User.Email, Name: r.User.Name()}
 	ev.After = struct {
-		InvitationID string               `dynamodbav:"invitationId" json:"invitationId"`
-		InvitedBy    string               `dynamodbav:"invitedBy" json:"invitedBy"`
-		Role         domain.Role          `dynamodbav:"role" json:"role"`
-		Permissions  domain.PermissionSet `dynamodbav:"permissions" json:"permissions"`
-	}{inv.ID, inv.InviterID, inv.Role, inv.Permissions}
+		InvitationID string `dynamodbav:"invitationId" json:"invitationId"`
+		InvitedBy    string `dynamodbav:"invitedBy" json:"invitedBy"`
+		// InvitedByName is the inviter's name, for the history's readable
+		// line ("Invited by: Ada Lovelace").
+		InvitedByName string               `dynamodbav:"invitedByName" json:"invitedByName"`
+		Role          domain.Role          `dynamodbav:"role" json:"role"`
+		Permissions   domain.PermissionSet `dynamodbav:"permissions" json:"permissions"`
+	}{inv.ID, inv.InviterID, inv.InviterName, inv.Role, inv.Permissions}
 	err = s.store.AcceptInvitation(ctx, inv, m, ev)
 	switch {
 	case errors.Is(err, store.ErrAlreadyMember):

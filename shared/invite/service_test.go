@@ -131,8 +131,8 @@ func TestCreateSendsAndWritesOnce(t *testing.T) {
 		t.Errorf("validity: got %v, want %v", d, 168*time.Hour)
 	}
 	acc, hist := e.Items(t, a.ID)
-	if acc-accBefore != 2 || hist-histBefore != 1 {
-		t.Errorf("new items: got %d account (invitation+slot), %d history; want 2, 1", acc-accBefore, hist-histBefore)
+	if acc-accBefore != 3 || hist-histBefore != 1 {
+		t.Errorf("new items: got %d account (invitation+slot+expiry marker), %d history; want 3, 1", acc-accBefore, hist-histBefore)
 	}
 	mails := testenv.MailTo(t, email)
 	if len(mails) != 1 {

@@ -26,7 +26,7 @@ const (
 	// typeInviteExpiry is a pending invitation's expiry marker (see
 	// inviteExpiry).
 	typeInviteExpiry = "invitationExpiry"
-	typeIdempotency = "idempotency"
+	typeIdempotency  = "idempotency"
 )
 
 // Invitation states and delivery states.

@@ -78,8 +78,9 @@ func TestExpiredInvitationEndToEnd(t *testing.T) {
 	endpoint := testenv.DynamoDBEndpoint(t)
 	gw, err := gateway.New(gateway.Config{
 		Template: tpl,
-		Refs:     map[string]string{"Table": table, "TableName": table, "SiteUrl": "http://localhost:3000", "MailFrom": "roster@example.com"},
-		CodeDir:  func(uri string) string { return filepath.Join(bin, filepath.Base(uri)) },
+		Refs: map[string]string{"Table": table, "TableName": table, "SiteUrl": "http://localhost:3000", "MailFrom": "roster@example.com",
+			"MailConfigurationSet": "roster"},
+		CodeDir: func(uri string) string { return filepath.Join(bin, filepath.Base(uri)) },
 		Env: []string{"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
 			"AWS_REGION=us-east-1"},
 		FunctionLog: testWriter{t},
