@@ -45,14 +45,30 @@ func ItemOf(ev domain.AuditEvent, cat *domain.Catalog) Item {
 }
 
 // ignored are fields of before/after images that are bookkeeping, not
-// something a person changed.
+// something a person changed. Any other field named like an id (ownerId,
+// inviterId, ...) is skipped too: the event's target and actor name who is
+// concerned, and an internal key means nothing to a reader.
 var ignored = map[string]bool{
 	"version": true, "updatedAt": true, "lastActiveAt": true, "lastLoginAt": true,
 	"tokenHash": true, "accountId": true, "userId": true, "id": true,
+	"invitationId": true, "inviteId": true,
+}
+
+// named are fields that hold a user's id, shown by the name the image
+// carries beside it (field + "Name"), or not at all when it has none.
+var named = map[string]string{"invitedBy": "Invited by", "ownerId": "Owner"}
+
+// permissionLists are fields that list permission names (a permissions
+// change's names added and removed), shown with the catalog's labels.
+var permissionLists = map[string]string{"added": "Permissions added", "removed": "Permissions removed"}
+
+// isIDField reports whether a field is named like an internal id.
+func isIDField(k string) bool {
+	return len(k) > 2 && (strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "ID"))
 }
 
 // order puts the fields people care about first.
-var order = map[string]int{"role": 1, "permissions": 2, "status": 3, "state": 4, "firstName": 5, "lastName": 6, "email": 7, "name": 8}
+var order = map[string]int{"role": 1, "permissions": 2, "added": 2, "removed": 2, "status": 3, "state": 4, "firstName": 5, "lastName": 6, "email": 7, "name": 8, "invitedBy": 9}
 
 // Changes returns the readable lines of what went from before to after, for
 // example "Role: member → admin" and "Permissions added: Billing: View
@@ -71,9 +87,22 @@ func Changes(before, after any, cat *domain.Catalog) []string {
 	for k := range a {
 		keys[k] = true
 	}
+	// The names beside ids are shown in the id's line, not on their own.
+	for k := range named {
+		delete(keys, k+"Name")
+	}
+	// A permissions change that carries the whole set on both sides is
+	// told by the set's difference: its lists of names added and removed
+	// would repeat it.
+	_, pb := b["permissions"]
+	_, pa := a["permissions"]
 	sorted := make([]string, 0, len(keys))
 	for k := range keys {
-		if !ignored[k] {
+		_, isList := permissionLists[k]
+		_, isNamed := named[k]
+		switch {
+		case ignored[k], isList && pb && pa, isIDField(k) && !isNamed:
+		default:
 			sorted = append(sorted, k)
 		}
 	}
@@ -96,6 +125,30 @@ func Changes(before, after any, cat *domain.Catalog) []string {
 		av, inA := a[k]
 		if k == "permissions" {
 			lines = append(lines, permissionLines(bv, av, inB, inA, cat)...)
+			continue
+		}
+		if title, ok := permissionLists[k]; ok {
+			// Whichever side holds the list: the change's names.
+			v := av
+			if !inA {
+				v = bv
+			}
+			if ns := stringList(v); len(ns) > 0 {
+				lines = append(lines, title+": "+names(ns, cat))
+			}
+			continue
+		}
+		if title, ok := named[k]; ok {
+			bn, bok := b[k+"Name"].(string)
+			an, aok := a[k+"Name"].(string)
+			switch {
+			case inB && inA && bok && aok && bn != an:
+				lines = append(lines, fmt.Sprintf("%s: %s → %s", title, scalar(bn), scalar(an)))
+			case !inB && aok && an != "":
+				lines = append(lines, title+": "+an)
+			case !inA && bok && bn != "":
+				lines = append(lines, fmt.Sprintf("%s: %s (removed)", title, bn))
+			}
 			continue
 		}
 		bs, as := scalar(bv), scalar(av)
@@ -176,6 +229,18 @@ func permLabels(cat *domain.Catalog) map[string]string {
 		}
 	}
 	return m
+}
+
+// stringList reads a list of strings from a JSON-decoded value.
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		if s, ok := e.(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func permSet(v any) domain.PermissionSet {

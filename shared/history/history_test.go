@@ -134,6 +134,22 @@ func TestChanges(t *testing.T) {
 			domain.Membership{Role: domain.RoleAdmin, Status: domain.StatusActive}, []string{"Role: member → admin"}},
 		{"unknown permission shown as is", map[string]any{"permissions": perms{}}, map[string]any{"permissions": perms{Granted: []string{"x.view"}}},
 			[]string{"Permissions added: x.view"}},
+		{"permissions change with its lists: told once",
+			map[string]any{"permissions": perms{Granted: []string{"billing.view"}}, "removed": []string{"billing.view"}},
+			map[string]any{"permissions": perms{Granted: []string{"billing.manage"}}, "added": []string{"billing.manage"}},
+			[]string{"Permissions added: Billing: Pay invoices and change payment methods",
+				"Permissions removed: Billing: View invoices and payment methods"}},
+		{"lists alone, with labels", map[string]any{"removed": []string{"users.view"}}, map[string]any{"added": []string{"billing.view"}},
+			[]string{"Permissions added: Billing: View invoices and payment methods",
+				"Permissions removed: Account administration: View members and invitations"}},
+		{"accepted: inviter by name, no ids", nil,
+			map[string]any{"invitationId": "0123abcd", "invitedBy": "u-ada", "invitedByName": "Ada Lovelace", "role": "member", "permissions": perms{All: true}},
+			[]string{"Role: member", "Permissions: All", "Invited by: Ada Lovelace"}},
+		{"accepted before names were kept: no inviter line", nil,
+			map[string]any{"invitationId": "0123abcd", "invitedBy": "u-ada", "role": "member"},
+			[]string{"Role: member"}},
+		{"ids without names are skipped", map[string]any{"ownerId": "u1", "inviterId": "u3"}, map[string]any{"ownerId": "u2", "inviterId": "u4"},
+			[]string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
