@@ -23,6 +23,7 @@ type fnModel struct {
 	Env     []string // environment variable names, sorted
 	Actions []string // allowed actions besides logs and stream reading, sorted
 	Stream  bool     // fed by the table's stream
+	SNS     bool     // fed by an SNS topic (SES's email events)
 	Timeout float64  // seconds
 	Memory  float64  // MB
 }
@@ -59,6 +60,9 @@ func samModel(t *testing.T, tmpl *samtemplate.Template) map[string]fnModel {
 			if ev.Type == "DynamoDB" {
 				m.Stream = true
 			}
+			if ev.Type == "SNS" {
+				m.SNS = true
+			}
 		}
 		out[f.LogicalID] = m.normalized()
 	}
@@ -88,12 +92,18 @@ func cdkModel(t *testing.T, s *synthesized, fns []Function) map[string]fnModel {
 			streams[ref] = true
 		}
 	}
+	sns := map[string]bool{}
+	for _, sub := range s.ofType("AWS::SNS::Subscription") {
+		if fn, _ := dig(sub, "Properties", "Endpoint", "Fn::GetAtt").([]any); len(fn) == 2 && dig(sub, "Properties", "Protocol") == "lambda" {
+			sns[fn[0].(string)] = true
+		}
+	}
 	for id, r := range s.ofType("AWS::Lambda::Function") {
 		if _, ok := s.resources[id+"Role"]; !ok {
 			continue
 		}
 		p := props(r)
-		m := fnModel{Routes: routes[id], Env: sortedKeys(dig(p, "Environment", "Variables")), Stream: streams[id]}
+		m := fnModel{Routes: routes[id], Env: sortedKeys(dig(p, "Environment", "Variables")), Stream: streams[id], SNS: sns[id]}
 		for _, f := range fns {
 			if f.LogicalID == id {
 				m.Code = ".build/functions/" + f.Dir
@@ -172,6 +182,7 @@ func drift(sam, cdk map[string]fnModel) []string {
 			{"environment", s.Env, c.Env},
 			{"actions", s.Actions, c.Actions},
 			{"stream", s.Stream, c.Stream},
+			{"sns", s.SNS, c.SNS},
 			{"timeout", s.Timeout, c.Timeout},
 			{"memory", s.Memory, c.Memory},
 		}

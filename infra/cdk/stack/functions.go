@@ -31,6 +31,9 @@ type Function struct {
 	TableActions []string
 	// SendsMail grants ses:SendEmail on the configured MAIL_FROM identity.
 	SendsMail bool
+	// MailEvents subscribes the function to the SNS topic of SES's email
+	// events (bounces, complaints, deliveries, rejects).
+	MailEvents bool
 	// Stream makes the function consume the table's DynamoDB stream.
 	Stream bool
 	// StreamFilters are the Lambda event filter patterns of the function's

@@ -130,6 +130,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 		}).ValueAsString()
 	}
 
+	mail := newMailEvents(stack)
 	mine := map[string]bool{}
 	for _, f := range fns {
 		mine[f.LogicalID] = true
@@ -141,6 +142,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			mailFrom: mailFrom,
 			// Every function that writes an audit event needs it.
 			retentionDays: props.HistoryRetentionDays,
+			mail:          mail,
 		})
 	}
 
@@ -308,6 +310,7 @@ type functionDeps struct {
 	codeDir           string
 	siteURL, mailFrom *string
 	retentionDays     int
+	mail              mailEvents
 }
 
 // streamActions are what a function fed by the table's stream needs on it.
@@ -333,6 +336,10 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 		"SITE_URL":               d.siteURL,
 		"MAIL_FROM":              d.mailFrom,
 		"HISTORY_RETENTION_DAYS": jsii.String(strconv.Itoa(d.retentionDays)),
+		// The SES configuration set whose events reach SesEventsFunction;
+		// every function gets it (as template.yaml's Globals), only the
+		// mail senders use it.
+		"SES_CONFIGURATION_SET": d.mail.configSet.ConfigurationSetName(),
 	}
 	for k, v := range f.Env {
 		env[k] = jsii.String(v)
@@ -349,6 +356,9 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 		LogGroup:     logGroup,
 	})
 	overrideLogicalID(fn, f.LogicalID)
+	if f.MailEvents {
+		d.mail.subscribe(fn)
+	}
 
 	if len(f.Routes) > 0 {
 		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(f.LogicalID+"Integration"), fn, nil)
@@ -389,8 +399,8 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 // identity (the address's or its domain's, whichever SES verified). While
 // the AWS account is in the SES sandbox, recipients must be verified
 // identities too, and SES then also checks ses:SendEmail on them; this
-// policy is for production access. A configuration set, if one is added
-// later, needs its own resource here.
+// policy is for production access. Messages name the configuration set
+// (SES_CONFIGURATION_SET), on which SES checks ses:SendEmail too.
 func statements(stack awscdk.Stack, f Function, d functionDeps, logGroup awslogs.LogGroup) *[]awsiam.PolicyStatement {
 	out := []awsiam.PolicyStatement{
 		statement([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroup.LogGroupArn()),
@@ -409,7 +419,7 @@ func statements(stack awscdk.Stack, f Function, d functionDeps, logGroup awslogs
 			return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: name})
 		}
 		domain := awscdk.Fn_Select(jsii.Number(1), awscdk.Fn_Split(jsii.String("@"), d.mailFrom, jsii.Number(2)))
-		out = append(out, statement([]string{"ses:SendEmail"}, identity(d.mailFrom), identity(domain)))
+		out = append(out, statement([]string{"ses:SendEmail"}, identity(d.mailFrom), identity(domain), d.mail.configurationSetArn(stack)))
 	}
 	return &out
 }

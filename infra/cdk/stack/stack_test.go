@@ -114,7 +114,7 @@ func TestFunctions(t *testing.T) {
 
 // envNames returns the environment variable names a function must have.
 func envNames(f Function) []string {
-	names := []string{"HISTORY_RETENTION_DAYS", "MAIL_FROM", "SITE_URL", "TABLE_NAME"}
+	names := []string{"HISTORY_RETENTION_DAYS", "MAIL_FROM", "SES_CONFIGURATION_SET", "SITE_URL", "TABLE_NAME"}
 	for k := range f.Env {
 		names = append(names, k)
 	}
@@ -433,7 +433,8 @@ func TestFunctionKinds(t *testing.T) {
 		}},
 		{"InviteFunction", []string{"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "ses:SendEmail"}, map[string]string{
 			"dynamodb:PutItem": "[" + tableArn + "]",
-			"ses:SendEmail": `[{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/example.com"]]},` +
+			"ses:SendEmail": `[{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":configuration-set/",{"Ref":"MailConfigurationSet"}]]},` +
+				`{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/example.com"]]},` +
 				`{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/roster@example.com"]]}]`,
 		}},
 		{"StreamFunction", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:PutItem"}, map[string]string{
