@@ -47,7 +47,9 @@ const (
 // expiry before DynamoDB TTL deletes them. Expiry itself is enforced on read
 // (InviteExpiresAt); the grace keeps an expired invitation resendable from
 // the Pending tab, and keeps its link answering "expired, ask X" rather than
-// "unknown", for a predictable time instead of TTL's arbitrary delay.
+// "unknown", for a predictable time instead of TTL's arbitrary delay. The
+// invitation.expired event does not wait for it: the invitation's expiry
+// marker (inviteExpiry) has the expiry itself as its TTL.
 const InvitationRetention = 30 * 24 * time.Hour
 
 // IdempotencyTTL is how long a create's Idempotency-Key is remembered.
