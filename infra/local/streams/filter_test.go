@@ -6,20 +6,20 @@ import (
 )
 
 // templatePattern is StreamExpiredFunction's pattern in template.yaml.
-const templatePattern = `{"eventName":["REMOVE"],"userIdentity":{"type":["Service"],"principalId":["dynamodb.amazonaws.com"]},"dynamodb":{"OldImage":{"type":{"S":["invitation"]},"state":{"S":["pending"]}}}}`
+const templatePattern = `{"eventName":["REMOVE"],"userIdentity":{"type":["Service"],"principalId":["dynamodb.amazonaws.com"]},"dynamodb":{"OldImage":{"type":{"S":["invitationExpiry"]}}}}`
 
 func TestFilterMatch(t *testing.T) {
 	ttl := `"userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"}`
-	pending := `"dynamodb":{"Keys":{"PK":{"S":"A"}},"OldImage":{"type":{"S":"invitation"},"state":{"S":"pending"},"n":{"N":"5"}}}`
+	pending := `"dynamodb":{"Keys":{"PK":{"S":"A"}},"OldImage":{"type":{"S":"invitationExpiry"},"inviteId":{"S":"i1"},"n":{"N":"5"}}}`
 	tests := []struct {
 		name, pattern, record string
 		want                  bool
 	}{
-		{"ttl removal of a pending invitation", templatePattern, `{"eventName":"REMOVE",` + ttl + `,` + pending + `}`, true},
+		{"ttl removal of an invitation expiry marker", templatePattern, `{"eventName":"REMOVE",` + ttl + `,` + pending + `}`, true},
 		{"ordinary removal", templatePattern, `{"eventName":"REMOVE",` + pending + `}`, false},
 		{"removal by a user", templatePattern, `{"eventName":"REMOVE","userIdentity":{"type":"User","principalId":"x"},` + pending + `}`, false},
 		{"insert", templatePattern, `{"eventName":"INSERT",` + ttl + `,` + pending + `}`, false},
-		{"accepted invitation", templatePattern, `{"eventName":"REMOVE",` + ttl + `,"dynamodb":{"OldImage":{"type":{"S":"invitation"},"state":{"S":"accepted"}}}}`, false},
+		{"the invitation item itself", templatePattern, `{"eventName":"REMOVE",` + ttl + `,"dynamodb":{"OldImage":{"type":{"S":"invitation"},"state":{"S":"pending"}}}}`, false},
 		{"other item type", templatePattern, `{"eventName":"REMOVE",` + ttl + `,"dynamodb":{"OldImage":{"type":{"S":"session"},"state":{"S":"pending"}}}}`, false},
 		{"field is an object, pattern wants a value", `{"dynamodb":["x"]}`, `{"dynamodb":{"a":1}}`, false},
 		{"one of several values", `{"eventName":["INSERT","MODIFY"]}`, `{"eventName":"MODIFY"}`, true},
