@@ -298,9 +298,28 @@ func TestExpiry(t *testing.T) {
 	if err != nil || len(page.Items) != 1 || page.Items[0].State != "expired" {
 		t.Fatalf("list: got %+v, %v; want one expired", page, err)
 	}
-	// Resend works for expired ones: new window, new link.
+	// expired counts the invitation.expired events of an invitation.
+	expired := func(id string) int {
+		t.Helper()
+		p, err := e.Store.History(ctx, store.HistoryQuery{AccountID: a.ID, Actions: []string{domain.ActionInvitationExpired}, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ev := range p.Events {
+			if ev.Target.ID == id && ev.Actor.System {
+				n++
+			}
+		}
+		return n
+	}
+	// Resend works for expired ones: new window, new link; the expiry is
+	// recorded first (the stream function had not: no TTL runs here).
 	if _, err := e.Service.Resend(ctx, actorOf(t, e, a, owner), a.ID, v.ID); err != nil {
 		t.Fatalf("resend expired: %v", err)
+	}
+	if n := expired(v.ID); n != 1 {
+		t.Errorf("expired events after resending an expired invitation: got %d, want 1", n)
 	}
 	toks := invitetest.Tokens(t, invitee.Email)
 	if _, err := e.Service.Accept(ctx, sess, api.Request{}, toks[len(toks)-1]); err != nil {
@@ -319,6 +338,9 @@ func TestExpiry(t *testing.T) {
 	}
 	if got, _ := e.Store.GetInvitation(ctx, a.ID, old.ID); got.State != "expired" {
 		t.Errorf("replaced invitation: got state %q, want expired", got.State)
+	}
+	if n := expired(old.ID); n != 1 {
+		t.Errorf("expired events of the replaced invitation: got %d, want 1", n)
 	}
 }
 
