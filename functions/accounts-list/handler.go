@@ -16,9 +16,10 @@ type Authenticator interface {
 	Verified(ctx context.Context, req api.Request) (domain.Session, error)
 }
 
-// Store lists the user's memberships.
+// Store lists the user's memberships and the accounts' current names.
 type Store interface {
 	AccountsOfUser(ctx context.Context, userID string) ([]domain.Membership, error)
+	AccountNames(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Handler answers GET /api/accounts.
@@ -39,9 +40,10 @@ type Item struct {
 }
 
 // Handle lists the accounts the signed-in user belongs to, with the role
-// and status of their membership in each, by name: one session read and
-// one GSI1 query. It answers 200 {items}, 401/403 without a verified
-// session.
+// and status of their membership in each, by name: one session read, one
+// GSI1 query, and one BatchGetItem for the accounts' current names (a rename
+// changes only the account item). It answers 200 {items}, 401/403 without a
+// verified session.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
 	sess, err := h.auth.Verified(ctx, req)
 	if err != nil {
@@ -51,9 +53,21 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if err != nil {
 		return api.Response{}, err
 	}
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.AccountID)
+	}
+	names, err := h.store.AccountNames(ctx, ids)
+	if err != nil {
+		return api.Response{}, err
+	}
 	items := make([]Item, 0, len(ms))
 	for _, m := range ms {
-		items = append(items, Item{ID: m.AccountID, Name: m.AccountName, Role: m.Role, Status: m.Status})
+		name := m.AccountName
+		if n, ok := names[m.AccountID]; ok {
+			name = n
+		}
+		items = append(items, Item{ID: m.AccountID, Name: name, Role: m.Role, Status: m.Status})
 	}
 	slices.SortFunc(items, func(a, b Item) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.ID, b.ID))

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"roster/shared/domain"
 )
@@ -126,4 +127,62 @@ func (s *Store) TouchActive(ctx context.Context, accountID, userID string, t tim
 		return fmt.Errorf("touch active: %w", err)
 	}
 	return nil
+}
+
+// RenameAccount changes the account's name if its version is still version,
+// and writes the account.renamed event in the same transaction. It returns
+// the renamed account, ErrNotFound for an unknown account, and a
+// *ConflictError (errors.Is ErrConflict) when the version moved on.
+func (s *Store) RenameAccount(ctx context.Context, accountID, name string, version int64, ev domain.AuditEvent) (domain.Account, error) {
+	a, err := s.GetAccount(ctx, accountID)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	if a.Version != version {
+		return a, ErrConflict
+	}
+	a.Name, a.Version = name, version+1
+	tx := s.tx().update(accountKey(accountID), "SET #name = :name, version = :next", cond{
+		expr:   "version = :v",
+		names:  map[string]string{"#name": "name"},
+		values: item{":name": str(name), ":next": num(version + 1), ":v": num(version)},
+	})
+	s.audit(tx, ev)
+	if err := tx.commit(ctx); err != nil {
+		return domain.Account{}, err
+	}
+	return a, nil
+}
+
+// AccountNames returns the current names of the accounts, by id, with
+// BatchGetItem (100 keys a call). Memberships carry a copy of the name from
+// when they were made; a rename changes only the account item.
+func (s *Store) AccountNames(ctx context.Context, ids []string) (map[string]string, error) {
+	names := make(map[string]string, len(ids))
+	for start := 0; start < len(ids); start += 100 {
+		end := min(start+100, len(ids))
+		keys := make([]item, 0, end-start)
+		for _, id := range ids[start:end] {
+			keys = append(keys, accountKey(id))
+		}
+		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ProjectionExpression: aws.String("id, #name"), ExpressionAttributeNames: map[string]string{"#name": "name"}}}
+		for attempt := 0; len(req) > 0 && attempt < 6; attempt++ {
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, fmt.Errorf("account names: %w", err)
+			}
+			for _, m := range out.Responses[s.table] {
+				var a domain.Account
+				if err := attributevalue.UnmarshalMap(m, &a); err != nil {
+					return nil, fmt.Errorf("decode account: %w", err)
+				}
+				names[a.ID] = a.Name
+			}
+			req = out.UnprocessedKeys
+			if len(req) > 0 {
+				time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+			}
+		}
+	}
+	return names, nil
 }

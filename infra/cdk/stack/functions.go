@@ -94,7 +94,8 @@ var Functions = []Function{
 	{LogicalID: "MeTwoFactorConfirmFunction", Dir: "me-2fa-confirm", Routes: []Route{{"POST", "/api/me/2fa/confirm"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
 	{LogicalID: "MeTwoFactorDeleteFunction", Dir: "me-2fa-delete", Routes: []Route{{"DELETE", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
 	{LogicalID: "AccountsCreateFunction", Dir: "accounts-create", Routes: []Route{{"POST", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
-	{LogicalID: "AccountsListFunction", Dir: "accounts-list", Routes: []Route{{"GET", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:Query"}},
+	{LogicalID: "AccountsListFunction", Dir: "accounts-list", Routes: []Route{{"GET", "/api/accounts"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}},
+	{LogicalID: "AccountUpdateFunction", Dir: "account-update", Routes: []Route{{"PATCH", "/api/accounts/{accountId}"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
 }
 
 // invitationEnv configures the functions that send invitations: the link's

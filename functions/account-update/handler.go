@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"roster/shared/api"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+// Authenticator turns the request into an actor of the account named in
+// its path.
+type Authenticator interface {
+	Account(ctx context.Context, req api.Request) (domain.Actor, string, error)
+}
+
+// Store renames accounts.
+type Store interface {
+	GetAccount(ctx context.Context, accountID string) (domain.Account, error)
+	RenameAccount(ctx context.Context, accountID, name string, version int64, ev domain.AuditEvent) (domain.Account, error)
+}
+
+// Handler answers PATCH /api/accounts/{accountId}.
+type Handler struct {
+	auth  Authenticator
+	store Store
+	now   func() time.Time
+}
+
+// NewHandler returns the handler.
+func NewHandler(a Authenticator, s Store) *Handler { return &Handler{auth: a, store: s, now: time.Now} }
+
+type input struct {
+	Name    string `json:"name"`
+	Version *int64 `json:"version"`
+}
+
+// Handle renames the account: the owner, or a member holding users.manage
+// (Account administration: manage), may. The body is {name, version}. The
+// rename and its account.renamed event are one transaction. It answers 200
+// with the account; 400 invalid_name or missing_version; 401; 403
+// missing_permission; 404 account_not_found; 409 stale_version with the
+// current account.
+func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
+	actor, accountID, err := h.auth.Account(ctx, req)
+	if err != nil {
+		return api.Response{}, err
+	}
+	var in input
+	if err := api.Decode(req, &in); err != nil {
+		return api.Response{}, err
+	}
+	name, err := domain.NormalizeName(in.Name, "name", false)
+	if err != nil {
+		return api.Response{}, err
+	}
+	if in.Version == nil {
+		return api.Response{}, domain.Invalid("missing_version", "version", "Send the version of the account you edited.")
+	}
+	if !actor.Can(domain.PermUsersManage) {
+		return api.Response{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: manage permission to rename the account.")
+	}
+	current, err := h.store.GetAccount(ctx, accountID)
+	if err != nil {
+		return api.Response{}, err
+	}
+	if current.Name == name && current.Version == *in.Version {
+		return api.JSON(http.StatusOK, current), nil
+	}
+	ev := domain.EventFor(actor, accountID, domain.ActionAccountRenamed, h.now().UTC())
+	ev.Target = domain.EventTarget{Kind: "account", ID: accountID, Name: name}
+	ev.Before = map[string]string{"name": current.Name}
+	ev.After = map[string]string{"name": name}
+	a, err := h.store.RenameAccount(ctx, accountID, name, *in.Version, ev)
+	if errors.Is(err, store.ErrConflict) {
+		latest, gerr := h.store.GetAccount(ctx, accountID)
+		if gerr != nil {
+			return api.Response{}, gerr
+		}
+		return api.Response{}, &domain.Error{Kind: domain.EStale, Code: "stale_version", Message: "Someone else changed this account; reload and try again.", Current: latest}
+	}
+	if err != nil {
+		return api.Response{}, err
+	}
+	return api.JSON(http.StatusOK, a), nil
+}
