@@ -154,6 +154,9 @@ func run(ctx context.Context, o options) error {
 			"TableName": o.table,
 			"SiteUrl":   siteURL,
 			"MailFrom":  o.mailFrom,
+			// The local SES has no configuration sets (nor bounce events):
+			// an empty name makes the functions send without one.
+			"MailConfigurationSet": "",
 		},
 		// template.yaml points at the linux/arm64 binaries Lambda runs;
 		// locally the same functions are built for this machine's CPU.
