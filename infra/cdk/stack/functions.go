@@ -48,6 +48,12 @@ type Function struct {
 	Env map[string]string
 }
 
+// passwordMemoryMB is the memory of the functions that hash or verify
+// passwords. Lambda's CPU share grows with memory and argon2id is CPU-bound,
+// so at 1024 MB a check takes about a quarter of the time it takes at 256 MB
+// (about 58 ms against 230 ms) for about the same GB-seconds.
+const passwordMemoryMB = 1024
+
 // Defaults of every function, the same as template.yaml's Globals.
 const (
 	defaultTimeout  = 10
@@ -80,19 +86,19 @@ var Functions = []Function{
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}},
 	// Identity and accounts (issue 3). Transactions need the item-level action
 	// of each write they hold; rate limits are UpdateItem (Hit) and BatchGetItem (Exceeded).
-	{LogicalID: "AuthRegisterFunction", Dir: "auth-register", Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
+	{LogicalID: "AuthRegisterFunction", Dir: "auth-register", Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15, MemoryMB: passwordMemoryMB},
 	{LogicalID: "AuthVerifyFunction", Dir: "auth-verify", Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
-	{LogicalID: "AuthLoginFunction", Dir: "auth-login", Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
+	{LogicalID: "AuthLoginFunction", Dir: "auth-login", Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{LogicalID: "AuthLogoutFunction", Dir: "auth-logout", Routes: []Route{{"POST", "/api/auth/logout"}}, TableActions: []string{"dynamodb:DeleteItem"}},
 	{LogicalID: "AuthPasswordResetFunction", Dir: "auth-password-reset", Routes: []Route{{"POST", "/api/auth/password-reset"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
-	{LogicalID: "AuthPasswordResetConfirmFunction", Dir: "auth-password-reset-confirm", Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}},
+	{LogicalID: "AuthPasswordResetConfirmFunction", Dir: "auth-password-reset-confirm", Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, MemoryMB: passwordMemoryMB},
 	{LogicalID: "MeFunction", Dir: "me", Routes: []Route{{"GET", "/api/me"}}, TableActions: []string{"dynamodb:GetItem"}},
 	{LogicalID: "MeUpdateFunction", Dir: "me-update", Routes: []Route{{"PATCH", "/api/me"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
 	{LogicalID: "MeVerificationFunction", Dir: "me-verification", Routes: []Route{{"POST", "/api/me/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: 15},
-	{LogicalID: "MePasswordFunction", Dir: "me-password", Routes: []Route{{"POST", "/api/me/password"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
-	{LogicalID: "MeTwoFactorFunction", Dir: "me-2fa", Routes: []Route{{"POST", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "MePasswordFunction", Dir: "me-password", Routes: []Route{{"POST", "/api/me/password"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
+	{LogicalID: "MeTwoFactorFunction", Dir: "me-2fa", Routes: []Route{{"POST", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{LogicalID: "MeTwoFactorConfirmFunction", Dir: "me-2fa-confirm", Routes: []Route{{"POST", "/api/me/2fa/confirm"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
-	{LogicalID: "MeTwoFactorDeleteFunction", Dir: "me-2fa-delete", Routes: []Route{{"DELETE", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{LogicalID: "MeTwoFactorDeleteFunction", Dir: "me-2fa-delete", Routes: []Route{{"DELETE", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{LogicalID: "AccountsCreateFunction", Dir: "accounts-create", Routes: []Route{{"POST", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
 	{LogicalID: "AccountsListFunction", Dir: "accounts-list", Routes: []Route{{"GET", "/api/accounts"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}},
 	{LogicalID: "AccountUpdateFunction", Dir: "account-update", Routes: []Route{{"PATCH", "/api/accounts/{accountId}"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},

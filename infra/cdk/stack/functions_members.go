@@ -22,7 +22,7 @@ var memberFunctions = []Function{
 	{LogicalID: "MemberRemoveFunction", Dir: "member-remove", Routes: []Route{{"DELETE", "/api/accounts/{accountId}/members/{userId}"}},
 		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}},
 	{LogicalID: "MemberOwnershipFunction", Dir: "member-ownership", Routes: []Route{{"POST", "/api/accounts/{accountId}/ownership"}},
-		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem"}, MemoryMB: passwordMemoryMB},
 }
 
 func init() { Functions = append(Functions, memberFunctions...) }
