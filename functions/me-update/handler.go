@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"roster/shared/api"
 	"roster/shared/domain"
@@ -15,9 +16,10 @@ type Authenticator interface {
 	Verified(ctx context.Context, req api.Request) (domain.Session, error)
 }
 
-// Store changes the user.
+// Store changes the user and the copies of their names on memberships.
 type Store interface {
 	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
+	SyncMemberNames(ctx context.Context, u domain.User, ev domain.AuditEvent) error
 }
 
 // Handler answers PATCH /api/me.
@@ -35,7 +37,9 @@ type input struct {
 }
 
 // Handle changes the fields given (first and last name; each required
-// when given). It answers 200 with the profile, 400 for bad names or an
+// when given), then copies them onto the user's memberships, each with its
+// member.profile_changed event, so that every account's member list shows
+// the new name. It answers 200 with the profile, 400 for bad names or an
 // empty change, 401/403 without a verified session, 409 stale_version when
 // the user changed at the same moment.
 func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, error) {
@@ -77,6 +81,15 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 		return api.Response{}, domain.Coded(domain.EUnauthenticated, "unauthenticated", "Please sign in.")
 	case err != nil:
 		return api.Response{}, err
+	}
+	ev := domain.EventFor(domain.Actor{
+		UserID: u.ID, Email: u.Email, Name: u.Name(),
+		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID,
+	}, "", domain.ActionMemberProfile, time.Now().UTC())
+	if err := h.store.SyncMemberNames(ctx, u, ev); err != nil {
+		// The login is renamed; a membership left behind keeps its old
+		// name until the next change, which is logged to be seen.
+		api.Logger(ctx).ErrorContext(ctx, "sync member names", "err", err.Error())
 	}
 	return api.JSON(http.StatusOK, u.Profile()), nil
 }

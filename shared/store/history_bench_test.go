@@ -49,10 +49,10 @@ func BenchmarkHistory(b *testing.B) {
 			action = domain.ActionMemberRole
 		}
 		return domain.AuditEvent{ID: id(i), AccountID: acct, At: at(i), Action: action,
-			Actor:  domain.EventActor{UserID: "owner", Email: "owner@example.com", Name: "Owner Person"},
-			Target: domain.EventTarget{Kind: history.KindOf(action), ID: "t" + id(i), UserID: member, Email: "someone@example.com", Name: "Some One"},
-			Before: map[string]any{"role": "member", "permissions": domain.PermissionSet{Granted: []string{"users.view", "billing.view"}}},
-			After:  map[string]any{"role": "admin", "permissions": domain.PermissionSet{Granted: []string{"users.view", "billing.view", "history.view"}}},
+			Actor:     domain.EventActor{UserID: "owner", Email: "owner@example.com", Name: "Owner Person"},
+			Target:    domain.EventTarget{Kind: history.KindOf(action), ID: "t" + id(i), UserID: member, Email: "someone@example.com", Name: "Some One"},
+			Before:    map[string]any{"role": "member", "permissions": domain.PermissionSet{Granted: []string{"users.view", "billing.view"}}},
+			After:     map[string]any{"role": "admin", "permissions": domain.PermissionSet{Granted: []string{"users.view", "billing.view", "history.view"}}},
 			RequestID: "req-" + id(i), SourceIP: "203.0.113.7", UserAgent: "Mozilla/5.0 (benchmark)"}
 	}
 	start := time.Now()

@@ -390,3 +390,50 @@ func (s *Store) GetAccountConsistent(ctx context.Context, accountID string) (dom
 	}
 	return a, nil
 }
+
+// SyncMemberNames copies the user's names onto each of their memberships
+// that still carries other ones, so that member lists and searches show a
+// name the user changed. Each membership changes in its own transaction
+// with its search entries and a member.profile_changed event made from ev
+// (the actor and request details; account, target and before/after are
+// set here). A membership edited at the same moment is read again and
+// retried once. It returns the errors of the memberships it could not
+// update, joined, after trying them all.
+func (s *Store) SyncMemberNames(ctx context.Context, u domain.User, ev domain.AuditEvent) error {
+	ms, err := s.AccountsOfUser(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, m := range ms {
+		for attempt := 0; attempt < 2; attempt++ {
+			if m.FirstName == u.FirstName && m.LastName == u.LastName {
+				break
+			}
+			next := m
+			next.FirstName, next.LastName, next.Version = u.FirstName, u.LastName, m.Version+1
+			e := ev
+			e.ID = ""
+			e.AccountID = m.AccountID
+			e.Action = domain.ActionMemberProfile
+			e.Target = domain.EventTarget{Kind: "member", ID: m.UserID, UserID: m.UserID, Email: m.Email, Name: domain.FullName(u.FirstName, u.LastName, m.Email)}
+			e.Before = map[string]string{"firstName": m.FirstName, "lastName": m.LastName}
+			e.After = map[string]string{"firstName": u.FirstName, "lastName": u.LastName}
+			err := s.UpdateMember(ctx, m, next, []domain.AuditEvent{e})
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, ErrConflict) || attempt == 1 {
+				errs = append(errs, fmt.Errorf("sync names of membership in %s: %w", m.AccountID, err))
+				break
+			}
+			if m, err = s.GetMembership(ctx, m.AccountID, m.UserID); err != nil {
+				if !errors.Is(err, ErrNotFound) {
+					errs = append(errs, err)
+				}
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
