@@ -20,7 +20,7 @@ type Authenticator interface {
 // Store renames accounts.
 type Store interface {
 	GetAccount(ctx context.Context, accountID string) (domain.Account, error)
-	RenameAccount(ctx context.Context, accountID, name string, version int64, ev domain.AuditEvent) (domain.Account, error)
+	RenameAccount(ctx context.Context, a domain.Account, name string, ev domain.AuditEvent) (domain.Account, error)
 }
 
 // Handler answers PATCH /api/accounts/{accountId}.
@@ -67,23 +67,33 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if err != nil {
 		return api.Response{}, err
 	}
-	if current.Name == name && current.Version == *in.Version {
+	if current.Version != *in.Version {
+		return api.Response{}, staleAccount(current)
+	}
+	if current.Name == name {
 		return api.JSON(http.StatusOK, current), nil
 	}
 	ev := domain.EventFor(actor, accountID, domain.ActionAccountRenamed, h.now().UTC())
 	ev.Target = domain.EventTarget{Kind: "account", ID: accountID, Name: name}
 	ev.Before = map[string]string{"name": current.Name}
 	ev.After = map[string]string{"name": name}
-	a, err := h.store.RenameAccount(ctx, accountID, name, *in.Version, ev)
+	a, err := h.store.RenameAccount(ctx, current, name, ev)
 	if errors.Is(err, store.ErrConflict) {
+		// Renamed by someone else since it was read just now.
 		latest, gerr := h.store.GetAccount(ctx, accountID)
 		if gerr != nil {
 			return api.Response{}, gerr
 		}
-		return api.Response{}, &domain.Error{Kind: domain.EStale, Code: "stale_version", Message: "Someone else changed this account; reload and try again.", Current: latest}
+		return api.Response{}, staleAccount(latest)
 	}
 	if err != nil {
 		return api.Response{}, err
 	}
 	return api.JSON(http.StatusOK, a), nil
+}
+
+// staleAccount is the 409 of an edit made on an old version, with the
+// account as it is now.
+func staleAccount(current domain.Account) error {
+	return &domain.Error{Kind: domain.EStale, Code: "stale_version", Message: "Someone else changed this account; reload and try again.", Current: current}
 }

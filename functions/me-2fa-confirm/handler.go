@@ -55,11 +55,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if err := api.Decode(req, &in); err != nil {
 		return api.Response{}, err
 	}
-	limits := map[string]store.Limit{auth.LimitSecondFactor(sess.UserID): auth.SecondFactorPerUser}
-	if err := auth.CheckLimits(ctx, h.store, limits); err != nil {
-		return api.Response{}, err
-	}
-	u, err := h.store.GetUser(ctx, sess.UserID)
+	u, err := auth.ProofSubject(ctx, h.store, sess.UserID)
 	if err != nil {
 		return api.Response{}, err
 	}
@@ -71,10 +67,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	}
 	step, ok := auth.MatchTOTP(in.Code, u.TOTPSecret, h.now())
 	if !ok {
-		if err := auth.Hit(ctx, h.store, limits); err != nil {
-			return api.Response{}, err
-		}
-		return api.Response{}, domain.Invalid("invalid_code", "code", "This code is not right. Enter the current code from your authenticator app.")
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.Invalid("invalid_code", "code", "This code is not right. Enter the current code from your authenticator app."))
 	}
 	codes, hashes := auth.NewRecoveryCodes(RecoveryCodes)
 	_, err = h.store.UpdateUser(ctx, u.ID, func(cur *domain.User) error {

@@ -55,11 +55,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if (in.Password == "") == (in.Code == "") {
 		return api.Response{}, domain.Invalid("proof_required", "password", "Enter your password or a code from your authenticator app.")
 	}
-	limits := map[string]store.Limit{auth.LimitSecondFactor(sess.UserID): auth.SecondFactorPerUser}
-	if err := auth.CheckLimits(ctx, h.store, limits); err != nil {
-		return api.Response{}, err
-	}
-	u, err := h.store.GetUser(ctx, sess.UserID)
+	u, err := auth.ProofSubject(ctx, h.store, sess.UserID)
 	if err != nil {
 		return api.Response{}, err
 	}
@@ -80,10 +76,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 		refusal = domain.Invalid("invalid_code", "code", "This code is not right.")
 	}
 	if refusal != nil {
-		if err := auth.Hit(ctx, h.store, limits); err != nil {
-			return api.Response{}, err
-		}
-		return api.Response{}, refusal
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, refusal)
 	}
 	_, err = h.store.UpdateUser(ctx, u.ID, func(u *domain.User) error {
 		u.TOTPEnabled, u.TOTPSecret, u.RecoveryCodes = false, "", nil

@@ -51,11 +51,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if err := api.Decode(req, &in); err != nil {
 		return api.Response{}, err
 	}
-	limits := map[string]store.Limit{auth.LimitSecondFactor(sess.UserID): auth.SecondFactorPerUser}
-	if err := auth.CheckLimits(ctx, h.store, limits); err != nil {
-		return api.Response{}, err
-	}
-	u, err := h.store.GetUser(ctx, sess.UserID)
+	u, err := auth.ProofSubject(ctx, h.store, sess.UserID)
 	if err != nil {
 		return api.Response{}, err
 	}
@@ -65,10 +61,7 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 	if ok, err := auth.VerifyPassword(in.Password, u.PasswordHash); err != nil {
 		return api.Response{}, err
 	} else if !ok {
-		if err := auth.Hit(ctx, h.store, limits); err != nil {
-			return api.Response{}, err
-		}
-		return api.Response{}, domain.Invalid("wrong_password", "password", "This is not your current password.")
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.Invalid("wrong_password", "password", "This is not your current password."))
 	}
 	secret, url, err := auth.NewTOTP(u.Email)
 	if err != nil {

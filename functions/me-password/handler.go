@@ -58,21 +58,14 @@ func (h *Handler) Handle(ctx context.Context, req api.Request) (api.Response, er
 		e.Field = "newPassword"
 		return api.Response{}, &e
 	}
-	limits := map[string]store.Limit{auth.LimitSecondFactor(sess.UserID): auth.SecondFactorPerUser}
-	if err := auth.CheckLimits(ctx, h.store, limits); err != nil {
-		return api.Response{}, err
-	}
-	u, err := h.store.GetUser(ctx, sess.UserID)
+	u, err := auth.ProofSubject(ctx, h.store, sess.UserID)
 	if err != nil {
 		return api.Response{}, err
 	}
 	if ok, err := auth.VerifyPassword(in.CurrentPassword, u.PasswordHash); err != nil {
 		return api.Response{}, err
 	} else if !ok {
-		if err := auth.Hit(ctx, h.store, limits); err != nil {
-			return api.Response{}, err
-		}
-		return api.Response{}, domain.Invalid("wrong_password", "currentPassword", "This is not your current password.")
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.Invalid("wrong_password", "currentPassword", "This is not your current password."))
 	}
 	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
 	if err != nil {

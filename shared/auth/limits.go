@@ -88,3 +88,36 @@ func CheckLimits(ctx context.Context, l Limiter, limits map[string]store.Limit) 
 	}
 	return nil
 }
+
+// ProofStore is what ProofSubject and RefuseProof need: the attempt
+// counters and the user.
+type ProofStore interface {
+	Limiter
+	GetUser(ctx context.Context, userID string) (domain.User, error)
+}
+
+// proofLimits is the per-user limit on wrong secrets (password, TOTP or
+// recovery code) a signed-in user gives to confirm a sensitive change.
+func proofLimits(userID string) map[string]store.Limit {
+	return map[string]store.Limit{LimitSecondFactor(userID): SecondFactorPerUser}
+}
+
+// ProofSubject reads the user who is about to prove a secret, once the
+// user's limit on wrong secrets allows another try. It returns a
+// rate_limited error past the limit, and the store's errors.
+func ProofSubject(ctx context.Context, s ProofStore, userID string) (domain.User, error) {
+	if err := CheckLimits(ctx, s, proofLimits(userID)); err != nil {
+		return domain.User{}, err
+	}
+	return s.GetUser(ctx, userID)
+}
+
+// RefuseProof counts a wrong secret against the user's limit and returns
+// refusal, or the rate_limited error when the limit was already reached,
+// or the store's error.
+func RefuseProof(ctx context.Context, l Limiter, userID string, refusal error) error {
+	if err := Hit(ctx, l, proofLimits(userID)); err != nil {
+		return err
+	}
+	return refusal
+}

@@ -315,20 +315,12 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 	// Wrong passwords count against the same per-user limit as the other
 	// secrets a signed-in user confirms, so that a stolen session cannot
 	// guess the owner's password here.
-	limit := map[string]store.Limit{auth.LimitSecondFactor(actor.UserID): auth.SecondFactorPerUser}
-	if err := auth.CheckLimits(ctx, s.store, limit); err != nil {
-		return Member{}, err
-	}
-	u, err := s.store.GetUser(ctx, actor.UserID)
+	u, err := auth.ProofSubject(ctx, s.store, actor.UserID)
 	if err != nil {
 		return Member{}, err
 	}
-	ok, err := auth.VerifyPassword(h.Password, u.PasswordHash)
-	if err != nil || !ok {
-		if err := auth.Hit(ctx, s.store, limit); err != nil {
-			return Member{}, err
-		}
-		return Member{}, domain.Coded(domain.EForbidden, "wrong_password", "The password is not right.")
+	if ok, err := auth.VerifyPassword(h.Password, u.PasswordHash); err != nil || !ok {
+		return Member{}, auth.RefuseProof(ctx, s.store, u.ID, domain.Coded(domain.EForbidden, "wrong_password", "The password is not right."))
 	}
 	owner, err := s.load(ctx, accountID, actor.UserID)
 	if err != nil {
@@ -344,7 +336,7 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 	if target.Version != h.Version {
 		return Member{}, staleError(target)
 	}
-	acct, err := s.store.GetAccountConsistent(ctx, accountID)
+	acct, err := s.store.GetAccount(ctx, accountID)
 	if err != nil {
 		return Member{}, err
 	}

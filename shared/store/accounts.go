@@ -57,9 +57,10 @@ func (s *Store) CreateAccount(ctx context.Context, a domain.Account, owner domai
 	return tx.commit(ctx)
 }
 
-// GetAccount returns the account, or ErrNotFound.
+// GetAccount returns the account, or ErrNotFound. The read is strongly
+// consistent: its callers edit the account under its version.
 func (s *Store) GetAccount(ctx context.Context, accountID string) (domain.Account, error) {
-	m, err := s.get(ctx, accountKey(accountID), false)
+	m, err := s.get(ctx, accountKey(accountID), true)
 	if err != nil {
 		return domain.Account{}, err
 	}
@@ -129,28 +130,22 @@ func (s *Store) TouchActive(ctx context.Context, accountID, userID string, t tim
 	return nil
 }
 
-// RenameAccount changes the account's name if its version is still version,
-// and writes the account.renamed event in the same transaction. It returns
-// the renamed account, ErrNotFound for an unknown account, and a
-// *ConflictError (errors.Is ErrConflict) when the version moved on.
-func (s *Store) RenameAccount(ctx context.Context, accountID, name string, version int64, ev domain.AuditEvent) (domain.Account, error) {
-	a, err := s.GetAccount(ctx, accountID)
-	if err != nil {
-		return domain.Account{}, err
-	}
-	if a.Version != version {
-		return a, ErrConflict
-	}
-	a.Name, a.Version = name, version+1
-	tx := s.tx().update(accountKey(accountID), "SET #name = :name, version = :next", cond{
+// RenameAccount renames the account a, as the caller read it, and writes
+// the account.renamed event, in one transaction conditional on the stored
+// version still being a.Version. It returns the renamed account, and a
+// *ConflictError (errors.Is ErrConflict) when the account is gone or its
+// version moved on.
+func (s *Store) RenameAccount(ctx context.Context, a domain.Account, name string, ev domain.AuditEvent) (domain.Account, error) {
+	tx := s.tx().update(accountKey(a.ID), "SET #name = :name, version = :next", cond{
 		expr:   "version = :v",
 		names:  map[string]string{"#name": "name"},
-		values: item{":name": str(name), ":next": num(version + 1), ":v": num(version)},
+		values: item{":name": str(name), ":next": num(a.Version + 1), ":v": num(a.Version)},
 	})
 	s.audit(tx, ev)
 	if err := tx.commit(ctx); err != nil {
 		return domain.Account{}, err
 	}
+	a.Name, a.Version = name, a.Version+1
 	return a, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -375,20 +374,6 @@ func (s *Store) TransferOwnership(ctx context.Context, h HandOver) error {
 	s.putMembership(tx, h.NewOwnerAs, &h.NewOwner, versionIs(h.NewOwner.Version))
 	s.audit(tx, h.Event)
 	return tx.commit(ctx)
-}
-
-// GetAccountConsistent returns the account with a strongly consistent read,
-// or ErrNotFound.
-func (s *Store) GetAccountConsistent(ctx context.Context, accountID string) (domain.Account, error) {
-	m, err := s.get(ctx, accountKey(accountID), true)
-	if err != nil {
-		return domain.Account{}, err
-	}
-	var a domain.Account
-	if err := attributevalue.UnmarshalMap(m, &a); err != nil {
-		return domain.Account{}, fmt.Errorf("decode account: %w", err)
-	}
-	return a, nil
 }
 
 // SyncMemberNames copies the user's names onto each of their memberships

@@ -8,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"roster/infra/local/testenv"
 	"roster/shared/domain"
@@ -23,16 +21,7 @@ var ctx = context.Background()
 // countPK counts the items under a partition key with a Query (never a Scan).
 func countPK(t *testing.T, db *dynamodb.Client, table, pk string) int {
 	t.Helper()
-	out, err := db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(table),
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		Select:                    types.SelectCount,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(out.Count)
+	return testenv.Count(t, db, table, "", "PK", pk)
 }
 
 func newUser(email string) domain.User {

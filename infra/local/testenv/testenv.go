@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"roster/infra/local/standins"
@@ -223,4 +224,36 @@ func Event(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
 		t.Fatalf("decode event %s: %v", name, err)
 	}
 	return req
+}
+
+// Count counts the items whose partition key attribute pkAttr is pk — on
+// the table (strongly consistent) when index is "", else on that index —
+// with Queries that follow every page, never a Scan. Tests use it to prove
+// what a request wrote, or that a refused one wrote nothing.
+func Count(t testing.TB, db *dynamodb.Client, table, index, pkAttr, pk string) int {
+	t.Helper()
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(table),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+		Select:                    types.SelectCount,
+	}
+	if index != "" {
+		in.IndexName = aws.String(index)
+	} else {
+		in.ConsistentRead = aws.Bool(true)
+	}
+	n := 0
+	for {
+		out, err := db.Query(context.Background(), in)
+		if err != nil {
+			t.Fatalf("count %s: %v", pk, err)
+		}
+		n += int(out.Count)
+		if out.LastEvaluatedKey == nil {
+			return n
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
 }

@@ -12,9 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"roster/infra/local/testenv"
 	"roster/shared/api"
@@ -88,20 +86,7 @@ func (e *Env) CountGSI1(t testing.TB, pk string) int {
 
 func (e *Env) count(t testing.TB, index, attr, pk string) int {
 	t.Helper()
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(e.Table),
-		KeyConditionExpression:    aws.String(attr + " = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		Select:                    types.SelectCount,
-	}
-	if index != "" {
-		in.IndexName = aws.String(index)
-	}
-	out, err := e.DB.Query(context.Background(), in)
-	if err != nil {
-		t.Fatalf("count %s: %v", pk, err)
-	}
-	return int(out.Count)
+	return testenv.Count(t, e.DB, e.Table, index, attr, pk)
 }
 
 // Sessions counts the user's stored sessions (GSI1, one Query).

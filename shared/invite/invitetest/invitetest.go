@@ -162,17 +162,7 @@ func (e *Env) RemoveMember(t testing.TB, a domain.Account, u domain.User) {
 // Count counts the items under a partition key with a Query (never a Scan).
 func (e *Env) Count(t testing.TB, pk string) int {
 	t.Helper()
-	out, err := e.DB.Query(context.Background(), &dynamodb.QueryInput{
-		TableName:                 aws.String(e.Table),
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		Select:                    types.SelectCount,
-		ConsistentRead:            aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(out.Count)
+	return testenv.Count(t, e.DB, e.Table, "", "PK", pk)
 }
 
 // Items counts an account's own partition (account, members, invitations,

@@ -226,29 +226,7 @@ func (f *Fixture) Events(t testing.TB) []domain.AuditEvent {
 
 func (f *Fixture) count(t testing.TB, index, attr, pk string) int {
 	t.Helper()
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(f.Table),
-		KeyConditionExpression:    aws.String(attr + " = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		Select:                    types.SelectCount,
-	}
-	if index != "" {
-		in.IndexName = aws.String(index)
-	} else {
-		in.ConsistentRead = aws.Bool(true)
-	}
-	n := 0
-	for {
-		out, err := f.DB.Query(context.Background(), in)
-		if err != nil {
-			t.Fatalf("count %s: %v", pk, err)
-		}
-		n += int(out.Count)
-		if out.LastEvaluatedKey == nil {
-			return n
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
+	return testenv.Count(t, f.DB, f.Table, index, attr, pk)
 }
 
 func unmarshal(it map[string]types.AttributeValue, v any) error {
