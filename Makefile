@@ -65,6 +65,12 @@ host:
 site: site/node_modules/.installed
 	cd site && npm run --silent build
 
+# ---- generated ----------------------------------------------------------------
+
+.PHONY: template
+template: ## Write template.yaml from the functions' declaration (shared/deploy) and the table (shared/store).
+	$(GO) run ./infra/local/cmd/roster-template
+
 # ---- run ---------------------------------------------------------------------
 
 .PHONY: dev

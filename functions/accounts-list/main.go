@@ -2,20 +2,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/auth"
-	"roster/shared/config"
-	"roster/shared/store"
+	"roster/shared/accounthttp"
+	"roster/shared/app"
 )
 
-func main() {
-	ctx := context.Background()
-	cfg := config.MustFromEnv()
-	s := store.Open(ctx, cfg)
-	h := NewHandler(auth.NewAuthenticator(s, !cfg.Local), s)
-	lambda.Start(api.Wrap("accounts-list", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("accounts-list", accounthttp.List) }

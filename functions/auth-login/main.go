@@ -4,18 +4,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/config"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/identityhttp"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	s := store.Open(context.Background(), cfg)
-	h := NewHandler(s, !cfg.Local)
-	lambda.Start(api.Wrap("auth-login", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("auth-login", identityhttp.Login) }

@@ -4,20 +4,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/config"
-	"roster/shared/mail"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/identityhttp"
 )
 
-func main() {
-	ctx := context.Background()
-	cfg := config.MustFromEnv()
-	s := store.Open(ctx, cfg)
-	h := NewHandler(s, mail.NewSender(mail.MustNewClient(ctx), cfg.MailFrom), cfg.SiteURL, !cfg.Local)
-	lambda.Start(api.Wrap("auth-register", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("auth-register", identityhttp.Register) }

@@ -3,17 +3,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/config"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/identityhttp"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	h := NewHandler(store.Open(context.Background(), cfg))
-	lambda.Start(api.Wrap("auth-verify", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("auth-verify", identityhttp.Verify) }

@@ -3,17 +3,7 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/config"
-	"roster/shared/store"
+	"roster/shared/app"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	h := NewHandler(store.Open(context.Background(), cfg))
-	lambda.Start(api.Wrap("health", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("health", app.Health) }

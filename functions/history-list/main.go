@@ -5,22 +5,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/auth"
-	"roster/shared/config"
-	"roster/shared/domain"
-	"roster/shared/history"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/historyhttp"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	s := store.Open(context.Background(), cfg)
-	a := auth.NewAuthenticator(history.ReadOnlySessions{Store: s}, !cfg.Local)
-	h := NewHandler(s, a, domain.DefaultCatalog())
-	lambda.Start(api.Wrap("history-list", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("history-list", historyhttp.List) }

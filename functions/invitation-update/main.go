@@ -2,22 +2,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/auth"
-	"roster/shared/config"
-	"roster/shared/invite"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/invitehttp"
 )
 
-func main() {
-	ctx := context.Background()
-	cfg := config.MustFromEnv()
-	st := store.Open(ctx, cfg)
-	svc := invite.New(st, nil, invite.ConfigFrom(cfg))
-	h := NewHandler(auth.NewAuthenticator(st, !cfg.Local), svc)
-	lambda.Start(api.Wrap("invitation-update", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("invitation-update", invitehttp.Update) }

@@ -2,21 +2,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/auth"
-	"roster/shared/config"
-	"roster/shared/mail"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/identityhttp"
 )
 
-func main() {
-	ctx := context.Background()
-	cfg := config.MustFromEnv()
-	s := store.Open(ctx, cfg)
-	h := NewHandler(auth.NewAuthenticator(s, !cfg.Local), s, mail.NewSender(mail.MustNewClient(ctx), cfg.MailFrom), cfg.SiteURL)
-	lambda.Start(api.Wrap("me-verification", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("me-verification", identityhttp.ResendVerification) }

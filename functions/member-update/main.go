@@ -3,21 +3,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/auth"
-	"roster/shared/config"
-	"roster/shared/domain"
-	"roster/shared/members"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/memberhttp"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	st := store.Open(context.Background(), cfg)
-	h := NewHandler(auth.NewAuthenticator(st, !cfg.Local), members.NewService(st, domain.DefaultCatalog()))
-	lambda.Start(api.Wrap("member-update", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("member-update", memberhttp.Update) }

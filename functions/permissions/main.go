@@ -3,15 +3,7 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/config"
-	"roster/shared/domain"
+	"roster/shared/app"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	h := NewHandler(domain.CatalogJSON())
-	lambda.Start(api.Wrap("permissions", api.OptionsFromEnv(cfg.SiteURL), h.Handle))
-}
+func main() { app.HTTP("permissions", app.Permissions) }

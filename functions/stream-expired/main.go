@@ -19,18 +19,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"roster/shared/api"
-	"roster/shared/config"
-	"roster/shared/store"
+	"roster/shared/app"
+	"roster/shared/invitehttp"
 )
 
-func main() {
-	cfg := config.MustFromEnv()
-	s := store.Open(context.Background(), cfg)
-	h := NewHandler(s, api.NewLogger().With("function", "stream-expired"))
-	lambda.Start(h.Handle)
-}
+func main() { app.Event("stream-expired", invitehttp.Expired) }

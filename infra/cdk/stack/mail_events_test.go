@@ -2,6 +2,7 @@ package stack
 
 import (
 	"reflect"
+	"roster/shared/deploy"
 	"strings"
 	"testing"
 )
@@ -67,17 +68,17 @@ func TestMailEvents(t *testing.T) {
 	if actions, _ := roleActions(t, s, "SesEventsFunction"); !reflect.DeepEqual(actions, []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}) {
 		t.Errorf("SesEventsFunction actions: got %v", actions)
 	}
-	for _, f := range Functions {
-		env := dig(props(s.resources[f.LogicalID]), "Environment", "Variables", "SES_CONFIGURATION_SET")
+	for _, f := range deploy.Functions {
+		env := dig(props(s.resources[f.LogicalID()]), "Environment", "Variables", "SES_CONFIGURATION_SET")
 		if !reflect.DeepEqual(env, map[string]any{"Ref": "MailConfigurationSet"}) {
-			t.Errorf("%s: SES_CONFIGURATION_SET is %v", f.LogicalID, toJSON(env))
+			t.Errorf("%s: SES_CONFIGURATION_SET is %v", f.LogicalID(), toJSON(env))
 		}
 		if !f.SendsMail {
 			continue
 		}
-		_, res := roleActions(t, s, f.LogicalID)
+		_, res := roleActions(t, s, f.LogicalID())
 		if !strings.Contains(toJSON(res["ses:SendEmail"]), "configuration-set/") {
-			t.Errorf("%s: ses:SendEmail resources %v lack the configuration set", f.LogicalID, toJSON(res["ses:SendEmail"]))
+			t.Errorf("%s: ses:SendEmail resources %v lack the configuration set", f.LogicalID(), toJSON(res["ses:SendEmail"]))
 		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"roster/shared/deploy"
 	"roster/shared/store"
 )
 
@@ -71,8 +72,8 @@ type Props struct {
 	CodeDir string
 	// SiteDir is the built site (`make site`); default <repo>/site/dist.
 	SiteDir string
-	// Functions overrides the function list; nil means Functions.
-	Functions []Function
+	// Functions overrides the function list; nil means deploy.Functions.
+	Functions []deploy.Function
 }
 
 // New defines Roster's stack in scope. It panics (as CDK constructs do) when
@@ -80,7 +81,7 @@ type Props struct {
 func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	fns := props.Functions
 	if fns == nil {
-		fns = Functions
+		fns = deploy.Functions
 	}
 	codeDir, siteDir := props.CodeDir, props.SiteDir
 	if codeDir == "" || siteDir == "" {
@@ -95,7 +96,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			siteDir = filepath.Join(root, "site", "dist")
 		}
 	}
-	if err := validateFunctions(fns); err != nil {
+	if err := deploy.Validate(fns); err != nil {
 		panic(err)
 	}
 	if err := checkInputs(codeDir, siteDir, fns); err != nil {
@@ -133,7 +134,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	mail := newMailEvents(stack)
 	mine := map[string]bool{}
 	for _, f := range fns {
-		mine[f.LogicalID] = true
+		mine[f.LogicalID()] = true
 		newFunction(stack, f, functionDeps{
 			table:    table,
 			api:      api,
@@ -221,10 +222,10 @@ func RepoRoot() (string, error) {
 
 // checkInputs reports a missing build output with the command that makes it,
 // before CDK fails on it with a less helpful message.
-func checkInputs(codeDir, siteDir string, fns []Function) error {
+func checkInputs(codeDir, siteDir string, fns []deploy.Function) error {
 	for _, f := range fns {
-		if _, err := os.Stat(filepath.Join(codeDir, f.Dir, "bootstrap")); err != nil {
-			return fmt.Errorf("stack: function %s has no bootstrap (run make lambdas): %w", f.LogicalID, err)
+		if _, err := os.Stat(filepath.Join(codeDir, f.Name, "bootstrap")); err != nil {
+			return fmt.Errorf("stack: function %s has no bootstrap (run make lambdas): %w", f.LogicalID(), err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(siteDir, "index.html")); err != nil {
@@ -318,18 +319,18 @@ var streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "
 
 // newFunction defines one function: its log group, its role with exactly
 // the access it needs, the function, and its routes or stream.
-func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Function {
-	logGroup := awslogs.NewLogGroup(stack, jsii.String(f.LogicalID+"Logs"), &awslogs.LogGroupProps{
+func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambda.Function {
+	logGroup := awslogs.NewLogGroup(stack, jsii.String(f.LogicalID()+"Logs"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	overrideLogicalID(logGroup, f.LogicalID+"Logs")
+	overrideLogicalID(logGroup, f.LogicalID()+"Logs")
 
-	role := awsiam.NewRole(stack, jsii.String(f.LogicalID+"Role"), &awsiam.RoleProps{
+	role := awsiam.NewRole(stack, jsii.String(f.LogicalID()+"Role"), &awsiam.RoleProps{
 		AssumedBy:      awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		InlinePolicies: &map[string]awsiam.PolicyDocument{"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: statements(stack, f, d, logGroup)})},
 	})
-	overrideLogicalID(role, f.LogicalID+"Role")
+	overrideLogicalID(role, f.LogicalID()+"Role")
 
 	env := map[string]*string{
 		"TABLE_NAME":             d.table.TableName(),
@@ -344,24 +345,25 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 	for k, v := range f.Env {
 		env[k] = jsii.String(v)
 	}
-	fn := awslambda.NewFunction(stack, jsii.String(f.LogicalID), &awslambda.FunctionProps{
+	fn := awslambda.NewFunction(stack, jsii.String(f.LogicalID()), &awslambda.FunctionProps{
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
-		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(d.codeDir, f.Dir)), nil),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(d.codeDir, f.Name)), nil),
 		Role:         role,
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(f.timeout())),
-		MemorySize:   jsii.Number(f.memory()),
+		Description:  jsii.String(f.Description),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(f.Timeout())),
+		MemorySize:   jsii.Number(f.Memory()),
 		Environment:  &env,
 		LogGroup:     logGroup,
 	})
-	overrideLogicalID(fn, f.LogicalID)
+	overrideLogicalID(fn, f.LogicalID())
 	if f.MailEvents {
 		d.mail.subscribe(fn)
 	}
 
 	if len(f.Routes) > 0 {
-		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(f.LogicalID+"Integration"), fn, nil)
+		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(f.LogicalID()+"Integration"), fn, nil)
 		for _, r := range f.Routes {
 			d.api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
 				Path:        jsii.String(r.Path),
@@ -379,13 +381,13 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 			}
 			filters = &fs
 		}
-		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID+"Stream"), &awslambda.EventSourceMappingProps{
+		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID()+"Stream"), &awslambda.EventSourceMappingProps{
 			Target:                  fn,
 			EventSourceArn:          d.table.TableStreamArn(),
 			StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
-			BatchSize:               jsii.Number(100),
+			BatchSize:               jsii.Number(deploy.StreamBatchSize),
 			BisectBatchOnError:      jsii.Bool(true),
-			RetryAttempts:           jsii.Number(5),
+			RetryAttempts:           jsii.Number(deploy.StreamRetryAttempts),
 			ReportBatchItemFailures: jsii.Bool(true),
 			Filters:                 filters,
 		})
@@ -401,13 +403,13 @@ func newFunction(stack awscdk.Stack, f Function, d functionDeps) awslambda.Funct
 // identities too, and SES then also checks ses:SendEmail on them; this
 // policy is for production access. Messages name the configuration set
 // (SES_CONFIGURATION_SET), on which SES checks ses:SendEmail too.
-func statements(stack awscdk.Stack, f Function, d functionDeps, logGroup awslogs.LogGroup) *[]awsiam.PolicyStatement {
+func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup awslogs.LogGroup) *[]awsiam.PolicyStatement {
 	out := []awsiam.PolicyStatement{
 		statement([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroup.LogGroupArn()),
 	}
 	if len(f.TableActions) > 0 {
 		out = append(out, statement(f.TableActions, d.table.TableArn()))
-		if f.queriesIndexes() {
+		if f.QueriesIndexes() {
 			out = append(out, statement([]string{"dynamodb:Query"}, jsii.String(*d.table.TableArn()+"/index/*")))
 		}
 	}

@@ -3,6 +3,7 @@ package stack
 import (
 	"os/exec"
 	"reflect"
+	"roster/shared/deploy"
 	"sort"
 	"strings"
 	"testing"
@@ -71,17 +72,17 @@ func TestTableMatchesStoreDefinition(t *testing.T) {
 
 func TestFunctions(t *testing.T) {
 	s := defaultStack(t)
-	if got, want := len(s.ofType("AWS::Lambda::Function")), len(Functions)+1; got != want {
+	if got, want := len(s.ofType("AWS::Lambda::Function")), len(deploy.Functions)+1; got != want {
 		t.Errorf("got %d Lambda functions, want %d (Roster's and the site deployment's)", got, want)
 	}
-	for _, f := range Functions {
-		t.Run(f.LogicalID, func(t *testing.T) {
-			r, ok := s.resources[f.LogicalID]
+	for _, f := range deploy.Functions {
+		t.Run(f.LogicalID(), func(t *testing.T) {
+			r, ok := s.resources[f.LogicalID()]
 			if !ok {
-				t.Fatalf("got no resource %s, want the function under its template.yaml logical id", f.LogicalID)
+				t.Fatalf("got no resource %s, want the function under its template.yaml logical id", f.LogicalID())
 			}
 			p := props(r)
-			logs := s.resources[f.LogicalID+"Logs"]
+			logs := s.resources[f.LogicalID()+"Logs"]
 			tests := []struct {
 				name      string
 				got, want any
@@ -90,14 +91,15 @@ func TestFunctions(t *testing.T) {
 				{"runtime", p["Runtime"], "provided.al2023"},
 				{"architectures", p["Architectures"], []any{"arm64"}},
 				{"handler", p["Handler"], "bootstrap"},
-				{"timeout", p["Timeout"], f.timeout()},
-				{"memory", p["MemorySize"], f.memory()},
+				{"timeout", p["Timeout"], float64(f.Timeout())},
+				{"memory", p["MemorySize"], float64(f.Memory())},
+				{"description", p["Description"], f.Description},
 				{"environment names", sortedKeys(dig(p, "Environment", "Variables")), envNames(f)},
 				{"table name env", dig(p, "Environment", "Variables", "TABLE_NAME"), map[string]any{"Ref": "Table"}},
-				{"log group", dig(p, "LoggingConfig", "LogGroup"), map[string]any{"Ref": f.LogicalID + "Logs"}},
+				{"log group", dig(p, "LoggingConfig", "LogGroup"), map[string]any{"Ref": f.LogicalID() + "Logs"}},
 				{"log group type", logs["Type"], "AWS::Logs::LogGroup"},
 				{"log retention", dig(logs, "Properties", "RetentionInDays"), float64(30)},
-				{"role", dig(p, "Role", "Fn::GetAtt"), []any{f.LogicalID + "Role", "Arn"}},
+				{"role", dig(p, "Role", "Fn::GetAtt"), []any{f.LogicalID() + "Role", "Arn"}},
 			}
 			for _, tt := range tests {
 				if !reflect.DeepEqual(tt.got, tt.want) {
@@ -113,7 +115,7 @@ func TestFunctions(t *testing.T) {
 }
 
 // envNames returns the environment variable names a function must have.
-func envNames(f Function) []string {
+func envNames(f deploy.Function) []string {
 	names := []string{"HISTORY_RETENTION_DAYS", "MAIL_FROM", "SES_CONFIGURATION_SET", "SITE_URL", "TABLE_NAME"}
 	for k := range f.Env {
 		names = append(names, k)
@@ -185,9 +187,9 @@ func statementsOf(r map[string]any) []any {
 
 func TestPoliciesAreExactlyTheListedActions(t *testing.T) {
 	s := defaultStack(t)
-	for _, f := range Functions {
-		t.Run(f.LogicalID, func(t *testing.T) {
-			got, res := roleActions(t, s, f.LogicalID)
+	for _, f := range deploy.Functions {
+		t.Run(f.LogicalID(), func(t *testing.T) {
+			got, res := roleActions(t, s, f.LogicalID())
 			want := append([]string(nil), f.TableActions...)
 			if f.SendsMail {
 				want = append(want, "ses:SendEmail")
@@ -250,9 +252,9 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 	want := map[string]string{}
-	for _, f := range Functions {
+	for _, f := range deploy.Functions {
 		for _, r := range f.Routes {
-			want[r.Method+" "+r.Path] = f.LogicalID
+			want[r.Method+" "+r.Path] = f.LogicalID()
 		}
 	}
 	if !reflect.DeepEqual(routes, want) {
@@ -357,7 +359,7 @@ func TestSite(t *testing.T) {
 
 func TestDefaultsWithoutContext(t *testing.T) {
 	s := defaultStack(t)
-	env := dig(s.resources[Functions[0].LogicalID], "Properties", "Environment", "Variables")
+	env := dig(s.resources[deploy.Functions[0].LogicalID()], "Properties", "Environment", "Variables")
 	tests := []struct {
 		name      string
 		got, want string
@@ -383,12 +385,12 @@ func distributionID(s *synthesized) string {
 // TestFunctionKinds synthesizes a stack with functions of every kind the
 // table allows (index queries, the stream, mail) and explicit context.
 func TestFunctionKinds(t *testing.T) {
-	fns := []Function{
-		{LogicalID: "MembersFunction", Dir: "members", Routes: []Route{{"GET", "/api/accounts/{accountId}/members"}},
+	fns := []deploy.Function{
+		{Name: "members", Handler: "x.Members", Description: "Members", Routes: []deploy.Route{{Method: "GET", Path: "/api/accounts/{accountId}/members"}},
 			TableActions: []string{"dynamodb:Query", "dynamodb:GetItem"}, Env: map[string]string{"PAGE_SIZE": "50"}},
-		{LogicalID: "InviteFunction", Dir: "invite", Routes: []Route{{"POST", "/api/accounts/{accountId}/invitations"}},
+		{Name: "invite", Handler: "x.Invite", Description: "Invite", Routes: []deploy.Route{{Method: "POST", Path: "/api/accounts/{accountId}/invitations"}},
 			TableActions: []string{"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}, SendsMail: true, TimeoutSeconds: 15, MemoryMB: 512},
-		{LogicalID: "StreamFunction", Dir: "stream", Stream: true, TableActions: []string{"dynamodb:PutItem"}},
+		{Name: "stream", Handler: "x.Stream", Description: "Stream", Stream: true, TableActions: []string{"dynamodb:PutItem"}},
 	}
 	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0b2d6c8e"
 	s := synth(t, Props{Functions: fns, SiteURL: "https://roster.example.com", MailFrom: "roster@example.com", TableName: "roster-test", CertificateARN: cert})
@@ -487,14 +489,14 @@ func TestMissingBuildOutputPanics(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tt.makeFn {
-				for _, f := range Functions {
-					writeFile(t, dir+"/functions/"+f.Dir+"/bootstrap", "x")
+				for _, f := range deploy.Functions {
+					writeFile(t, dir+"/functions/"+f.Name+"/bootstrap", "x")
 				}
 			}
 			if tt.makeIdx {
 				writeFile(t, dir+"/site/index.html", "x")
 			}
-			err := checkInputs(dir+"/functions", dir+"/site", Functions)
+			err := checkInputs(dir+"/functions", dir+"/site", deploy.Functions)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error saying %q", err, tt.want)
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"roster/shared/deploy"
 	"sync"
 	"testing"
 
@@ -42,13 +43,13 @@ func synth(t *testing.T, props Props) *synthesized {
 	t.Helper()
 	fns := props.Functions
 	if fns == nil {
-		fns = Functions
+		fns = deploy.Functions
 	}
 	tmp := t.TempDir()
 	if props.CodeDir == "" {
 		props.CodeDir = filepath.Join(tmp, "functions")
 		for _, f := range fns {
-			writeFile(t, filepath.Join(props.CodeDir, f.Dir, "bootstrap"), "fake "+f.Dir)
+			writeFile(t, filepath.Join(props.CodeDir, f.Name, "bootstrap"), "fake "+f.Name)
 		}
 	}
 	if props.SiteDir == "" {

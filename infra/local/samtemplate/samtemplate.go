@@ -1,7 +1,7 @@
 // Package samtemplate reads the parts of an AWS SAM template that the local
 // gateway and the CDK drift test need: parameters with their defaults, and
 // every AWS::Serverless::Function with its code location, limits, environment,
-// HTTP routes, inline policy statements and events. CloudFormation intrinsic
+// HTTP routes and events. CloudFormation intrinsic
 // functions (!Ref, !GetAtt, !Sub and their long forms) are kept as Values and
 // resolved later against the names a caller knows.
 package samtemplate
@@ -52,11 +52,6 @@ type Function struct {
 	Env map[string]Value
 	// Routes are the function's HttpApi and Api events, sorted by path then method.
 	Routes []Route
-	// Policies are the inline policy statements from Properties.Policies.
-	Policies []Statement
-	// PolicyTemplates names the SAM policy templates and managed policies
-	// listed in Properties.Policies (e.g. "DynamoDBCrudPolicy"), sorted.
-	PolicyTemplates []string
 	// Events holds every event source, sorted by Name.
 	Events []Event
 }
@@ -72,13 +67,6 @@ type Route struct {
 
 // String returns the route key, e.g. "GET /api/health".
 func (r Route) String() string { return r.Method + " " + r.Path }
-
-// Statement is one inline IAM policy statement.
-type Statement struct {
-	Effect    string
-	Actions   []string
-	Resources []Value
-}
 
 // Event is one entry of a function's Events.
 type Event struct {
@@ -308,9 +296,6 @@ func parseFunction(id string, props, globals *yaml.Node) (Function, error) {
 	if props == nil {
 		return f, nil
 	}
-	if err := parsePolicies(&f, get(props, "Policies")); err != nil {
-		return f, err
-	}
 	if events := get(props, "Events"); events != nil {
 		err := eachPair(events, func(name string, n *yaml.Node) error {
 			ev := Event{Name: name, Properties: map[string]any{}}
@@ -371,72 +356,7 @@ func routeOf(ev Event) (Route, error) {
 	return Route{Method: method, Path: path}, nil
 }
 
-func parsePolicies(f *Function, n *yaml.Node) error {
-	if n == nil {
-		return nil
-	}
-	items := []*yaml.Node{n}
-	if n.Kind == yaml.SequenceNode {
-		items = n.Content
-	}
-	for _, item := range items {
-		switch item.Kind {
-		case yaml.ScalarNode:
-			f.PolicyTemplates = append(f.PolicyTemplates, item.Value)
-		case yaml.MappingNode:
-			stmts := get(item, "Statement")
-			if stmts == nil {
-				// A SAM policy template such as {DynamoDBCrudPolicy: {...}}.
-				for i := 0; i+1 < len(item.Content); i += 2 {
-					f.PolicyTemplates = append(f.PolicyTemplates, item.Content[i].Value)
-				}
-				continue
-			}
-			list := []*yaml.Node{stmts}
-			if stmts.Kind == yaml.SequenceNode {
-				list = stmts.Content
-			}
-			for _, s := range list {
-				st, err := parseStatement(s)
-				if err != nil {
-					return fmt.Errorf("policy statement: %w", err)
-				}
-				f.Policies = append(f.Policies, st)
-			}
-		default:
-			return errors.New("Policies entries must be names or mappings")
-		}
-	}
-	sort.Strings(f.PolicyTemplates)
-	return nil
-}
 
-func parseStatement(n *yaml.Node) (Statement, error) {
-	var st Statement
-	if n.Kind != yaml.MappingNode {
-		return st, errors.New("a statement must be a mapping")
-	}
-	if e := get(n, "Effect"); e != nil {
-		st.Effect = e.Value
-	}
-	if a := get(n, "Action"); a != nil {
-		vals, err := valueList(a)
-		if err != nil {
-			return st, fmt.Errorf("Action: %w", err)
-		}
-		for _, v := range vals {
-			st.Actions = append(st.Actions, v.Literal)
-		}
-	}
-	if r := get(n, "Resource"); r != nil {
-		vals, err := valueList(r)
-		if err != nil {
-			return st, fmt.Errorf("Resource: %w", err)
-		}
-		st.Resources = vals
-	}
-	return st, nil
-}
 
 func valueList(n *yaml.Node) ([]Value, error) {
 	if n.Kind == yaml.SequenceNode && n.Tag == "!!seq" {

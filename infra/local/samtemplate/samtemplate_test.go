@@ -73,10 +73,6 @@ func TestLoadRealTemplate(t *testing.T) {
 	if got, want := health.MemoryMB, 256; got != want {
 		t.Errorf("HealthFunction memory: got %v, want %v", got, want)
 	}
-	wantPolicy := []Statement{{Effect: "Allow", Actions: []string{"dynamodb:GetItem"}, Resources: []Value{{GetAtt: "Table.Arn"}}}}
-	if !reflect.DeepEqual(health.Policies, wantPolicy) {
-		t.Errorf("HealthFunction policies: got %+v, want %+v", health.Policies, wantPolicy)
-	}
 }
 
 const inline = `
@@ -173,9 +169,6 @@ func TestParseInline(t *testing.T) {
 			"PLAIN":      {Literal: "42"},
 		}},
 		{"B routes", b.Routes, []Route{{Method: "PUT", Path: "/api/x/{id}"}, {Method: "ANY", Path: "/api/{proxy+}"}}},
-		{"B policy templates", b.PolicyTemplates, []string{"AWSLambdaBasicExecutionRole", "DynamoDBCrudPolicy"}},
-		{"B statements", b.Policies, []Statement{{Effect: "Allow", Actions: []string{"ses:SendEmail"},
-			Resources: []Value{{Literal: "*"}, {Sub: "arn:aws:ses:${AWS::Region}:x"}}}}},
 		{"B event names", []string{b.Events[0].Name, b.Events[1].Name, b.Events[2].Name}, []string{"Any", "Put", "Stream"}},
 		{"B stream event", b.Events[2], Event{Name: "Stream", Type: "DynamoDB", Properties: map[string]any{
 			"Stream": Value{GetAtt: "Table.StreamArn"}, "StartingPosition": "LATEST", "BatchSize": "10"}}},

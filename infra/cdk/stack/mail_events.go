@@ -1,0 +1,63 @@
+package stack
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
+
+	"roster/shared/deploy"
+)
+
+// mailEventTypes are the SES events the configuration set publishes to the
+// topic (deploy.MailEventTypes, SES's own spelling).
+func mailEventTypes() []awsses.EmailSendingEvent {
+	out := make([]awsses.EmailSendingEvent, len(deploy.MailEventTypes))
+	for i, t := range deploy.MailEventTypes {
+		out[i] = awsses.EmailSendingEvent(strings.ToUpper(t))
+	}
+	return out
+}
+
+// mailEvents is the SES configuration set every email is sent through
+// (SES_CONFIGURATION_SET) and the SNS topic its event destination
+// publishes bounces, complaints, deliveries and rejects to.
+type mailEvents struct {
+	topic     awssns.Topic
+	configSet awsses.ConfigurationSet
+}
+
+// newMailEvents defines the topic (SSL-only, SES allowed to publish from
+// this account only) and the configuration set with its event destination.
+func newMailEvents(stack awscdk.Stack) mailEvents {
+	topic := awssns.NewTopic(stack, jsii.String("MailEventsTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("Roster SES email events"),
+		EnforceSSL:  jsii.Bool(true),
+	})
+	overrideLogicalID(topic, "MailEventsTopic")
+	cs := awsses.NewConfigurationSet(stack, jsii.String("MailConfigurationSet"), &awsses.ConfigurationSetProps{})
+	overrideLogicalID(cs, "MailConfigurationSet")
+	events := mailEventTypes()
+	dest := cs.AddEventDestination(jsii.String("MailEventsDestination"), &awsses.ConfigurationSetEventDestinationOptions{
+		Destination: awsses.EventDestination_SnsTopic(topic),
+		Events:      &events,
+	})
+	overrideLogicalID(dest, "MailEventsDestination")
+	return mailEvents{topic: topic, configSet: cs}
+}
+
+// subscribe feeds the topic's notifications to fn.
+func (m mailEvents) subscribe(fn awslambda.Function) {
+	fn.AddEventSource(awslambdaeventsources.NewSnsEventSource(m.topic, nil))
+}
+
+// configurationSetArn is the ARN ses:SendEmail is also checked on when a
+// message names the configuration set.
+func (m mailEvents) configurationSetArn(stack awscdk.Stack) *string {
+	return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"),
+		ResourceName: m.configSet.ConfigurationSetName()})
+}

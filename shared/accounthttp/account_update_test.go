@@ -1,0 +1,78 @@
+package accounthttp
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/shared/api"
+	"roster/shared/auth/authtest"
+	"roster/shared/domain"
+	"roster/shared/store"
+)
+
+func TestRenameAccount(t *testing.T) {
+	t.Parallel()
+	e := authtest.New(t)
+	h := newRenameHandler(e.Auth, e.Store)
+	ctx := context.Background()
+	owner, viewer, stranger := e.User(t, true), e.User(t, true), e.User(t, true)
+	now := time.Now().UTC()
+	acct := domain.Account{ID: store.NewID(), Name: "Acme", OwnerID: owner.ID, CreatedAt: now}
+	om := domain.Membership{AccountID: acct.ID, AccountName: "Acme", UserID: owner.ID, Email: owner.Email, Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive, JoinedAt: now}
+	if err := e.Store.CreateAccount(ctx, acct, om, domain.AuditEvent{AccountID: acct.ID, Action: domain.ActionAccountCreated}); err != nil {
+		t.Fatal(err)
+	}
+	vm := domain.Membership{AccountID: acct.ID, UserID: viewer.ID, Email: viewer.Email, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, JoinedAt: now}
+	if err := e.Store.AddMember(ctx, vm, nil); err != nil {
+		t.Fatal(err)
+	}
+	request := func(cookie string, body any) api.Request {
+		req := authtest.Request(t, "account-update.json", body, cookie)
+		req.PathParameters = map[string]string{"accountId": acct.ID}
+		return req
+	}
+	history := func() int { return e.Count(t, "ACCOUNT#"+acct.ID+"#HISTORY") }
+	before := history()
+
+	ownerCookie := e.SignIn(t, owner)
+	refusals := []struct {
+		name       string
+		cookie     string
+		body       any
+		wantStatus int
+		wantCode   string
+	}{
+		{"empty name", ownerCookie, map[string]any{"name": " ", "version": 1}, 400, "invalid_name"},
+		{"overlong name", ownerCookie, map[string]any{"name": strings.Repeat("n", 101), "version": 1}, 400, "invalid_name"},
+		{"no version", ownerCookie, map[string]any{"name": "New"}, 400, "missing_version"},
+		{"stale version", ownerCookie, map[string]any{"name": "New", "version": 7}, 409, "stale_version"},
+		{"without users.manage", e.SignIn(t, viewer), map[string]any{"name": "New", "version": 1}, 403, "missing_permission"},
+		{"not a member", e.SignIn(t, stranger), map[string]any{"name": "New", "version": 1}, 404, "account_not_found"},
+		{"signed out", "", map[string]any{"name": "New", "version": 1}, 401, "unauthenticated"},
+	}
+	for _, tt := range refusals {
+		resp := authtest.Call(t, h.Handle, request(tt.cookie, tt.body))
+		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
+		}
+	}
+	if a, _ := e.Store.GetAccount(ctx, acct.ID); a.Name != "Acme" || a.Version != 1 || history() != before {
+		t.Fatalf("refusals changed the account: got %+v and %d events, want Acme v1 and %d", a, history(), before)
+	}
+
+	resp := authtest.Call(t, h.Handle, request(ownerCookie, map[string]any{"name": " Acme Analytical ", "version": 1}))
+	var got domain.Account
+	authtest.Decode(t, resp, &got)
+	if resp.StatusCode != 200 || got.Name != "Acme Analytical" || got.Version != 2 {
+		t.Fatalf("rename: got %d %s, want 200 with the new name at version 2", resp.StatusCode, resp.Body)
+	}
+	if n := history(); n != before+1 {
+		t.Errorf("events: got %d, want %d (one account.renamed)", n, before+1)
+	}
+	names, err := e.Store.AccountNames(ctx, []string{acct.ID, "unknown"})
+	if err != nil || names[acct.ID] != "Acme Analytical" || len(names) != 1 {
+		t.Errorf("AccountNames: got %v, %v", names, err)
+	}
+}

@@ -1,0 +1,56 @@
+package accounthttp
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"roster/shared/auth/authtest"
+	"roster/shared/domain"
+	"roster/shared/store"
+	"roster/shared/telemetry"
+)
+
+func TestListAccounts(t *testing.T) {
+	t.Parallel()
+	e := authtest.New(t)
+	h := newListHandler(e.Auth, e.Store)
+	u, other := e.User(t, true), e.User(t, true)
+	create := func(owner domain.User, name string) string {
+		now := time.Now().UTC()
+		a := domain.Account{ID: store.NewID(), Name: name, OwnerID: owner.ID, CreatedAt: now}
+		m := domain.Membership{AccountID: a.ID, AccountName: name, UserID: owner.ID, Email: owner.Email, Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive, JoinedAt: now}
+		ev := domain.AuditEvent{AccountID: a.ID, Action: domain.ActionAccountCreated, Target: domain.EventTarget{Kind: "account", ID: a.ID}}
+		if err := e.Store.CreateAccount(context.Background(), a, m, ev); err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+	zulu, alpha := create(u, "zulu"), create(u, "Alpha")
+	create(other, "Not mine")
+	cookie := e.SignIn(t, u)
+
+	ctx, rec := telemetry.WithRecorder(context.Background())
+	resp, err := h.Handle(ctx, authtest.Request(t, "accounts-list.json", nil, cookie))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("got %d %v %s, want 200", resp.StatusCode, err, resp.Body)
+	}
+	var got struct{ Items []listItem }
+	authtest.Decode(t, resp, &got)
+	want := []listItem{{alpha, "Alpha", domain.RoleOwner, domain.StatusActive}, {zulu, "zulu", domain.RoleOwner, domain.StatusActive}}
+	if len(got.Items) != 2 || got.Items[0] != want[0] || got.Items[1] != want[1] {
+		t.Errorf("items: got %+v, want %+v", got.Items, want)
+	}
+	// One session read, one index query, one read of the current names.
+	if sum := rec.Summary(); sum.Calls != 3 || sum.ByOp["GetItem"] != 1 || sum.ByOp["Query"] != 1 || sum.ByOp["BatchGetItem"] != 1 {
+		t.Errorf("DynamoDB calls: got %v, want one GetItem, one Query and one BatchGetItem", sum.ByOp)
+	}
+
+	resp = authtest.Call(t, h.Handle, authtest.Request(t, "accounts-list.json", nil, e.SignIn(t, e.User(t, true))))
+	if resp.StatusCode != 200 || resp.Body != `{"items":[]}` {
+		t.Errorf("no accounts: got %d %s, want an empty list", resp.StatusCode, resp.Body)
+	}
+	if resp := authtest.Call(t, h.Handle, authtest.Request(t, "accounts-list.json", nil, "")); resp.StatusCode != 401 {
+		t.Errorf("signed out: got %d, want 401", resp.StatusCode)
+	}
+}

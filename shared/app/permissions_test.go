@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"roster/infra/local/testenv"
+	"roster/shared/domain"
+)
+
+func TestCatalog(t *testing.T) {
+	h := newPermissionsHandler(domain.CatalogJSON())
+	req := testenv.Event(t, "permissions.json")
+
+	resp, err := h.Handle(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("status: got %d, want 200", resp.StatusCode)
+	}
+	// The body is the catalog the server itself enforces: every permission
+	// the domain knows is listed, with the presets.
+	got, err := domain.ParseCatalog([]byte(resp.Body))
+	if err != nil {
+		t.Fatalf("body is not a catalog: %v", err)
+	}
+	want := domain.DefaultCatalog()
+	if len(got.Areas) != len(want.Areas) || len(got.Presets) != len(want.Presets) {
+		t.Errorf("catalog: got %d areas %d presets, want %d and %d", len(got.Areas), len(got.Presets), len(want.Areas), len(want.Presets))
+	}
+	for _, a := range want.Areas {
+		for _, p := range a.Permissions {
+			if err := got.Validate(domain.PermissionSet{Granted: []string{p.Name}}); err != nil {
+				t.Errorf("permission %s missing from the served catalog", p.Name)
+			}
+		}
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(resp.Body), &raw); err != nil || raw["areas"] == nil || raw["presets"] == nil {
+		t.Errorf("body: got keys %v, want areas and presets", raw)
+	}
+
+	etag := resp.Headers["ETag"]
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	tests := []struct {
+		ifNoneMatch string
+		want        int
+	}{
+		{etag, 304},
+		{`"other", ` + etag, 304},
+		{`"other"`, 200},
+	}
+	for _, tt := range tests {
+		req.Headers = map[string]string{"if-none-match": tt.ifNoneMatch}
+		resp, err := h.Handle(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tt.want {
+			t.Errorf("If-None-Match %s: got %d, want %d", tt.ifNoneMatch, resp.StatusCode, tt.want)
+		}
+		if tt.want == 304 && resp.Body != "" {
+			t.Errorf("304 with a body")
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package deploy
+
+// Table actions shared by many functions. Authenticated functions read the
+// session and the actor's membership with one BatchGetItem and refresh
+// lastActiveAt with UpdateItem.
+var (
+	authRead  = []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}
+	readOnly  = []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}
+	mailLimit = 15 // seconds: functions that call SES within the request
+)
+
+// invitationEnv configures the functions that send invitations: the link's
+// validity and the account's hourly cap on invitation emails.
+var invitationEnv = map[string]string{"INVITATION_TTL_HOURS": "168", "INVITATIONS_PER_HOUR": "50"}
+
+// with returns actions followed by more.
+func with(actions []string, more ...string) []string {
+	return append(append([]string(nil), actions...), more...)
+}
+
+// Functions is every Lambda function of Roster. Adding an endpoint is one
+// entry here, its handler, its tests and its main.go.
+var Functions = []Function{
+	{Name: "health", Handler: "app.Health", Description: "GET /api/health - checks that the table is reachable.",
+		Routes: []Route{{"GET", "/api/health"}}, TableActions: []string{"dynamodb:GetItem"}, TimeoutSeconds: 5},
+	{Name: "permissions", Handler: "app.Permissions", Description: "GET /api/permissions - the permission catalog and role presets.",
+		Routes: []Route{{"GET", "/api/permissions"}}, TimeoutSeconds: 5},
+
+	// Members. Edits are transactions of the membership, its search entries
+	// and the audit events: PutItem, and DeleteItem where search entries or
+	// the membership go (an edit of names, a removal).
+	{Name: "members-list", Handler: "memberhttp.List", Description: "GET /api/accounts/{accountId}/members - the account's members by status in name order, paged, or a prefix search.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/members"}}, TableActions: with(authRead, "dynamodb:Query")},
+	{Name: "member-get", Handler: "memberhttp.Get", Description: "GET /api/accounts/{accountId}/members/{userId} - one member.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem")},
+	{Name: "member-update", Handler: "memberhttp.Update", Description: "PATCH /api/accounts/{accountId}/members/{userId} - edits a member's role, permissions and names.",
+		Routes: []Route{{"PATCH", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Name: "member-deactivate", Handler: "memberhttp.Deactivate", Description: "POST /api/accounts/{accountId}/members/{userId}/deactivate - blocks a member, keeping role and permissions.",
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/deactivate"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+	{Name: "member-reactivate", Handler: "memberhttp.Reactivate", Description: "POST /api/accounts/{accountId}/members/{userId}/reactivate - restores a deactivated member.",
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/reactivate"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+	{Name: "member-remove", Handler: "memberhttp.Remove", Description: "DELETE /api/accounts/{accountId}/members/{userId} - removes a member's access to the account.",
+		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Name: "member-ownership", Handler: "memberhttp.Ownership", Description: "POST /api/accounts/{accountId}/ownership - the owner hands the account over to an active admin.",
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/ownership"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem"), MemoryMB: passwordMemoryMB},
+
+	// Sign-in and the user's own login. Rate limits are UpdateItem (a hit)
+	// and BatchGetItem (reading them).
+	{Name: "auth-register", Handler: "identityhttp.Register", Description: "POST /api/auth/register - creates a login and mails the verification link.",
+		Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit, MemoryMB: passwordMemoryMB},
+	{Name: "auth-verify", Handler: "identityhttp.Verify", Description: "POST /api/auth/verify - confirms an email address with the emailed token.",
+		Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
+	{Name: "auth-login", Handler: "identityhttp.Login", Description: "POST /api/auth/login - signs in with password and, where enrolled, a TOTP or recovery code.",
+		Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
+	{Name: "auth-logout", Handler: "identityhttp.Logout", Description: "POST /api/auth/logout - ends the session at once.",
+		Routes: []Route{{"POST", "/api/auth/logout"}}, TableActions: []string{"dynamodb:DeleteItem"}},
+	{Name: "auth-password-reset", Handler: "identityhttp.PasswordReset", Description: "POST /api/auth/password-reset - mails a password reset link (same answer for any address).",
+		Routes: []Route{{"POST", "/api/auth/password-reset"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit},
+	{Name: "auth-password-reset-confirm", Handler: "identityhttp.PasswordResetConfirm", Description: "POST /api/auth/password-reset/confirm - sets a new password with the emailed token and ends all sessions.",
+		Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, MemoryMB: passwordMemoryMB},
+	{Name: "me", Handler: "identityhttp.Me", Description: "GET /api/me - the signed-in user's own profile.",
+		Routes: []Route{{"GET", "/api/me"}}, TableActions: []string{"dynamodb:GetItem"}},
+	{Name: "me-update", Handler: "identityhttp.UpdateMe", Description: "PATCH /api/me - changes the user's own name, and its copy on each membership.",
+		Routes: []Route{{"PATCH", "/api/me"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}},
+	{Name: "me-verification", Handler: "identityhttp.ResendVerification", Description: "POST /api/me/verification - mails the verification link again.",
+		Routes: []Route{{"POST", "/api/me/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit},
+	{Name: "me-password", Handler: "identityhttp.ChangePassword", Description: "POST /api/me/password - changes the password and ends the user's other sessions.",
+		Routes: []Route{{"POST", "/api/me/password"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
+	{Name: "me-2fa", Handler: "identityhttp.StartTwoFactor", Description: "POST /api/me/2fa - starts enrolling a TOTP second factor.",
+		Routes: []Route{{"POST", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
+	{Name: "me-2fa-confirm", Handler: "identityhttp.ConfirmTwoFactor", Description: "POST /api/me/2fa/confirm - turns 2FA on with a first code and returns the recovery codes.",
+		Routes: []Route{{"POST", "/api/me/2fa/confirm"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{Name: "me-2fa-delete", Handler: "identityhttp.DeleteTwoFactor", Description: "DELETE /api/me/2fa - turns 2FA off with the password or a code.",
+		Routes: []Route{{"DELETE", "/api/me/2fa"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
+
+	// Accounts.
+	{Name: "accounts-create", Handler: "accounthttp.Create", Description: "POST /api/accounts - creates an account owned by the signed-in user.",
+		Routes: []Route{{"POST", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
+	{Name: "accounts-list", Handler: "accounthttp.List", Description: "GET /api/accounts - the accounts of the signed-in user with their role in each.",
+		Routes: []Route{{"GET", "/api/accounts"}}, TableActions: readOnly},
+	{Name: "account-update", Handler: "accounthttp.Rename", Description: "PATCH /api/accounts/{accountId} - renames the account (account.renamed event).",
+		Routes: []Route{{"PATCH", "/api/accounts/{accountId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+
+	// Invitations.
+	{Name: "invitations-create", Handler: "invitehttp.Create", Description: "POST /api/accounts/{accountId}/invitations - invites an email (mails the link).",
+		Routes:       []Route{{"POST", "/api/accounts/{accountId}/invitations"}},
+		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"},
+		SendsMail:    true, TimeoutSeconds: mailLimit, Env: invitationEnv},
+	{Name: "invitations-list", Handler: "invitehttp.List", Description: "GET /api/accounts/{accountId}/invitations - pending invitations of an account, paged.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/invitations"}}, TableActions: with(authRead, "dynamodb:Query")},
+	{Name: "invitation-update", Handler: "invitehttp.Update", Description: "PATCH /api/accounts/{accountId}/invitations/{id} - edits a pending invitation.",
+		Routes: []Route{{"PATCH", "/api/accounts/{accountId}/invitations/{id}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+	{Name: "invitation-revoke", Handler: "invitehttp.Revoke", Description: "DELETE /api/accounts/{accountId}/invitations/{id} - revokes a pending invitation.",
+		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/invitations/{id}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Name: "invitation-resend", Handler: "invitehttp.Resend", Description: "POST /api/accounts/{accountId}/invitations/{id}/resend - sends a pending invitation again with a new link.",
+		Routes:       []Route{{"POST", "/api/accounts/{accountId}/invitations/{id}/resend"}},
+		TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
+		SendsMail:    true, TimeoutSeconds: mailLimit, Env: invitationEnv},
+	{Name: "invitation-preview", Handler: "invitehttp.Preview", Description: "POST /api/invitations/preview - what an invitation link offers (uses nothing up).",
+		Routes: []Route{{"POST", "/api/invitations/preview"}}, TableActions: []string{"dynamodb:GetItem"}},
+	{Name: "invitation-accept", Handler: "invitehttp.Accept", Description: "POST /api/invitations/accept - accepts an invitation for the signed-in user.",
+		Routes: []Route{{"POST", "/api/invitations/accept"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Name: "stream-expired", Handler: "invitehttp.Expired", Description: "Table stream - writes invitation.expired when TTL deletes a pending invitation's expiry marker (no route).",
+		Stream: true, StreamFilters: []map[string]any{ExpiredInvitationFilter}, TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30},
+	{Name: "ses-events", Handler: "invitehttp.MailEvents", Description: "SNS (SES email events) - marks invitations bounced, complained or failed (no route).",
+		MailEvents: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
+
+	// History: read only. No role but the stream function's and the
+	// functions that make changes can write an event, and none can change or
+	// delete one.
+	{Name: "history-list", Handler: "historyhttp.List", Description: "GET /api/accounts/{accountId}/history - one page of the history of changes (read only).",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/history"}}, TableActions: readOnly},
+	{Name: "history-export", Handler: "historyhttp.Export", Description: "GET /api/accounts/{accountId}/history/export - the filtered history as CSV or JSON lines (read only).",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/history/export"}}, TableActions: readOnly, TimeoutSeconds: 30, MemoryMB: 512},
+}
+
+// ExpiredInvitationFilter lets through only the stream records of
+// invitation expiry markers that DynamoDB's TTL service deleted (a marker
+// exists only while its invitation is pending, and its TTL is the
+// invitation's expiry; the invitation item's own TTL removal, 30 days
+// later, is not let through). Records that do not match are dropped before
+// the function is invoked, and cost nothing.
+var ExpiredInvitationFilter = map[string]any{
+	"eventName":    []any{"REMOVE"},
+	"userIdentity": map[string]any{"type": []any{"Service"}, "principalId": []any{"dynamodb.amazonaws.com"}},
+	"dynamodb": map[string]any{"OldImage": map[string]any{
+		"type": map[string]any{"S": []any{"invitationExpiry"}},
+	}},
+}
+
+// MailEventTypes are the SES events the configuration set publishes to the
+// mail events topic, in SES's spelling.
+var MailEventTypes = []string{"bounce", "complaint", "delivery", "reject"}

@@ -1,0 +1,121 @@
+package historyhttp
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/shared/api"
+	"roster/shared/auth/authtest"
+	"roster/shared/domain"
+	"roster/shared/history"
+	"roster/shared/store"
+)
+
+func TestExport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := authtest.New(t)
+	h := newExportHandler(env.Store, env.Auth, domain.DefaultCatalog())
+	acct := store.NewID()
+	owner, manager, viewer := env.User(t, true), env.User(t, true), env.User(t, true)
+	now := time.Now().UTC()
+	mk := func(u domain.User, role domain.Role, p domain.PermissionSet) domain.Membership {
+		return domain.Membership{AccountID: acct, UserID: u.ID, Email: u.Email, Role: role, Permissions: p, Status: domain.StatusActive, JoinedAt: now}
+	}
+	if err := env.Store.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: owner.ID, CreatedAt: now},
+		mk(owner, domain.RoleOwner, domain.PermissionSet{All: true}),
+		domain.AuditEvent{ID: "created", AccountID: acct, At: now.Add(-40 * 24 * time.Hour), Action: domain.ActionAccountCreated,
+			Actor: domain.EventActor{UserID: owner.ID}, Target: domain.EventTarget{Kind: "account", ID: acct}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []domain.Membership{
+		mk(manager, domain.RoleMember, domain.PermissionSet{Granted: []string{"history.manage", "history.view"}}),
+		mk(viewer, domain.RoleMember, domain.PermissionSet{Granted: []string{"history.view"}}),
+	} {
+		if err := env.Store.SeedMembership(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var evs []domain.AuditEvent
+	for i := range 5 {
+		evs = append(evs, domain.AuditEvent{ID: fmt.Sprintf("ev%d", i), AccountID: acct, At: now.Add(-time.Duration(5-i) * time.Minute),
+			Action: domain.ActionMemberRole, Actor: domain.EventActor{UserID: owner.ID, Name: "=HYPERLINK(\"http://evil\")", Email: owner.Email},
+			Target: domain.EventTarget{Kind: "member", ID: viewer.ID, UserID: viewer.ID, Name: "Viewer, \"V\""},
+			Before: map[string]any{"role": "member"}, After: map[string]any{"role": "admin"}})
+	}
+	if err := env.Store.RecordEvents(ctx, evs...); err != nil {
+		t.Fatal(err)
+	}
+	cOwner, cManager, cViewer := env.SignIn(t, owner), env.SignIn(t, manager), env.SignIn(t, viewer)
+	get := func(h *exportHandler, cookie string, q map[string]string) api.Response {
+		req := authtest.Request(t, "history-export.json", nil, cookie)
+		req.PathParameters = map[string]string{"accountId": acct}
+		req.QueryStringParameters = q
+		return authtest.Call(t, h.Handle, req)
+	}
+
+	t.Run("csv", func(t *testing.T) {
+		resp := get(h, cOwner, map[string]string{"format": "csv", "period": "1m"})
+		if resp.StatusCode != 200 {
+			t.Fatalf("status: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
+		}
+		if got := resp.Headers["Content-Type"]; got != "text/csv; charset=utf-8" {
+			t.Errorf("content type: got %q, want text/csv", got)
+		}
+		if got := resp.Headers["Content-Disposition"]; !strings.HasPrefix(got, `attachment; filename="roster-history-`+acct+`-1m-`) || !strings.HasSuffix(got, `.csv"`) {
+			t.Errorf("disposition: got %q, want an attachment named after the account and period", got)
+		}
+		rows, err := csv.NewReader(strings.NewReader(resp.Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Header and the 5 events of the last month, newest first; account.created is older.
+		if len(rows) != 6 || strings.Join(rows[0], ",") != strings.Join(history.CSVHeader, ",") || rows[1][14] != "ev4" || rows[5][14] != "ev0" {
+			t.Fatalf("rows: got %d rows %q, want header + ev4..ev0", len(rows), rows)
+		}
+		if got, want := rows[1][2], `'=HYPERLINK("http://evil")`; got != want {
+			t.Errorf("actor cell: got %q, want %q (formula guarded)", got, want)
+		}
+		if got, want := rows[1][10], "Role: member → admin"; got != want {
+			t.Errorf("changes: got %q, want %q", got, want)
+		}
+	})
+	t.Run("jsonl by a member with history.manage", func(t *testing.T) {
+		resp := get(h, cManager, map[string]string{"format": "jsonl", "action": "account"})
+		if resp.StatusCode != 200 {
+			t.Fatalf("status: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
+		}
+		lines := strings.Split(strings.TrimSuffix(resp.Body, "\n"), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], `"id":"created"`) {
+			t.Errorf("lines: got %q, want the account.created event", lines)
+		}
+	})
+	errs := []struct {
+		name       string
+		h          *exportHandler
+		cookie     string
+		q          map[string]string
+		wantStatus int
+		wantCode   string
+	}{
+		{"history.view is not enough", h, cViewer, nil, 403, "missing_permission"},
+		{"unknown format", h, cOwner, map[string]string{"format": "xlsx"}, 400, "invalid_format"},
+		{"unknown period", h, cOwner, map[string]string{"period": "2y"}, 400, "invalid_period"},
+		{"unknown member", h, cOwner, map[string]string{"member": store.NewID()}, 404, "member_not_found"},
+		{"over the event bound", &exportHandler{store: env.Store, auth: env.Auth, catalog: domain.DefaultCatalog(), maxEvents: 3, maxBytes: MaxBytes}, cOwner, nil, 413, "export_too_large"},
+		{"over the size bound", &exportHandler{store: env.Store, auth: env.Auth, catalog: domain.DefaultCatalog(), maxEvents: MaxEvents, maxBytes: 600}, cOwner, nil, 413, "export_too_large"},
+		{"no session", h, "", nil, 401, "unauthenticated"},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := get(tt.h, tt.cookie, tt.q)
+			if resp.StatusCode != tt.wantStatus || authtest.ErrorOf(t, resp).Error.Code != tt.wantCode {
+				t.Errorf("got %d %s, want %d %s", resp.StatusCode, resp.Body, tt.wantStatus, tt.wantCode)
+			}
+		})
+	}
+}

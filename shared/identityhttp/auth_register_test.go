@@ -1,0 +1,145 @@
+package identityhttp
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"roster/infra/local/testenv"
+	"roster/shared/auth"
+	"roster/shared/auth/authtest"
+	"roster/shared/domain"
+	"roster/shared/mail"
+)
+
+func newRegisterTestHandler(t *testing.T) (*registerHandler, *authtest.Env) {
+	e := authtest.New(t)
+	return newRegisterHandler(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000", false), e
+}
+
+func registerBody(email string) map[string]any {
+	return map[string]any{"email": email, "firstName": "Ada", "lastName": "Lovelace", "password": "a long and unusual passphrase"}
+}
+
+func TestRegister(t *testing.T) {
+	t.Parallel()
+	h, e := newRegisterTestHandler(t)
+	email := testenv.UniqueEmail(t)
+	resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-register.json", registerBody("  "+strings.ToUpper(email)+" "), ""))
+	if resp.StatusCode != 201 {
+		t.Fatalf("status: got %d, want 201 (%s)", resp.StatusCode, resp.Body)
+	}
+	var got struct{ User domain.Profile }
+	authtest.Decode(t, resp, &got)
+	if got.User.Email != email || got.User.EmailVerified || got.User.FirstName != "Ada" || got.User.ID == "" {
+		t.Errorf("user: got %+v, want %s unverified", got.User, email)
+	}
+	if strings.Contains(resp.Body, "argon2") || strings.Contains(resp.Body, "passwordHash") {
+		t.Errorf("answer leaks the hash: %s", resp.Body)
+	}
+	if n := e.Count(t, "EMAIL#"+email); n != 1 {
+		t.Errorf("email claims: got %d, want 1", n)
+	}
+	// Signed in, unverified, and the mail carries the link in the fragment.
+	cookie := authtest.SessionCookie(t, resp)
+	if cookie == "" {
+		t.Fatal("no session cookie")
+	}
+	if n := e.Sessions(t, got.User.ID); n != 1 {
+		t.Errorf("sessions: got %d, want 1", n)
+	}
+	mails := testenv.MailTo(t, email)
+	if len(mails) != 1 || !strings.Contains(mails[0].Body.Text, "http://localhost:3000/verify#token=") {
+		t.Fatalf("mails: got %+v, want one with the verify link", mails)
+	}
+	token := authtest.TokenFromMail(t, email)
+	if n := e.Count(t, "TOKEN#"+auth.HashToken(token)); n != 1 {
+		t.Errorf("stored token (by hash): got %d, want 1", n)
+	}
+	if n := e.Count(t, "TOKEN#"+token); n != 0 {
+		t.Errorf("token stored in clear")
+	}
+
+	// The same email again, in another case and Unicode form: refused,
+	// nothing written, no second mail.
+	fullwidth := string(rune(0xFF41+int(email[0]-'a'))) + strings.ToUpper(email[1:])
+	for _, again := range []string{email, strings.ToUpper(email), fullwidth} {
+		resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-register.json", registerBody(again), ""))
+		b := authtest.ErrorOf(t, resp)
+		if resp.StatusCode != 409 || b.Error.Code != "email_taken" || b.Error.Field != "email" {
+			t.Errorf("%q again: got %d %+v, want 409 email_taken on email", again, resp.StatusCode, b.Error)
+		}
+		if resp.Cookies != nil {
+			t.Errorf("%q again: got cookies %v, want none", again, resp.Cookies)
+		}
+	}
+	if n := e.Count(t, "EMAIL#"+email); n != 1 {
+		t.Errorf("email claims after duplicates: got %d, want 1", n)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 1 {
+		t.Errorf("mails after duplicates: got %d, want 1", n)
+	}
+}
+
+func TestRegisterRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	h, e := newRegisterTestHandler(t)
+	email := testenv.UniqueEmail(t)
+	with := func(k string, v any) map[string]any { b := registerBody(email); b[k] = v; return b }
+	tests := []struct {
+		name      string
+		body      any
+		wantCode  string
+		wantField string
+	}{
+		{"malformed email", with("email", "ada@"), "invalid_email", "email"},
+		{"email with a name", with("email", "Ada <"+email+">"), "invalid_email", "email"},
+		{"overlong email", with("email", strings.Repeat("a", 250)+"@example.com"), "invalid_email", "email"},
+		{"no first name", with("firstName", "  "), "invalid_name", "firstName"},
+		{"overlong last name", with("lastName", strings.Repeat("x", 101)), "invalid_name", "lastName"},
+		{"control characters", with("lastName", "a\x00b"), "invalid_name", "lastName"},
+		{"short password", with("password", "short"), "weak_password", "password"},
+		{"overlong password", with("password", strings.Repeat("p", 129)), "invalid_password", "password"},
+		{"common password", with("password", "password1"), "weak_password", "password"},
+		{"email as password", with("password", email), "weak_password", "password"},
+		{"unknown field", with("role", "owner"), "unknown_field", "role"},
+		{"wrong type", with("email", 42), "invalid_body", "email"},
+		{"not JSON", "{email:", "invalid_json", ""},
+		{"empty", "", "invalid_body", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-register.json", tt.body, ""))
+			b := authtest.ErrorOf(t, resp)
+			if resp.StatusCode != 400 || b.Error.Code != tt.wantCode || b.Error.Field != tt.wantField {
+				t.Errorf("got %d %+v, want 400 %s on %q", resp.StatusCode, b.Error, tt.wantCode, tt.wantField)
+			}
+		})
+	}
+	if n := e.Count(t, "EMAIL#"+email); n != 0 {
+		t.Errorf("email claims: got %d, want 0", n)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 0 {
+		t.Errorf("mails: got %d, want 0", n)
+	}
+}
+
+func TestRegisterRateLimit(t *testing.T) {
+	t.Parallel()
+	h, e := newRegisterTestHandler(t)
+	email := testenv.UniqueEmail(t)
+	req := authtest.Request(t, "auth-register.json", registerBody(email), "")
+	req.RequestContext.HTTP.SourceIP = "192.0.2.77"
+	for range auth.RegisterPerIP.Max {
+		if _, err := e.Store.Hit(context.Background(), auth.LimitRegisterIP("192.0.2.77"), auth.RegisterPerIP); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp := authtest.Call(t, h.Handle, req)
+	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" || authtest.ErrorOf(t, resp).Error.Code != "rate_limited" {
+		t.Fatalf("got %d %v %s, want 429 with Retry-After", resp.StatusCode, resp.Headers, resp.Body)
+	}
+	if n := e.Count(t, "EMAIL#"+email); n != 0 {
+		t.Errorf("email claims: got %d, want 0", n)
+	}
+}

@@ -1,0 +1,76 @@
+package identityhttp
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"roster/shared/auth/authtest"
+	"roster/shared/domain"
+)
+
+func TestEnrol(t *testing.T) {
+	t.Parallel()
+	e := authtest.New(t)
+	h := newStartTwoFactorHandler(e.Auth, e.Store)
+	u, unverified := e.User(t, true), e.User(t, false)
+	cookie := e.SignIn(t, u)
+
+	refusals := []struct {
+		name       string
+		cookie     string
+		body       any
+		wantStatus int
+		wantCode   string
+	}{
+		{"wrong password", cookie, map[string]string{"password": "nope"}, 400, "wrong_password"},
+		{"no password", cookie, map[string]string{}, 400, "wrong_password"},
+		{"unverified", e.SignIn(t, unverified), map[string]string{"password": authtest.Password}, 403, "email_unverified"},
+		{"signed out", "", map[string]string{"password": authtest.Password}, 401, "unauthenticated"},
+	}
+	for _, tt := range refusals {
+		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa.json", tt.body, tt.cookie))
+		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
+		}
+	}
+	if got := e.GetUser(t, u.ID); got.Version != u.Version || got.TOTPSecret != "" {
+		t.Fatalf("user changed by refusals")
+	}
+
+	var first struct{ Secret, OtpauthURL string }
+	for i := range 2 { // starting again replaces the pending secret
+		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
+		var got struct {
+			Secret     string `json:"secret"`
+			OtpauthURL string `json:"otpauthUrl"`
+		}
+		authtest.Decode(t, resp, &got)
+		if resp.StatusCode != 200 || len(got.Secret) < 16 {
+			t.Fatalf("enrol: got %d %s", resp.StatusCode, resp.Body)
+		}
+		p, err := url.Parse(got.OtpauthURL)
+		if err != nil || p.Scheme != "otpauth" || p.Host != "totp" || p.Query().Get("secret") != got.Secret || p.Query().Get("issuer") != "Roster" {
+			t.Errorf("otpauthUrl: got %q", got.OtpauthURL)
+		}
+		stored := e.GetUser(t, u.ID)
+		if stored.TOTPSecret != got.Secret || stored.TOTPEnabled {
+			t.Errorf("stored: got secret %q enabled %v, want the pending secret", stored.TOTPSecret, stored.TOTPEnabled)
+		}
+		if i == 1 && got.Secret == first.Secret {
+			t.Error("a second enrolment kept the first secret")
+		}
+		first.Secret = got.Secret
+	}
+
+	if _, err := e.Store.UpdateUser(context.Background(), u.ID, func(u *domain.User) error { u.TOTPEnabled = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
+	if resp.StatusCode != 409 || authtest.ErrorOf(t, resp).Error.Code != "two_factor_enabled" {
+		t.Errorf("enabled already: got %d %s, want 409 two_factor_enabled", resp.StatusCode, resp.Body)
+	}
+	if got := e.GetUser(t, u.ID).TOTPSecret; got != first.Secret {
+		t.Error("the enabled secret was replaced")
+	}
+}

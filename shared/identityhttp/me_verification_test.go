@@ -1,0 +1,62 @@
+package identityhttp
+
+import (
+	"strings"
+	"testing"
+
+	"roster/infra/local/testenv"
+	"roster/shared/auth"
+	"roster/shared/auth/authtest"
+	"roster/shared/mail"
+)
+
+func TestResendVerification(t *testing.T) {
+	t.Parallel()
+	e := authtest.New(t)
+	h := newResendVerificationHandler(e.Auth, e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000")
+	u, verified := e.User(t, false), e.User(t, true)
+	cookie := e.SignIn(t, u)
+
+	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, cookie))
+	if resp.StatusCode != 202 {
+		t.Fatalf("got %d %s, want 202", resp.StatusCode, resp.Body)
+	}
+	mails := testenv.MailTo(t, u.Email)
+	if len(mails) != 1 || !strings.Contains(mails[0].Body.Text, "http://localhost:3000/verify#token=") {
+		t.Fatalf("mails: got %+v, want one verify link", mails)
+	}
+	if n := e.Count(t, "TOKEN#"+auth.HashToken(authtest.TokenFromMail(t, u.Email))); n != 1 {
+		t.Errorf("stored token: got %d, want 1", n)
+	}
+
+	tests := []struct {
+		name       string
+		cookie     string
+		wantStatus int
+		wantCode   string
+	}{
+		{"verified already", e.SignIn(t, verified), 409, "already_verified"},
+		{"signed out", "", 401, "unauthenticated"},
+	}
+	for _, tt := range tests {
+		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, tt.cookie))
+		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
+		}
+	}
+	if n := authtest.Mails(t, verified.Email); n != 0 {
+		t.Errorf("mails to the verified user: got %d, want 0", n)
+	}
+
+	// Rate limited per user.
+	for range auth.VerificationPerUser.Max - 1 {
+		authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, cookie))
+	}
+	resp = authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, cookie))
+	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
+		t.Errorf("past the limit: got %d %v, want 429 with Retry-After", resp.StatusCode, resp.Headers)
+	}
+	if n := authtest.Mails(t, u.Email); n != auth.VerificationPerUser.Max {
+		t.Errorf("mails: got %d, want %d", n, auth.VerificationPerUser.Max)
+	}
+}

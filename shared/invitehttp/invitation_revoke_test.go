@@ -1,0 +1,54 @@
+package invitehttp
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"roster/infra/local/testenv"
+	"roster/shared/api"
+	"roster/shared/domain"
+	"roster/shared/invite/invitetest"
+)
+
+func TestRevoke(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, owner, cookie := e.Account(t)
+	_, viewerCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
+	invitee, inviteeCookie := e.User(t, true)
+	v, token := e.Invite(t, a, owner, invitee.Email, "member")
+	h := api.Wrap("invitation-revoke", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+		newRevokeHandler(e.Auth, e.Service).Handle)
+	del := func(cookie string) api.Response {
+		resp, err := h(context.Background(), invitetest.Request(t, "invitation-revoke.json", "", cookie, "accountId", a.ID, "id", v.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := del(viewerCookie); resp.StatusCode != 403 || invitetest.ErrorCode(resp) != "missing_permission" {
+		t.Errorf("viewer: got %d %s, want 403 missing_permission", resp.StatusCode, resp.Body)
+	}
+	acc, hist := e.Items(t, a.ID)
+	if resp := del(cookie); resp.StatusCode != 204 {
+		t.Fatalf("revoke: got %d %s, want 204", resp.StatusCode, resp.Body)
+	}
+	// The invitation stays (revoked), its email slot and expiry marker go;
+	// one event.
+	if acc2, hist2 := e.Items(t, a.ID); acc2 != acc-2 || hist2 != hist+1 {
+		t.Errorf("items: got %d/%d, want %d/%d", acc2, hist2, acc-2, hist+1)
+	}
+	if _, err := e.Service.Preview(context.Background(), token); err == nil {
+		t.Errorf("revoked link still previews")
+	}
+	sess, _ := e.Auth.Session(context.Background(), invitetest.Request(t, "invitation-accept.json", "", inviteeCookie))
+	if _, err := e.Service.Accept(context.Background(), sess, api.Request{}, token); err == nil {
+		t.Errorf("revoked link still accepts")
+	}
+	if resp := del(cookie); resp.StatusCode != 409 || invitetest.ErrorCode(resp) != "invitation_not_pending" {
+		t.Errorf("again: got %d %s, want 409 invitation_not_pending", resp.StatusCode, resp.Body)
+	}
+	_ = testenv.UniqueEmail
+}

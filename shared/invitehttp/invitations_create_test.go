@@ -1,0 +1,113 @@
+package invitehttp
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"roster/infra/local/testenv"
+	"roster/shared/api"
+	"roster/shared/domain"
+	"roster/shared/invite"
+	"roster/shared/invite/invitetest"
+)
+
+func createTestHandler(e *invitetest.Env) api.LambdaHandler {
+	return api.Wrap("invitations-create", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+		newCreateHandler(e.Auth, e.Service).Handle)
+}
+
+// TestBadRequests: each refused request is a clear JSON error; nothing is
+// written and no email is sent.
+func TestBadRequests(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, _, cookie := e.Account(t)
+	_, viewerCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
+	email := testenv.UniqueEmail(t)
+	good := `{"email":"` + email + `","role":"member","permissions":{"all":false,"granted":["users.view"]}}`
+	h := createTestHandler(e)
+	accBefore, histBefore := e.Items(t, a.ID)
+
+	tests := []struct {
+		name       string
+		body       string
+		cookie     string
+		mutate     func(*api.Request)
+		wantStatus int
+		wantCode   string
+	}{
+		{"not signed in", good, "", nil, 401, "unauthenticated"},
+		{"other account", good, cookie, func(r *api.Request) { r.PathParameters["accountId"] = "nope" }, 404, "account_not_found"},
+		{"cross-site", good, cookie, func(r *api.Request) { r.Headers["origin"] = "https://evil.example" }, 403, "bad_origin"},
+		{"without users.manage", good, viewerCookie, nil, 403, "missing_permission"},
+		{"body over the limit", `{"email":"` + strings.Repeat("a", api.MaxBodyBytes) + `"}`, cookie, nil, 413, "too_large"},
+		{"not JSON", `email=x`, cookie, nil, 400, "invalid_json"},
+		{"unknown field", `{"email":"` + email + `","role":"member","permissions":{"all":true},"admin":true}`, cookie, nil, 400, "unknown_field"},
+		{"invalid email", `{"email":"nope","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_email"},
+		{"overlong email", `{"email":"` + strings.Repeat("a", 250) + `@example.com","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_email"},
+		{"unknown permission", `{"email":"` + email + `","role":"member","permissions":{"all":false,"granted":["x.y"]}}`, cookie, nil, 400, "unknown_permission"},
+		{"role owner", `{"email":"` + email + `","role":"owner","permissions":{"all":true}}`, cookie, nil, 400, "invalid_role"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := invitetest.Request(t, "invitations-create.json", tt.body, tt.cookie, "accountId", a.ID)
+			if tt.mutate != nil {
+				tt.mutate(&req)
+			}
+			resp, err := h(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tt.wantStatus || invitetest.ErrorCode(resp) != tt.wantCode {
+				t.Errorf("got %d %s, want %d %s (%s)", resp.StatusCode, invitetest.ErrorCode(resp), tt.wantStatus, tt.wantCode, resp.Body)
+			}
+		})
+	}
+	if acc, hist := e.Items(t, a.ID); acc != accBefore || hist != histBefore {
+		t.Errorf("items: got %d/%d, want %d/%d", acc, hist, accBefore, histBefore)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 0 {
+		t.Errorf("mails: got %d, want 0", n)
+	}
+}
+
+// TestCreateAndRetry: 201 with the invitation; a retry with the same
+// Idempotency-Key answers the same invitation and sends no second email;
+// without the key a second create is 409 invitation_pending.
+func TestCreateAndRetry(t *testing.T) {
+	t.Parallel()
+	e := invitetest.New(t)
+	a, _, cookie := e.Account(t)
+	email := testenv.UniqueEmail(t)
+	body := `{"email":"` + email + `","firstName":"Grace","role":"admin","permissions":{"all":true}}`
+	h := createTestHandler(e)
+	var first invite.View
+	for i := 0; i < 2; i++ {
+		req := invitetest.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID)
+		req.Headers["Idempotency-Key"] = "retry-1"
+		resp, err := h(context.Background(), req)
+		if err != nil || resp.StatusCode != 201 {
+			t.Fatalf("create %d: got %d %s, %v; want 201", i, resp.StatusCode, resp.Body, err)
+		}
+		var v invite.View
+		invitetest.Decode(t, resp, &v)
+		if i == 0 {
+			first = v
+		} else if v.ID != first.ID {
+			t.Errorf("retry: got id %s, want %s", v.ID, first.ID)
+		}
+	}
+	if first.State != "pending" || first.Delivery != "sent" || !first.Permissions.All || first.Email != email {
+		t.Errorf("view: got %+v", first)
+	}
+	if n := len(testenv.MailTo(t, email)); n != 1 {
+		t.Errorf("mails: got %d, want 1", n)
+	}
+	resp, _ := h(context.Background(), invitetest.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID))
+	if resp.StatusCode != 409 || invitetest.ErrorCode(resp) != "invitation_pending" || !strings.Contains(resp.Body, "Resend") {
+		t.Errorf("again: got %d %s, want 409 invitation_pending pointing to Resend", resp.StatusCode, resp.Body)
+	}
+}
