@@ -356,8 +356,6 @@ func routeOf(ev Event) (Route, error) {
 	return Route{Method: method, Path: path}, nil
 }
 
-
-
 func valueList(n *yaml.Node) ([]Value, error) {
 	if n.Kind == yaml.SequenceNode && n.Tag == "!!seq" {
 		out := make([]Value, 0, len(n.Content))
