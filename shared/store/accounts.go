@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"roster/shared/domain"
 )
@@ -153,31 +152,21 @@ func (s *Store) RenameAccount(ctx context.Context, a domain.Account, name string
 // BatchGetItem (100 keys a call). Memberships carry a copy of the name from
 // when they were made; a rename changes only the account item.
 func (s *Store) AccountNames(ctx context.Context, ids []string) (map[string]string, error) {
+	keys := make([]item, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, accountKey(id))
+	}
+	items, err := s.batchGet(ctx, keys, read{projection: "id, #name", names: map[string]string{"#name": "name"}})
+	if err != nil {
+		return nil, fmt.Errorf("account names: %w", err)
+	}
 	names := make(map[string]string, len(ids))
-	for start := 0; start < len(ids); start += 100 {
-		end := min(start+100, len(ids))
-		keys := make([]item, 0, end-start)
-		for _, id := range ids[start:end] {
-			keys = append(keys, accountKey(id))
+	for _, m := range items {
+		var a domain.Account
+		if err := attributevalue.UnmarshalMap(m, &a); err != nil {
+			return nil, fmt.Errorf("decode account: %w", err)
 		}
-		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ProjectionExpression: aws.String("id, #name"), ExpressionAttributeNames: map[string]string{"#name": "name"}}}
-		for attempt := 0; len(req) > 0 && attempt < 6; attempt++ {
-			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, fmt.Errorf("account names: %w", err)
-			}
-			for _, m := range out.Responses[s.table] {
-				var a domain.Account
-				if err := attributevalue.UnmarshalMap(m, &a); err != nil {
-					return nil, fmt.Errorf("decode account: %w", err)
-				}
-				names[a.ID] = a.Name
-			}
-			req = out.UnprocessedKeys
-			if len(req) > 0 {
-				time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
-			}
-		}
+		names[a.ID] = a.Name
 	}
 	return names, nil
 }

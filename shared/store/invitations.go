@@ -293,27 +293,15 @@ func (s *Store) invRead(ctx context.Context, k item) (item, error) {
 // retrying unprocessed keys. Missing items are absent from the result,
 // which is keyed by PK+"|"+SK.
 func (s *Store) invBatchGet(ctx context.Context, keys ...item) (map[string]item, error) {
-	in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.table: {Keys: keys, ConsistentRead: aws.Bool(true)},
-	}}
-	got := map[string]item{}
-	for attempt := 0; ; attempt++ {
-		out, err := s.db.BatchGetItem(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("batch get: %w", err)
-		}
-		for _, m := range out.Responses[s.table] {
-			got[invKeyString(m)] = m
-		}
-		if len(out.UnprocessedKeys) == 0 {
-			return got, nil
-		}
-		if attempt == 5 {
-			return nil, errors.New("batch get: keys left unprocessed")
-		}
-		in.RequestItems = out.UnprocessedKeys
-		time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+	items, err := s.batchGet(ctx, keys, read{consistent: true})
+	if err != nil {
+		return nil, err
 	}
+	got := make(map[string]item, len(items))
+	for _, m := range items {
+		got[invKeyString(m)] = m
+	}
+	return got, nil
 }
 
 func invKeyString(m item) string {

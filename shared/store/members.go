@@ -292,35 +292,24 @@ func matchesAll(words, terms []string) bool {
 }
 
 // membershipsByID reads the memberships of the users in the account with
-// BatchGetItem (eventually consistent, at most 100 keys a call), skipping
+// BatchGetItem (eventually consistent, 100 keys a call), skipping
 // the ones that no longer exist.
 func (s *Store) membershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error) {
-	out := map[string]domain.Membership{}
-	for len(ids) > 0 {
-		n := min(100, len(ids))
-		keys := make([]item, 0, n)
-		for _, id := range ids[:n] {
-			keys = append(keys, memberKey(accountID, id))
+	keys := make([]item, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, memberKey(accountID, id))
+	}
+	items, err := s.batchGet(ctx, keys, read{})
+	if err != nil {
+		return nil, fmt.Errorf("read members: %w", err)
+	}
+	out := make(map[string]domain.Membership, len(items))
+	for _, it := range items {
+		m, err := decodeMembership(it)
+		if err != nil {
+			return nil, err
 		}
-		ids = ids[n:]
-		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
-		for attempt := 0; len(req) > 0; attempt++ {
-			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, fmt.Errorf("read members: %w", err)
-			}
-			for _, it := range res.Responses[s.table] {
-				m, err := decodeMembership(it)
-				if err != nil {
-					return nil, err
-				}
-				out[m.UserID] = m
-			}
-			req = res.UnprocessedKeys
-			if len(req) > 0 {
-				time.Sleep(time.Duration(10<<min(attempt, 6)) * time.Millisecond)
-			}
-		}
+		out[m.UserID] = m
 	}
 	return out, nil
 }

@@ -58,14 +58,13 @@ func (s *Store) Exceeded(ctx context.Context, limits map[string]Limit) (time.Dur
 		keys = append(keys, rateKey(bucket))
 		ends["RATE#"+bucket], maxes["RATE#"+bucket] = end, l.Max
 	}
-	out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.table: {Keys: keys, ProjectionExpression: aws.String("PK, hits")},
-	}})
+	items, err := s.batchGet(ctx, keys, read{projection: "PK, hits"})
 	if err != nil {
+		// Fail closed: an unread limit is not an unreached one.
 		return 0, fmt.Errorf("read rate limits: %w", err)
 	}
 	var wait time.Duration
-	for _, m := range out.Responses[s.table] {
+	for _, m := range items {
 		pk := m[AttrPK].(*types.AttributeValueMemberS).Value
 		hits, _ := m["hits"].(*types.AttributeValueMemberN)
 		if hits == nil {

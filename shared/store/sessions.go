@@ -125,21 +125,11 @@ func (s *Store) GetSession(ctx context.Context, hash string) (domain.Session, er
 // the user's; a missing membership is reported by ok=false.
 func (s *Store) GetSessionAndMembership(ctx context.Context, hash, userID, accountID string) (domain.Session, domain.Membership, bool, error) {
 	keys := []item{sessionKey(hash), memberKey(accountID, userID)}
-	in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.table: {Keys: keys, ConsistentRead: aws.Bool(true)},
-	}}
-	var got []item
-	for attempt := 0; ; attempt++ {
-		out, err := s.db.BatchGetItem(ctx, in)
-		if err != nil {
-			return domain.Session{}, domain.Membership{}, false, fmt.Errorf("batch get session: %w", err)
-		}
-		got = append(got, out.Responses[s.table]...)
-		if len(out.UnprocessedKeys) == 0 || attempt == 5 {
-			break
-		}
-		in.RequestItems = out.UnprocessedKeys
-		time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+	// Fail closed: an unprocessed session key is an error, never "not
+	// signed in" or "not a member".
+	got, err := s.batchGet(ctx, keys, read{consistent: true})
+	if err != nil {
+		return domain.Session{}, domain.Membership{}, false, fmt.Errorf("batch get session: %w", err)
 	}
 	var (
 		sess   domain.Session
