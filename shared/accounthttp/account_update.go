@@ -61,10 +61,10 @@ func (h *renameHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 		return api.Response{}, err
 	}
 	if in.Version == nil {
-		return api.Response{}, domain.Invalid("missing_version", "version", "Send the version of the account you edited.")
+		return api.Response{}, domain.CodeMissingVersion.Field("version", "Send the version of the account you edited.")
 	}
 	if !actor.Can(domain.PermUsersManage) {
-		return api.Response{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: manage permission to rename the account.")
+		return api.Response{}, domain.CodeMissingPermission.Msg("You need the Account administration: manage permission to rename the account.")
 	}
 	current, err := h.store.GetAccount(ctx, accountID)
 	if err != nil {
@@ -98,7 +98,7 @@ func (h *renameHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 // staleAccount is the 409 of an edit made on an old version, with the
 // account as it is now.
 func staleAccount(current domain.Account) error {
-	return &domain.Error{Kind: domain.EStale, Code: "stale_version", Message: "Someone else changed this account; reload and try again.", Current: current}
+	return &domain.Error{Kind: domain.CodeStaleVersion.Kind, Code: domain.CodeStaleVersion.Name, Message: "Someone else changed this account; reload and try again.", Current: current}
 }
 
 // Rename is the account-update function's handler.

@@ -119,7 +119,7 @@ func CheckOrigin(req Request, siteURL string) error {
 	}
 	origin := strings.TrimRight(Header(req, "origin"), "/")
 	if origin != siteURL {
-		return domain.Coded(domain.EForbidden, "bad_origin", "This request did not come from the Roster site.")
+		return domain.CodeBadOrigin.Msg("This request did not come from the Roster site.")
 	}
 	return nil
 }

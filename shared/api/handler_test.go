@@ -45,7 +45,7 @@ func TestWrap(t *testing.T) {
 		{"post from elsewhere", request("POST", "https://evil.example"), ok, 403, "bad_origin"},
 		{"delete without origin", request("DELETE", ""), ok, 403, "bad_origin"},
 		{"domain error", request("GET", ""), func(context.Context, Request) (Response, error) {
-			return Response{}, domain.Invalid("invalid_email", "email", "Enter a valid email address.")
+			return Response{}, domain.CodeInvalidEmail.Field("email", "Enter a valid email address.")
 		}, 400, "invalid_email"},
 		{"internal error hidden", request("GET", ""), func(context.Context, Request) (Response, error) {
 			return Response{}, errors.New("dynamodb: connection refused to 10.0.0.1")

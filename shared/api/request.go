@@ -23,7 +23,7 @@ func Body(req Request) ([]byte, error) {
 	if req.IsBase64Encoded {
 		d, err := base64.StdEncoding.DecodeString(req.Body)
 		if err != nil {
-			return nil, domain.Invalid("invalid_body", "", "The request body is not valid base64.")
+			return nil, domain.CodeInvalidBody.Field("", "The request body is not valid base64.")
 		}
 		b = d
 	}
@@ -42,10 +42,10 @@ func Decode(req Request, v any) error {
 		return err
 	}
 	if ct := Header(req, "content-type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		return domain.Invalid("invalid_content_type", "", "Send the request body as application/json.")
+		return domain.CodeInvalidContentType.Field("", "Send the request body as application/json.")
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return domain.Invalid("invalid_body", "", "The request body is empty; send a JSON object.")
+		return domain.CodeInvalidBody.Field("", "The request body is empty; send a JSON object.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -53,16 +53,16 @@ func Decode(req Request, v any) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr):
-			return domain.Invalid("invalid_body", typeErr.Field, fmt.Sprintf("The field %q has the wrong type.", typeErr.Field))
+			return domain.CodeInvalidBody.Field(typeErr.Field, fmt.Sprintf("The field %q has the wrong type.", typeErr.Field))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return domain.Invalid("unknown_field", field, fmt.Sprintf("The field %q is not accepted here.", field))
+			return domain.CodeUnknownField.Field(field, fmt.Sprintf("The field %q is not accepted here.", field))
 		default:
-			return domain.Invalid("invalid_json", "", "The request body is not valid JSON.")
+			return domain.CodeInvalidJson.Field("", "The request body is not valid JSON.")
 		}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return domain.Invalid("invalid_json", "", "The request body has data after the JSON object.")
+		return domain.CodeInvalidJson.Field("", "The request body has data after the JSON object.")
 	}
 	return nil
 }

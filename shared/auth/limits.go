@@ -44,7 +44,7 @@ func LimitSecondFactor(userID string) string { return "user-secret#" + userID }
 // RateLimited returns the 429 error for a limit that is reached, with the
 // seconds to wait in Retry-After.
 func RateLimited(wait time.Duration) error {
-	e := domain.Coded(domain.ETooMany, "rate_limited", "Too many attempts. Please wait a little and try again.")
+	e := domain.CodeRateLimited.Msg("Too many attempts. Please wait a little and try again.")
 	e.RetryAfter = int(math.Ceil(wait.Seconds()))
 	if e.RetryAfter < 1 {
 		e.RetryAfter = 1

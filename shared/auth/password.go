@@ -66,16 +66,16 @@ func CheckPassword(password, email string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < MinPasswordLength:
-		return domain.Invalid("weak_password", "password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+		return domain.CodeWeakPassword.Field("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	case n > MaxPasswordLength:
-		return domain.Invalid("invalid_password", "password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
+		return domain.CodeInvalidPassword.Field("password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
 	}
 	lower := strings.ToLower(password)
 	if commonPasswords[lower] {
-		return domain.Invalid("weak_password", "password", "This password is among the most common ones; choose another.")
+		return domain.CodeWeakPassword.Field("password", "This password is among the most common ones; choose another.")
 	}
 	if email != "" && (lower == strings.ToLower(email) || lower == strings.ToLower(strings.Split(email, "@")[0])) {
-		return domain.Invalid("weak_password", "password", "Do not use your email address as your password.")
+		return domain.CodeWeakPassword.Field("password", "Do not use your email address as your password.")
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func NewAuthenticator(s SessionStore, secure bool) *Authenticator {
 // Secure reports whether cookies are Secure.
 func (a *Authenticator) Secure() bool { return a.secure }
 
-var errUnauthenticated = domain.Coded(domain.EUnauthenticated, "unauthenticated", "Please sign in.")
+var errUnauthenticated = domain.CodeUnauthenticated.Msg("Please sign in.")
 
 // SessionToken returns the user id and token hash from the request's cookie,
 // or an unauthenticated error when there is none or it is malformed.
@@ -126,7 +126,7 @@ func (a *Authenticator) Verified(ctx context.Context, req api.Request) (domain.S
 		return s, err
 	}
 	if !s.Verified {
-		return domain.Session{}, domain.Coded(domain.EForbidden, "email_unverified", "Confirm your email address first: follow the link we sent you.")
+		return domain.Session{}, domain.CodeEmailUnverified.Msg("Confirm your email address first: follow the link we sent you.")
 	}
 	return s, nil
 }
@@ -149,13 +149,13 @@ func (a *Authenticator) Member(ctx context.Context, req api.Request, accountID s
 		return domain.Actor{}, domain.Membership{}, err
 	}
 	if !s.Verified {
-		return domain.Actor{}, domain.Membership{}, domain.Coded(domain.EForbidden, "email_unverified", "Confirm your email address first: follow the link we sent you.")
+		return domain.Actor{}, domain.Membership{}, domain.CodeEmailUnverified.Msg("Confirm your email address first: follow the link we sent you.")
 	}
 	if !ok {
-		return domain.Actor{}, domain.Membership{}, domain.Coded(domain.ENotFound, "account_not_found", "This account does not exist or you are not a member of it.")
+		return domain.Actor{}, domain.Membership{}, domain.CodeAccountNotFound.Msg("This account does not exist or you are not a member of it.")
 	}
 	if m.Status != domain.StatusActive {
-		return domain.Actor{}, domain.Membership{}, domain.Coded(domain.EForbidden, "member_deactivated", "Your access to this account has been deactivated. Ask the account's admins.")
+		return domain.Actor{}, domain.Membership{}, domain.CodeMemberDeactivated.Msg("Your access to this account has been deactivated. Ask the account's admins.")
 	}
 	now := a.now()
 	if now.Sub(m.LastActiveAt) > ActiveEvery {

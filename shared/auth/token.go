@@ -33,7 +33,7 @@ func HashToken(token string) string {
 func ParseToken(token string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) != 32 {
-		return "", domain.Coded(domain.ENotFound, "invalid_token", "This link is not valid. Ask for a new one.")
+		return "", domain.CodeInvalidToken.Msg("This link is not valid. Ask for a new one.")
 	}
 	return HashToken(token), nil
 }

@@ -17,18 +17,18 @@ const MaxEmailLength = 254
 func NormalizeEmail(raw string) (string, error) {
 	s := strings.TrimSpace(norm.NFKC.String(raw))
 	if s == "" {
-		return "", Invalid("invalid_email", "email", "Enter an email address.")
+		return "", CodeInvalidEmail.Field("email", "Enter an email address.")
 	}
 	if utf8.RuneCountInString(s) > MaxEmailLength {
-		return "", Invalid("invalid_email", "email", "The email address is too long.")
+		return "", CodeInvalidEmail.Field("email", "The email address is too long.")
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
-		return "", Invalid("invalid_email", "email", "Enter a valid email address, like name@example.com.")
+		return "", CodeInvalidEmail.Field("email", "Enter a valid email address, like name@example.com.")
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
-		return "", Invalid("invalid_email", "email", "Enter a valid email address, like name@example.com.")
+		return "", CodeInvalidEmail.Field("email", "Enter a valid email address, like name@example.com.")
 	}
 	return strings.ToLower(s), nil
 }
@@ -41,14 +41,14 @@ const MaxNameLength = 100
 func NormalizeName(raw, field string, optional bool) (string, error) {
 	s := strings.TrimSpace(norm.NFC.String(raw))
 	if s == "" && !optional {
-		return "", Invalid("invalid_name", field, "This name is required.")
+		return "", CodeInvalidName.Field(field, "This name is required.")
 	}
 	if utf8.RuneCountInString(s) > MaxNameLength {
-		return "", Invalid("invalid_name", field, "This name is too long (100 characters at most).")
+		return "", CodeInvalidName.Field(field, "This name is too long (100 characters at most).")
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return "", Invalid("invalid_name", field, "This name contains control characters.")
+			return "", CodeInvalidName.Field(field, "This name contains control characters.")
 		}
 	}
 	return s, nil

@@ -27,8 +27,9 @@ const (
 )
 
 // Error is the one error type that crosses the API. Code is one of the E*
-// constants or a more specific code (for example "invalid_email") whose
+// constants or a more specific code of the catalog (codes_catalog.go), whose
 // status is given by Kind; Field names the input field at fault, if any.
+// Build one from the catalog: CodeInvalidEmail.Field("email", "...").
 type Error struct {
 	Kind    string `json:"-"`
 	Code    string `json:"code"`
@@ -50,16 +51,6 @@ func (e *Error) Error() string {
 // Errorf returns an Error of the given kind whose code is the kind itself.
 func Errorf(kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: kind, Message: fmt.Sprintf(format, args...)}
-}
-
-// Invalid returns a 400 error with a specific code about one field.
-func Invalid(code, field, message string) *Error {
-	return &Error{Kind: EInvalid, Code: code, Field: field, Message: message}
-}
-
-// Coded returns an error of the given kind with a more specific code.
-func Coded(kind, code, message string) *Error {
-	return &Error{Kind: kind, Code: code, Message: message}
 }
 
 // KindOf returns the kind of err if it is (or wraps) an *Error, else EInternal.

@@ -25,34 +25,34 @@ type Change struct {
 func CheckGrant(actor Actor, c Change) error {
 	mine := actor.Effective()
 	if !mine.Allows(PermUsersManage) {
-		return Coded(EForbidden, "missing_permission", "You need the Account administration: manage permission to invite or change members.")
+		return CodeMissingPermission.Msg("You need the Account administration: manage permission to invite or change members.")
 	}
 	if c.HasCurrent && c.CurrentRole == RoleOwner {
 		if c.TargetUserID != actor.UserID {
-			return Coded(EForbidden, "owner_protected", "Only the owner can change the owner.")
+			return CodeOwnerProtected.Msg("Only the owner can change the owner.")
 		}
-		return Coded(EForbidden, "owner_protected", "The owner always has full access; hand over ownership first to change your own role.")
+		return CodeOwnerProtected.Msg("The owner always has full access; hand over ownership first to change your own role.")
 	}
 	if c.NewRole == RoleOwner {
-		return Coded(EForbidden, "owner_role", "The owner role cannot be given; the owner can hand over ownership instead.")
+		return CodeOwnerRole.Msg("The owner role cannot be given; the owner can hand over ownership instead.")
 	}
 	if c.HasCurrent && c.CurrentStatus != "" && c.CurrentStatus != StatusActive && c.NewRole != c.CurrentRole {
-		return Coded(EForbidden, "member_not_active", "The role of a deactivated member cannot be changed; reactivate them first.")
+		return CodeMemberNotActive.Msg("The role of a deactivated member cannot be changed; reactivate them first.")
 	}
 	self := c.TargetUserID != "" && c.TargetUserID == actor.UserID
 	if self {
 		if !c.NewPermissions.Within(c.CurrentPerms) || (c.CurrentRole == RoleMember && c.NewRole == RoleAdmin) {
-			return Coded(EForbidden, "self_escalation", "You cannot raise your own permissions or role.")
+			return CodeSelfEscalation.Msg("You cannot raise your own permissions or role.")
 		}
 	}
 	if c.HasCurrent && !c.CurrentPerms.Within(mine) {
-		return Coded(EForbidden, "target_exceeds_actor", "This member has permissions you do not have, so you cannot change them.")
+		return CodeTargetExceedsActor.Msg("This member has permissions you do not have, so you cannot change them.")
 	}
 	if c.NewPermissions.All && !mine.All {
-		return Coded(EForbidden, "grant_all", "Only someone with All permissions can grant All.")
+		return CodeGrantAll.Msg("Only someone with All permissions can grant All.")
 	}
 	if !c.NewPermissions.Within(mine) {
-		return Coded(EForbidden, "grant_exceeds_actor", "You cannot grant permissions you do not have yourself.")
+		return CodeGrantExceedsActor.Msg("You cannot grant permissions you do not have yourself.")
 	}
 	return nil
 }
@@ -63,13 +63,13 @@ func CheckGrant(actor Actor, c Change) error {
 func CheckManage(actor Actor, targetRole Role, targetPerms PermissionSet) error {
 	mine := actor.Effective()
 	if !mine.Allows(PermUsersManage) {
-		return Coded(EForbidden, "missing_permission", "You need the Account administration: manage permission to change members.")
+		return CodeMissingPermission.Msg("You need the Account administration: manage permission to change members.")
 	}
 	if targetRole == RoleOwner {
-		return Coded(EForbidden, "owner_protected", "The owner cannot be deactivated or removed.")
+		return CodeOwnerProtected.Msg("The owner cannot be deactivated or removed.")
 	}
 	if !targetPerms.Within(mine) {
-		return Coded(EForbidden, "target_exceeds_actor", "This member has permissions you do not have, so you cannot change them.")
+		return CodeTargetExceedsActor.Msg("This member has permissions you do not have, so you cannot change them.")
 	}
 	return nil
 }

@@ -103,13 +103,13 @@ func (c *Catalog) Has(name string) bool { return c.names[name] }
 func (c *Catalog) Validate(p PermissionSet) error {
 	if p.All {
 		if len(p.Granted) > 0 {
-			return Invalid("invalid_permissions", "permissions", "Choose either All or a list of permissions, not both.")
+			return CodeInvalidPermissions.Field("permissions", "Choose either All or a list of permissions, not both.")
 		}
 		return nil
 	}
 	for _, n := range p.Granted {
 		if !c.names[n] {
-			return Invalid("unknown_permission", "permissions", fmt.Sprintf("%q is not a known permission.", n))
+			return CodeUnknownPermission.Field("permissions", fmt.Sprintf("%q is not a known permission.", n))
 		}
 	}
 	return nil

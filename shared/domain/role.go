@@ -16,9 +16,9 @@ func ParseAssignableRole(s string) (Role, error) {
 	case RoleAdmin, RoleMember:
 		return Role(s), nil
 	case RoleOwner:
-		return "", Invalid("invalid_role", "role", "The owner role cannot be given; the owner can hand over ownership instead.")
+		return "", CodeInvalidRole.Field("role", "The owner role cannot be given; the owner can hand over ownership instead.")
 	default:
-		return "", Invalid("invalid_role", "role", "The role must be admin or member.")
+		return "", CodeInvalidRole.Field("role", "The role must be admin or member.")
 	}
 }
 

@@ -29,7 +29,7 @@ func ParseParams(q map[string]string) (Params, error) {
 	var p Params
 	p.MemberID = q["member"]
 	if len(p.MemberID) > 64 {
-		return Params{}, domain.Invalid("invalid_member", "member", "The member id is not valid.")
+		return Params{}, domain.CodeInvalidMember.Field("member", "The member id is not valid.")
 	}
 	var err error
 	if p.Period, err = ParsePeriod(q["period"]); err != nil {
@@ -55,7 +55,7 @@ func ParseLimit(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > MaxLimit {
-		return 0, domain.Invalid("invalid_limit", "limit", "The limit must be a whole number from 1 to 200.")
+		return 0, domain.CodeInvalidLimit.Field("limit", "The limit must be a whole number from 1 to 200.")
 	}
 	return n, nil
 }
@@ -70,7 +70,7 @@ func CanRead(actor domain.Actor, memberID string) error {
 	if actor.Can(domain.PermHistoryView) {
 		return nil
 	}
-	return domain.Coded(domain.EForbidden, "missing_permission", "You need the History: view permission to read this account's history.")
+	return domain.CodeMissingPermission.Msg("You need the History: view permission to read this account's history.")
 }
 
 // PermHistoryManage is the permission to export the history.
@@ -83,7 +83,7 @@ func CanExport(actor domain.Actor) error {
 	if actor.Can(PermHistoryManage) {
 		return nil
 	}
-	return domain.Coded(domain.EForbidden, "missing_permission", "You need the History: export permission to export this account's history.")
+	return domain.CodeMissingPermission.Msg("You need the History: export permission to export this account's history.")
 }
 
 // MemberFinder is what KnownMember reads.
@@ -94,7 +94,7 @@ type MemberFinder interface {
 
 // ErrMemberNotFound is the 404 answer for a member id that is not (and never
 // was) a member of the account.
-var ErrMemberNotFound = domain.Coded(domain.ENotFound, "member_not_found", "There is no such member in this account.")
+var ErrMemberNotFound = domain.CodeMemberNotFound.Msg("There is no such member in this account.")
 
 // KnownMember checks that userID is, or was, a member of the account: a
 // removed member's history stays readable, and any event about the member

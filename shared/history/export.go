@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"roster/shared/domain"
 )
 
 // Format is an export format.
@@ -29,7 +31,7 @@ func ParseFormat(s string) (Format, error) {
 	return "", invalidFormat
 }
 
-var invalidFormat = invalid("invalid_format", "format", "The format must be csv or jsonl.")
+var invalidFormat = domain.CodeInvalidFormat.Field("format", "")
 
 // ContentType returns the media type of the format.
 func (f Format) ContentType() string {

@@ -44,7 +44,7 @@ func ParsePeriod(s string) (Period, error) {
 	if slices.Contains(Periods, Period(s)) {
 		return Period(s), nil
 	}
-	return "", domain.Invalid("invalid_period", "period", "The period must be one of 1w, 2w, 1m, 3m, 6m, 12m or all.")
+	return "", domain.CodeInvalidPeriod.Field("period", "The period must be one of 1w, 2w, 1m, 3m, 6m, 12m or all.")
 }
 
 // Start returns the first instant of the period ending at now, inclusive:
@@ -145,12 +145,12 @@ func ParseFilter(s string) (Filter, error) {
 			if slices.Contains(Kinds, a) {
 				msg = "A kind (" + a + ") cannot be combined with other actions."
 			}
-			return Filter{}, domain.Invalid("invalid_action", "action", msg)
+			return Filter{}, domain.CodeInvalidAction.Field("action", msg)
 		}
 		set[a] = true
 	}
 	if len(set) > MaxFilterActions {
-		return Filter{}, domain.Invalid("invalid_action", "action", "Name at most 20 actions.")
+		return Filter{}, domain.CodeInvalidAction.Field("action", "Name at most 20 actions.")
 	}
 	out := make([]string, 0, len(set))
 	for a := range set {
@@ -204,7 +204,7 @@ func EncodeCursor(scope Scope, pos string) string {
 }
 
 // ErrInvalidCursor is the 400 answer to a malformed or foreign cursor.
-var ErrInvalidCursor = domain.Invalid("invalid_cursor", "cursor", "This page link is not valid for this history; start again from the first page.")
+var ErrInvalidCursor = domain.CodeInvalidCursor.Field("cursor", "This page link is not valid for this history; start again from the first page.")
 
 // DecodeCursor returns the position a cursor of scope carries; "" (first
 // page) for an empty cursor. It returns ErrInvalidCursor when the cursor is
@@ -226,5 +226,3 @@ func DecodeCursor(scope Scope, cursor string) (string, error) {
 	}
 	return b.Pos, nil
 }
-
-func invalid(code, field, message string) error { return domain.Invalid(code, field, message) }

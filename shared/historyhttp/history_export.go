@@ -131,8 +131,7 @@ func (h *exportHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 }
 
 func tooLarge(what string) error {
-	return domain.Coded(domain.ETooLarge, "export_too_large",
-		"This export holds "+what+", more than one file can carry. Choose a shorter period, one member or an action filter.")
+	return domain.CodeExportTooLarge.Msg("This export holds " + what + ", more than one file can carry. Choose a shorter period, one member or an action filter.")
 }
 
 // Export is the history-export function's handler.

@@ -45,10 +45,10 @@ type loginInput struct {
 // The answers of a refused sign-in. A wrong password and an unknown email
 // get the very same one.
 var (
-	errInvalidCredentials = domain.Coded(domain.EUnauthenticated, "invalid_credentials", "The email address or the password is not right.")
-	errCodeRequired       = domain.Coded(domain.ECodeRequired, "code_required", "Enter the code from your authenticator app, or a recovery code.")
-	errCodeUsed           = &domain.Error{Kind: domain.EUnauthenticated, Code: "invalid_code", Field: "code", Message: "This code was used already. Wait for the next code from your authenticator app."}
-	errInvalidCode        = &domain.Error{Kind: domain.EUnauthenticated, Code: "invalid_code", Field: "code", Message: "This code is not right. Enter the current code from your authenticator app, or an unused recovery code."}
+	errInvalidCredentials = domain.CodeInvalidCredentials.Msg("The email address or the password is not right.")
+	errCodeRequired       = domain.CodeCodeRequired.Msg("Enter the code from your authenticator app, or a recovery code.")
+	errCodeUsed           = &domain.Error{Kind: domain.CodeInvalidCode.Kind, Code: domain.CodeInvalidCode.Name, Field: "code", Message: "This code was used already. Wait for the next code from your authenticator app."}
+	errInvalidCode        = &domain.Error{Kind: domain.CodeInvalidCode.Kind, Code: domain.CodeInvalidCode.Name, Field: "code", Message: "This code is not right. Enter the current code from your authenticator app, or an unused recovery code."}
 )
 
 // Handle signs a user in. Failed attempts count against the email's and
@@ -68,7 +68,7 @@ func (h *loginHandler) Handle(ctx context.Context, req api.Request) (api.Respons
 		return api.Response{}, err
 	}
 	if in.Password == "" {
-		return api.Response{}, domain.Invalid("invalid_password", "password", "Enter your password.")
+		return api.Response{}, domain.CodeInvalidPassword.Field("password", "Enter your password.")
 	}
 	limits := map[string]store.Limit{
 		auth.LimitLoginEmail(email):          auth.LoginPerEmail,

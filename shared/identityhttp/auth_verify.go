@@ -47,11 +47,11 @@ func (h *verifyHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return api.Response{}, domain.Coded(domain.ENotFound, "invalid_token", "This link is not valid or was used already. Sign in and ask for a new one.")
+		return api.Response{}, domain.CodeInvalidToken.Msg("This link is not valid or was used already. Sign in and ask for a new one.")
 	case errors.Is(err, store.ErrExpired):
-		return api.Response{}, domain.Coded(domain.EGone, "token_expired", "This link has expired. Sign in and ask for a new one.")
+		return api.Response{}, domain.CodeTokenExpired.Msg("This link has expired. Sign in and ask for a new one.")
 	case errors.Is(err, store.ErrConflict):
-		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your login changed at the same moment. Please try again.")
+		return api.Response{}, domain.CodeStaleVersion.Msg("Your login changed at the same moment. Please try again.")
 	case err != nil:
 		return api.Response{}, err
 	}

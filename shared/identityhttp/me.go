@@ -40,7 +40,7 @@ func (h *meHandler) Handle(ctx context.Context, req api.Request) (api.Response, 
 	}
 	u, err := h.store.GetUser(ctx, sess.UserID)
 	if errors.Is(err, store.ErrNotFound) {
-		return api.Response{}, domain.Coded(domain.EUnauthenticated, "unauthenticated", "Please sign in.")
+		return api.Response{}, domain.CodeUnauthenticated.Msg("Please sign in.")
 	}
 	if err != nil {
 		return api.Response{}, err

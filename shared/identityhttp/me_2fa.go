@@ -64,7 +64,7 @@ func (h *startTwoFactorHandler) Handle(ctx context.Context, req api.Request) (ap
 	if ok, err := auth.VerifyPassword(in.Password, u.PasswordHash); err != nil {
 		return api.Response{}, err
 	} else if !ok {
-		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.Invalid("wrong_password", "password", "This is not your current password."))
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.CodeWrongPassword.Field("password", "This is not your current password."))
 	}
 	secret, url, err := auth.NewTOTP(u.Email)
 	if err != nil {
@@ -78,7 +78,7 @@ func (h *startTwoFactorHandler) Handle(ctx context.Context, req api.Request) (ap
 		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your login changed at the same moment. Please try again.")
+		return api.Response{}, domain.CodeStaleVersion.Msg("Your login changed at the same moment. Please try again.")
 	}
 	if err != nil {
 		return api.Response{}, err
@@ -86,7 +86,7 @@ func (h *startTwoFactorHandler) Handle(ctx context.Context, req api.Request) (ap
 	return api.JSON(http.StatusOK, map[string]string{"secret": secret, "otpauthUrl": url}), nil
 }
 
-var errEnabled = domain.Coded(domain.EConflict, "two_factor_enabled", "Two-factor sign-in is on already. Turn it off first to enrol a new device.")
+var errEnabled = domain.CodeTwoFactorEnabled.Msg("Two-factor sign-in is on already. Turn it off first to enrol a new device.")
 
 // StartTwoFactor is the me-2fa function's handler.
 func StartTwoFactor(d app.Deps) api.HandlerFunc {

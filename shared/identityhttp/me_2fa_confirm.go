@@ -64,13 +64,13 @@ func (h *confirmTwoFactorHandler) Handle(ctx context.Context, req api.Request) (
 	}
 	switch {
 	case u.TOTPEnabled:
-		return api.Response{}, domain.Coded(domain.EConflict, "two_factor_enabled", "Two-factor sign-in is on already.")
+		return api.Response{}, domain.CodeTwoFactorEnabled.Msg("Two-factor sign-in is on already.")
 	case !u.TwoFactorPending():
-		return api.Response{}, domain.Coded(domain.EConflict, "no_pending_enrolment", "Start the enrolment first.")
+		return api.Response{}, domain.CodeNoPendingEnrolment.Msg("Start the enrolment first.")
 	}
 	step, ok := auth.MatchTOTP(in.Code, u.TOTPSecret, h.now())
 	if !ok {
-		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.Invalid("invalid_code", "code", "This code is not right. Enter the current code from your authenticator app."))
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.CodeInvalidCode.In(domain.EInvalid).Field("code", "This code is not right. Enter the current code from your authenticator app."))
 	}
 	codes, hashes := auth.NewRecoveryCodes(RecoveryCodes)
 	_, err = h.store.UpdateUser(ctx, u.ID, func(cur *domain.User) error {
@@ -81,7 +81,7 @@ func (h *confirmTwoFactorHandler) Handle(ctx context.Context, req api.Request) (
 		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your login changed at the same moment. Please start again.")
+		return api.Response{}, domain.CodeStaleVersion.Msg("Your login changed at the same moment. Please start again.")
 	}
 	if err != nil {
 		return api.Response{}, err

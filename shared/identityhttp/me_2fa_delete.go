@@ -56,14 +56,14 @@ func (h *deleteTwoFactorHandler) Handle(ctx context.Context, req api.Request) (a
 		return api.Response{}, err
 	}
 	if (in.Password == "") == (in.Code == "") {
-		return api.Response{}, domain.Invalid("proof_required", "password", "Enter your password or a code from your authenticator app.")
+		return api.Response{}, domain.CodeProofRequired.Field("password", "Enter your password or a code from your authenticator app.")
 	}
 	u, err := auth.ProofSubject(ctx, h.store, sess.UserID)
 	if err != nil {
 		return api.Response{}, err
 	}
 	if !u.TOTPEnabled && !u.TwoFactorPending() {
-		return api.Response{}, domain.Coded(domain.EConflict, "two_factor_disabled", "Two-factor sign-in is off already.")
+		return api.Response{}, domain.CodeTwoFactorDisabled.Msg("Two-factor sign-in is off already.")
 	}
 	var refusal error
 	switch {
@@ -73,10 +73,10 @@ func (h *deleteTwoFactorHandler) Handle(ctx context.Context, req api.Request) (a
 			return api.Response{}, err
 		}
 		if !ok {
-			refusal = domain.Invalid("wrong_password", "password", "This is not your current password.")
+			refusal = domain.CodeWrongPassword.Field("password", "This is not your current password.")
 		}
 	case !auth.ValidTOTP(in.Code, u.TOTPSecret, h.now()) && auth.MatchRecoveryCode(in.Code, u.RecoveryCodes) < 0:
-		refusal = domain.Invalid("invalid_code", "code", "This code is not right.")
+		refusal = domain.CodeInvalidCode.In(domain.EInvalid).Field("code", "This code is not right.")
 	}
 	if refusal != nil {
 		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, refusal)
@@ -86,7 +86,7 @@ func (h *deleteTwoFactorHandler) Handle(ctx context.Context, req api.Request) (a
 		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your login changed at the same moment. Please try again.")
+		return api.Response{}, domain.CodeStaleVersion.Msg("Your login changed at the same moment. Please try again.")
 	}
 	if err != nil {
 		return api.Response{}, err

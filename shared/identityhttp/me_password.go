@@ -68,7 +68,7 @@ func (h *changePasswordHandler) Handle(ctx context.Context, req api.Request) (ap
 	if ok, err := auth.VerifyPassword(in.CurrentPassword, u.PasswordHash); err != nil {
 		return api.Response{}, err
 	} else if !ok {
-		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.Invalid("wrong_password", "currentPassword", "This is not your current password."))
+		return api.Response{}, auth.RefuseProof(ctx, h.store, u.ID, domain.CodeWrongPassword.Field("currentPassword", "This is not your current password."))
 	}
 	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
 	if err != nil {
@@ -82,7 +82,7 @@ func (h *changePasswordHandler) Handle(ctx context.Context, req api.Request) (ap
 		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your password changed at the same moment. Please try again.")
+		return api.Response{}, domain.CodeStaleVersion.Msg("Your password changed at the same moment. Please try again.")
 	}
 	if err != nil {
 		return api.Response{}, err

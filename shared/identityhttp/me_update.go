@@ -55,7 +55,7 @@ func (h *updateMeHandler) Handle(ctx context.Context, req api.Request) (api.Resp
 		return api.Response{}, err
 	}
 	if in.FirstName == nil && in.LastName == nil {
-		return api.Response{}, domain.Invalid("empty_change", "", "Send firstName, lastName or both.")
+		return api.Response{}, domain.CodeEmptyChange.Field("", "Send firstName, lastName or both.")
 	}
 	var first, last string
 	if in.FirstName != nil {
@@ -79,9 +79,9 @@ func (h *updateMeHandler) Handle(ctx context.Context, req api.Request) (api.Resp
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return api.Response{}, domain.Coded(domain.EStale, "stale_version", "Your login changed at the same moment. Please try again.")
+		return api.Response{}, domain.CodeStaleVersion.Msg("Your login changed at the same moment. Please try again.")
 	case errors.Is(err, store.ErrNotFound):
-		return api.Response{}, domain.Coded(domain.EUnauthenticated, "unauthenticated", "Please sign in.")
+		return api.Response{}, domain.CodeUnauthenticated.Msg("Please sign in.")
 	case err != nil:
 		return api.Response{}, err
 	}

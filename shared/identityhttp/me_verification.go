@@ -58,7 +58,7 @@ func (h *resendVerificationHandler) Handle(ctx context.Context, req api.Request)
 		return api.Response{}, err
 	}
 	if u.EmailVerified {
-		return api.Response{}, domain.Coded(domain.EConflict, "already_verified", "Your email address is confirmed already.")
+		return api.Response{}, domain.CodeAlreadyVerified.Msg("Your email address is confirmed already.")
 	}
 	if err := auth.Hit(ctx, h.store, map[string]store.Limit{auth.LimitVerification(u.ID): auth.VerificationPerUser}); err != nil {
 		return api.Response{}, err
@@ -74,7 +74,7 @@ func (h *resendVerificationHandler) Handle(ctx context.Context, req api.Request)
 	}
 	if _, err := h.mail.Send(ctx, msg); err != nil {
 		api.Logger(ctx).ErrorContext(ctx, "verification mail not sent", "err", err.Error())
-		return api.Response{}, domain.Coded(domain.EUnavailable, "mail_failed", "We could not send the email just now. Please try again later.")
+		return api.Response{}, domain.CodeMailFailed.Msg("We could not send the email just now. Please try again later.")
 	}
 	return api.JSON(http.StatusAccepted, map[string]string{"status": "We sent you a new link."}), nil
 }

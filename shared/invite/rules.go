@@ -70,7 +70,7 @@ func ParseCreate(in CreateInput, cat *domain.Catalog) (Draft, error) {
 
 func parsePermissions(p *domain.PermissionSet, cat *domain.Catalog) (domain.PermissionSet, error) {
 	if p == nil {
-		return domain.PermissionSet{}, domain.Invalid("missing_permissions", "permissions", "Choose All or a set of permissions.")
+		return domain.PermissionSet{}, domain.CodeMissingPermissions.Field("permissions", "Choose All or a set of permissions.")
 	}
 	return cat.Normalize(*p)
 }
@@ -89,7 +89,7 @@ type EditInput struct {
 // invalid error for a missing version or a bad field.
 func ApplyEdit(inv store.Invitation, in EditInput, cat *domain.Catalog) (store.Invitation, error) {
 	if in.Version == nil {
-		return store.Invitation{}, domain.Invalid("missing_version", "version", "Send the version of the invitation you edited.")
+		return store.Invitation{}, domain.CodeMissingVersion.Field("version", "Send the version of the invitation you edited.")
 	}
 	var err error
 	if in.FirstName != nil {
@@ -120,7 +120,7 @@ func ApplyEdit(inv store.Invitation, in EditInput, cat *domain.Catalog) (store.I
 // revoked).
 func CheckPending(inv store.Invitation) error {
 	if inv.State != store.InvitePending {
-		return domain.Coded(domain.EConflict, "invitation_not_pending", fmt.Sprintf("This invitation has been %s already.", inv.State))
+		return domain.CodeInvitationNotPending.Msg(fmt.Sprintf("This invitation has been %s already.", inv.State))
 	}
 	return nil
 }
@@ -130,7 +130,7 @@ func CheckPending(inv store.Invitation) error {
 // rate_limited error (resend_limit, or resend_too_soon with RetryAfter), or nil.
 func CheckResend(inv store.Invitation, now time.Time, interval time.Duration, maxResends int) error {
 	if inv.ResendCount >= maxResends {
-		return &domain.Error{Kind: domain.ETooMany, Code: "resend_limit",
+		return &domain.Error{Kind: domain.CodeResendLimit.Kind, Code: domain.CodeResendLimit.Name,
 			Message: fmt.Sprintf("This invitation has been resent %d times, the most allowed. Revoke it and invite again.", maxResends)}
 	}
 	last := inv.LastAttemptAt
@@ -139,7 +139,7 @@ func CheckResend(inv store.Invitation, now time.Time, interval time.Duration, ma
 	}
 	if wait := last.Add(interval).Sub(now); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
-		return &domain.Error{Kind: domain.ETooMany, Code: "resend_too_soon", RetryAfter: secs,
+		return &domain.Error{Kind: domain.CodeResendTooSoon.Kind, Code: domain.CodeResendTooSoon.Name, RetryAfter: secs,
 			Message: fmt.Sprintf("This invitation was just sent. Try again in %d seconds.", secs)}
 	}
 	return nil
@@ -149,7 +149,7 @@ func CheckResend(inv store.Invitation, now time.Time, interval time.Duration, ma
 // API's 429 with Retry-After.
 func RateLimited(e *store.RateLimitedError) error {
 	secs := int((e.RetryAfter + time.Second - 1) / time.Second)
-	return &domain.Error{Kind: domain.ETooMany, Code: "invitations_rate_limited", RetryAfter: secs,
+	return &domain.Error{Kind: domain.CodeInvitationsRateLimited.Kind, Code: domain.CodeInvitationsRateLimited.Name, RetryAfter: secs,
 		Message: fmt.Sprintf("This account has sent as many invitations as allowed this hour. Try again in %d minutes.", (secs+59)/60)}
 }
 
@@ -157,8 +157,7 @@ func RateLimited(e *store.RateLimitedError) error {
 // (inviter is the inviter's current membership, found false when removed).
 // It returns a conflict error invitation_exceeds_inviter, or nil.
 func CheckInviter(inv store.Invitation, inviter domain.Membership, found bool) error {
-	refused := domain.Coded(domain.EConflict, "invitation_exceeds_inviter",
-		"This invitation grants more than the person who sent it may grant now. Ask the account's admins for a new invitation.")
+	refused := domain.CodeInvitationExceedsInviter.Msg("This invitation grants more than the person who sent it may grant now. Ask the account's admins for a new invitation.")
 	if !found {
 		return refused
 	}
@@ -235,7 +234,7 @@ func Usable(inv store.Invitation, now time.Time) error {
 		return ErrInvalidToken
 	}
 	if inv.Expired(now) {
-		return domain.Coded(domain.EGone, "invitation_expired", fmt.Sprintf(
+		return domain.CodeInvitationExpired.Msg(fmt.Sprintf(
 			"This invitation expired on %s. Ask %s (%s) to send it again.",
 			inv.ExpiresAt.UTC().Format("2 January 2006"), domain.FullName(inv.InviterName, "", inv.InviterEmail), inv.InviterEmail))
 	}
@@ -244,7 +243,7 @@ func Usable(inv store.Invitation, now time.Time) error {
 
 // ErrInvalidToken is every unusable link: unknown, malformed, revoked,
 // used or replaced. It says nothing that helps guessing.
-var ErrInvalidToken = domain.Coded(domain.ENotFound, "invalid_token", "This invitation link is not valid. It may have been used, revoked or replaced by a newer one.")
+var ErrInvalidToken = domain.CodeInvalidToken.Msg("This invitation link is not valid. It may have been used, revoked or replaced by a newer one.")
 
 // changeOf is the audit record of an invitation's grant.
 type changeOf struct {

@@ -101,7 +101,7 @@ func RequestHash(in CreateInput) string {
 // the account's hourly cap.
 func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID string, in CreateInput, idemKey string) (Created, error) {
 	if len(idemKey) > MaxIdempotencyKey {
-		return Created{}, domain.Invalid("invalid_idempotency_key", "Idempotency-Key", "The Idempotency-Key header is too long (100 characters at most).")
+		return Created{}, domain.CodeInvalidIdempotencyKey.Field("Idempotency-Key", "The Idempotency-Key header is too long (100 characters at most).")
 	}
 	d, err := ParseCreate(in, s.catalog)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	reqHash := RequestHash(in)
 	reads, err := s.store.ReadForCreate(ctx, accountID, d.Email, actor.UserID, idemKey)
 	if errors.Is(err, store.ErrNotFound) {
-		return Created{}, domain.Coded(domain.ENotFound, "account_not_found", "This account does not exist.")
+		return Created{}, domain.CodeAccountNotFound.Msg("This account does not exist.")
 	}
 	if err != nil {
 		return Created{}, err
@@ -169,16 +169,15 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 }
 
 var (
-	errPending = domain.Coded(domain.EConflict, "invitation_pending",
-		"This email already has a pending invitation to this account. Use Resend on the Pending tab to send it again.")
-	errAlreadyMember = domain.Coded(domain.EConflict, "already_member", "This person is already a member of this account.")
-	errBusy          = domain.Coded(domain.EConflict, "conflict", "Someone changed this at the same moment. Reload and try again.")
-	errNotFound      = domain.Coded(domain.ENotFound, "invitation_not_found", "This invitation does not exist.")
+	errPending       = domain.CodeInvitationPending.Msg("This email already has a pending invitation to this account. Use Resend on the Pending tab to send it again.")
+	errAlreadyMember = domain.CodeAlreadyMember.Msg("This person is already a member of this account.")
+	errBusy          = domain.CodeConflict.Msg("Someone changed this at the same moment. Reload and try again.")
+	errNotFound      = domain.CodeInvitationNotFound.Msg("This invitation does not exist.")
 )
 
 func (s *Service) replay(ctx context.Context, accountID string, reads store.CreateReads, reqHash string) (Created, error) {
 	if reads.ReplayedRequestHash != reqHash {
-		return Created{}, domain.Coded(domain.EUnprocessable, "idempotency_mismatch", "This Idempotency-Key was used for a different request.")
+		return Created{}, domain.CodeIdempotencyMismatch.Msg("This Idempotency-Key was used for a different request.")
 	}
 	inv, err := s.store.GetInvitation(ctx, accountID, reads.ReplayedInviteID)
 	if err != nil {
@@ -260,7 +259,7 @@ type Page struct {
 // invalid_cursor for a cursor that is malformed or of another account.
 func (s *Service) List(ctx context.Context, actor domain.Actor, accountID, cursor string) (Page, error) {
 	if !actor.Can(domain.PermUsersView) {
-		return Page{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: view permission to see invitations.")
+		return Page{}, domain.CodeMissingPermission.Msg("You need the Account administration: view permission to see invitations.")
 	}
 	if len(cursor) > 1024 {
 		return Page{}, errCursor
@@ -280,7 +279,7 @@ func (s *Service) List(ctx context.Context, actor domain.Actor, accountID, curso
 	return p, nil
 }
 
-var errCursor = domain.Invalid("invalid_cursor", "cursor", "This page link is not valid; start from the first page.")
+var errCursor = domain.CodeInvalidCursor.Field("cursor", "This page link is not valid; start from the first page.")
 
 // pendingOf reads an invitation that must be pending and that the actor
 // may manage. It returns not_found, conflict invitation_not_pending, or the
@@ -305,7 +304,7 @@ func (s *Service) pendingOf(ctx context.Context, actor domain.Actor, accountID, 
 
 // stale returns the stale_version error carrying the invitation as it is now.
 func (s *Service) stale(ctx context.Context, accountID, id string) error {
-	e := &domain.Error{Kind: domain.EStale, Code: "stale_version", Message: "Someone changed this invitation meanwhile. Review the current version and try again."}
+	e := &domain.Error{Kind: domain.CodeStaleVersion.Kind, Code: domain.CodeStaleVersion.Name, Message: "Someone changed this invitation meanwhile. Review the current version and try again."}
 	if cur, err := s.store.GetInvitation(ctx, accountID, id); err == nil {
 		e.Current = ViewOf(cur, s.store.Now())
 	}
@@ -390,7 +389,7 @@ func (s *Service) Resend(ctx context.Context, actor domain.Actor, accountID, id 
 	case errors.As(err, &rl):
 		return View{}, RateLimited(rl)
 	case errors.Is(err, store.ErrInvitationPending):
-		return View{}, domain.Coded(domain.EConflict, "invitation_pending", "Another invitation to this email is pending; resend that one instead.")
+		return View{}, domain.CodeInvitationPending.Msg("Another invitation to this email is pending; resend that one instead.")
 	case errors.Is(err, store.ErrConflict):
 		return View{}, s.stale(ctx, accountID, id)
 	case err != nil:
@@ -457,7 +456,7 @@ func (s *Service) Accept(ctx context.Context, sess domain.Session, req api.Reque
 		return Accepted{}, err
 	}
 	if r.User.Email != inv.Email {
-		return Accepted{}, &domain.Error{Kind: domain.EForbidden, Code: "email_mismatch",
+		return Accepted{}, &domain.Error{Kind: domain.CodeEmailMismatch.Kind, Code: domain.CodeEmailMismatch.Name,
 			Message: "This invitation is for " + inv.Email + ". Sign in with that address (or register it) to accept it."}
 	}
 	if err := CheckInviter(inv, r.Inviter, r.InviterFound); err != nil {

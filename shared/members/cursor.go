@@ -19,7 +19,7 @@ type cursor struct {
 // maxCursorLength bounds a cursor before it is decoded.
 const maxCursorLength = 1024
 
-var errBadCursor = domain.Invalid("invalid_cursor", "cursor", "This page link is not valid for this list; start from the first page.")
+var errBadCursor = domain.CodeInvalidCursor.Field("cursor", "This page link is not valid for this list; start from the first page.")
 
 // encodeCursor renders a position as an opaque token ("" for no position).
 func encodeCursor(accountID string, status domain.MemberStatus, query, pos string) string {

@@ -13,7 +13,7 @@ type VersionBody struct {
 	Version int64 `json:"version"`
 }
 
-var errMissingVersion = domain.Invalid("missing_version", "version", "Send the version of the member you act on.")
+var errMissingVersion = domain.CodeMissingVersion.Field("version", "Send the version of the member you act on.")
 
 // VersionOf returns the member version a request acts on: the query
 // parameter version, else the JSON body's version. It returns invalid
@@ -53,7 +53,7 @@ func ListQueryOf(req api.Request) (ListQuery, error) {
 	if l, ok := p["limit"]; ok {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > MaxLimit {
-			return q, domain.Invalid("invalid_limit", "limit", "The page size must be between 1 and 100.")
+			return q, domain.CodeInvalidLimit.Field("limit", "The page size must be between 1 and 100.")
 		}
 		q.Limit = n
 	}

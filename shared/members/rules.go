@@ -28,7 +28,7 @@ type Edit struct {
 // (including owner), unknown_permission, invalid_name.
 func (e Edit) Apply(cur domain.Membership, cat *domain.Catalog) (domain.Membership, error) {
 	if e.Version <= 0 {
-		return cur, domain.Invalid("missing_version", "version", "Send the version of the member you edited.")
+		return cur, domain.CodeMissingVersion.Field("version", "Send the version of the member you edited.")
 	}
 	next := cur
 	if e.Role != nil {
@@ -167,7 +167,7 @@ func EditEvents(actor domain.Actor, cur, next domain.Membership, at time.Time) [
 // error with code query_too_long past store.MaxSearchLength.
 func SearchTerms(q string) ([]string, error) {
 	if len([]rune(q)) > store.MaxSearchLength {
-		return nil, domain.Invalid("query_too_long", "q", "The search is too long.")
+		return nil, domain.CodeQueryTooLong.Field("q", "The search is too long.")
 	}
 	var out []string
 	seen := map[string]bool{}

@@ -71,7 +71,7 @@ type ListQuery struct {
 	Limit  int
 }
 
-var errNoMember = domain.Coded(domain.ENotFound, "member_not_found", "This member does not exist in this account.")
+var errNoMember = domain.CodeMemberNotFound.Msg("This member does not exist in this account.")
 
 // List returns a page of the account's members with the status, in name
 // order, or those matching the search q. It needs users.view. It returns
@@ -79,20 +79,20 @@ var errNoMember = domain.Coded(domain.ENotFound, "member_not_found", "This membe
 // query_too_long or invalid_cursor, or the store's error.
 func (s *Service) List(ctx context.Context, actor domain.Actor, accountID string, q ListQuery) (List, error) {
 	if !actor.Can(domain.PermUsersView) {
-		return List{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: view permission to see the members.")
+		return List{}, domain.CodeMissingPermission.Msg("You need the Account administration: view permission to see the members.")
 	}
 	switch q.Status {
 	case "":
 		q.Status = domain.StatusActive
 	case domain.StatusActive, domain.StatusDeactivated:
 	default:
-		return List{}, domain.Invalid("invalid_status", "status", "The status must be active or deactivated.")
+		return List{}, domain.CodeInvalidStatus.Field("status", "The status must be active or deactivated.")
 	}
 	switch {
 	case q.Limit == 0:
 		q.Limit = DefaultLimit
 	case q.Limit < 0 || q.Limit > MaxLimit:
-		return List{}, domain.Invalid("invalid_limit", "limit", "The page size must be between 1 and 100.")
+		return List{}, domain.CodeInvalidLimit.Field("limit", "The page size must be between 1 and 100.")
 	}
 	terms, err := SearchTerms(q.Q)
 	if err != nil {
@@ -143,7 +143,7 @@ func (s *Service) load(ctx context.Context, accountID, userID string) (domain.Me
 // member_not_found.
 func (s *Service) Get(ctx context.Context, actor domain.Actor, accountID, userID string) (Member, error) {
 	if userID != actor.UserID && !actor.Can(domain.PermUsersView) {
-		return Member{}, domain.Coded(domain.EForbidden, "missing_permission", "You need the Account administration: view permission to see the members.")
+		return Member{}, domain.CodeMissingPermission.Msg("You need the Account administration: view permission to see the members.")
 	}
 	m, err := s.load(ctx, accountID, userID)
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *Service) stale(ctx context.Context, accountID, userID string) error {
 }
 
 func staleError(cur domain.Membership) error {
-	e := domain.Coded(domain.EStale, domain.EStale, "Someone else changed this member since you loaded it. Review the current state and try again.")
+	e := domain.CodeStaleVersion.Msg("Someone else changed this member since you loaded it. Review the current state and try again.")
 	e.Current = View(cur)
 	return e
 }
@@ -177,7 +177,7 @@ func staleError(cur domain.Membership) error {
 // grant rules, or stale_version.
 func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, userID string, e Edit) (Member, error) {
 	if e.Version <= 0 {
-		return Member{}, domain.Invalid("missing_version", "version", "Send the version of the member you edited.")
+		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member you edited.")
 	}
 	cur, err := s.load(ctx, accountID, userID)
 	if err != nil {
@@ -215,7 +215,7 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, use
 // domain.CheckManage, forbidden self_deactivation, or stale_version.
 func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, userID string, version int64, active bool) (Member, error) {
 	if version <= 0 {
-		return Member{}, domain.Invalid("missing_version", "version", "Send the version of the member you edited.")
+		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member you edited.")
 	}
 	cur, err := s.load(ctx, accountID, userID)
 	if err != nil {
@@ -225,7 +225,7 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 		return Member{}, err
 	}
 	if userID == actor.UserID {
-		return Member{}, domain.Coded(domain.EForbidden, "self_deactivation", "You cannot deactivate yourself; ask another admin.")
+		return Member{}, domain.CodeSelfDeactivation.Msg("You cannot deactivate yourself; ask another admin.")
 	}
 	if cur.Version != version {
 		return Member{}, staleError(cur)
@@ -260,7 +260,7 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 // forbidden errors of domain.CheckManage, or stale_version.
 func (s *Service) Remove(ctx context.Context, actor domain.Actor, accountID, userID string, version int64) error {
 	if version <= 0 {
-		return domain.Invalid("missing_version", "version", "Send the version of the member you remove.")
+		return domain.CodeMissingVersion.Field("version", "Send the version of the member you remove.")
 	}
 	cur, err := s.load(ctx, accountID, userID)
 	if err != nil {
@@ -301,16 +301,16 @@ type HandOver struct {
 // unprocessable target_not_admin, or stale_version.
 func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, accountID string, h HandOver) (Member, error) {
 	if h.UserID == "" || len(h.UserID) > 64 {
-		return Member{}, domain.Invalid("invalid_user", "userId", "Choose the admin who becomes the owner.")
+		return Member{}, domain.CodeInvalidUser.Field("userId", "Choose the admin who becomes the owner.")
 	}
 	if h.Version <= 0 {
-		return Member{}, domain.Invalid("missing_version", "version", "Send the version of the member who becomes the owner.")
+		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member who becomes the owner.")
 	}
 	if actor.Role != domain.RoleOwner {
-		return Member{}, domain.Coded(domain.EForbidden, "owner_only", "Only the owner can hand over ownership.")
+		return Member{}, domain.CodeOwnerOnly.Msg("Only the owner can hand over ownership.")
 	}
 	if h.UserID == actor.UserID {
-		return Member{}, domain.Coded(domain.EUnprocessable, "target_not_admin", "You are the owner already; choose an active admin.")
+		return Member{}, domain.CodeTargetNotAdmin.Msg("You are the owner already; choose an active admin.")
 	}
 	// Wrong passwords count against the same per-user limit as the other
 	// secrets a signed-in user confirms, so that a stolen session cannot
@@ -320,7 +320,7 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 		return Member{}, err
 	}
 	if ok, err := auth.VerifyPassword(h.Password, u.PasswordHash); err != nil || !ok {
-		return Member{}, auth.RefuseProof(ctx, s.store, u.ID, domain.Coded(domain.EForbidden, "wrong_password", "The password is not right."))
+		return Member{}, auth.RefuseProof(ctx, s.store, u.ID, domain.CodeWrongPassword.In(domain.EForbidden).Msg("The password is not right."))
 	}
 	owner, err := s.load(ctx, accountID, actor.UserID)
 	if err != nil {
@@ -331,7 +331,7 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 		return Member{}, err
 	}
 	if target.Role != domain.RoleAdmin || target.Status != domain.StatusActive {
-		return Member{}, domain.Coded(domain.EUnprocessable, "target_not_admin", "Ownership can only go to an active admin.")
+		return Member{}, domain.CodeTargetNotAdmin.Msg("Ownership can only go to an active admin.")
 	}
 	if target.Version != h.Version {
 		return Member{}, staleError(target)
