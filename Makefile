@@ -68,7 +68,7 @@ site: site/node_modules/.installed
 # ---- generated ----------------------------------------------------------------
 
 .PHONY: template
-template: ## Write template.yaml from the functions' declaration (shared/deploy) and the table (shared/store).
+template: ## Write the generated files: template.yaml (shared/deploy, shared/store) and the site's error codes (shared/domain).
 	$(GO) run ./infra/local/cmd/roster-template
 
 # ---- run ---------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // HttpOnly cookie, so requests only need credentials: 'same-origin'. Every
 // failure becomes an ApiError carrying the API's {"error":{code,message,field}}.
 
+import { ErrorCode } from './error-codes';
+
 export interface ApiErrorBody {
   code: string;
   message: string;
@@ -32,7 +34,7 @@ export class ApiError extends Error {
   }
 
   get isUnauthenticated(): boolean {
-    return this.status === 401 && this.code !== 'code_required';
+    return this.status === 401 && this.code !== ErrorCode.codeRequired;
   }
 }
 

@@ -15,6 +15,7 @@ import { clearErrors, field, showError, textInput, type Field } from '../ui/form
 import { formatDateTime, fullName, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
 import type { Accepted, InvitationPreview, Me } from '../ui/model';
+import { ErrorCode } from '../error-codes';
 
 const TOKEN_KEY = 'roster.invitationToken';
 
@@ -207,7 +208,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
           void showFor();
           return;
         }
-        if (err instanceof ApiError && err.code === 'email_unverified') {
+        if (err instanceof ApiError && err.code === ErrorCode.emailUnverified) {
           setState('unverified');
           alert.append(
             h('p', { class: 'alert__title' }, 'Confirm your email address first.'),
@@ -386,7 +387,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
             await showFor();
             body.querySelector<HTMLElement>('[data-action="accept"], [data-refusal] button')?.focus();
           } catch (err) {
-            if (err instanceof ApiError && err.code === 'code_required') {
+            if (err instanceof ApiError && err.code === ErrorCode.codeRequired) {
               code.element.hidden = false;
               code.control.focus();
             } else {

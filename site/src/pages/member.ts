@@ -18,6 +18,7 @@ import { h, replaceChildren } from '../ui/h';
 import type { Member } from '../ui/model';
 import { permissionsEditor } from '../ui/permissions-editor';
 import { historyView } from './history';
+import { ErrorCode } from '../error-codes';
 
 export const memberRoute: Route = {
   path: '/accounts/:accountId/members/:userId',
@@ -222,7 +223,7 @@ function memberPage(ctx: RouteContext): HTMLElement {
             render('Saved.');
             body.querySelector<HTMLElement>('[data-action="save"]')?.focus();
           } catch (err) {
-            if (err instanceof ApiError && err.code === 'stale_version') {
+            if (err instanceof ApiError && err.code === ErrorCode.staleVersion) {
               stale(err, alert);
             } else {
               showError(err, fields, alert);

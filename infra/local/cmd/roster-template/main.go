@@ -1,24 +1,25 @@
-// Command roster-template writes template.yaml from the functions'
-// declaration (shared/deploy) and the table's definition (shared/store):
-// `make template` runs it.
+// Command roster-template writes the generated files: template.yaml from
+// the functions' declaration (shared/deploy) and the table's definition
+// (shared/store), and the site's error codes from the error catalog.
+// `make template` runs it; tests fail while a committed file differs.
 package main
 
 import (
 	"fmt"
 	"os"
 
+	"roster/shared/api"
 	"roster/shared/deploy"
 	"roster/shared/store"
 )
 
 func main() {
-	out := deploy.TemplatePath
-	if len(os.Args) > 1 {
-		out = os.Args[1]
-	}
-	b, err := deploy.SAMTemplate(deploy.Functions, store.Table)
+	tpl, err := deploy.SAMTemplate(deploy.Functions, store.Table)
 	if err == nil {
-		err = os.WriteFile(out, b, 0o644)
+		err = os.WriteFile(deploy.TemplatePath, tpl, 0o644)
+	}
+	if err == nil {
+		err = os.WriteFile(api.ErrorCodesTSPath, api.ErrorCodesTS(), 0o644)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "roster-template:", err)

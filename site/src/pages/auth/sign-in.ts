@@ -6,6 +6,7 @@ import type { Route } from '../../router';
 import { loadAccounts, safeNext, setUser, type Me } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
 import { field, form, page } from './form';
+import { ErrorCode } from '../../error-codes';
 
 export const signInRoute: Route = {
   path: '/sign-in',
@@ -45,7 +46,7 @@ export const signInRoute: Route = {
         submitLabel: 'Verify',
         busyLabel: 'Checking…',
         actions: back,
-        fieldFor: (err) => (err.code === 'invalid_code' ? 'code' : undefined),
+        fieldFor: (err) => (err.code === ErrorCode.invalidCode ? 'code' : undefined),
         onSubmit: async (v) => {
           try {
             const res = await api.post<{ user: Me }>(
@@ -56,7 +57,7 @@ export const signInRoute: Route = {
             await done(res.user);
           } catch (err) {
             // The password was right a moment ago; a change meanwhile restarts.
-            if (err instanceof ApiError && err.code === 'invalid_credentials') {
+            if (err instanceof ApiError && err.code === ErrorCode.invalidCredentials) {
               ctx.router.reload();
               return;
             }
@@ -78,7 +79,7 @@ export const signInRoute: Route = {
       submitLabel: 'Sign in',
       busyLabel: 'Signing in…',
       // The API does not say which of the two was wrong (on purpose).
-      fieldFor: (err) => (err.code === 'invalid_credentials' ? 'password' : undefined),
+      fieldFor: (err) => (err.code === ErrorCode.invalidCredentials ? 'password' : undefined),
       onSubmit: async (v) => {
         const emailValue = (v.email ?? '').trim();
         const passwordValue = v.password ?? '';
@@ -90,7 +91,7 @@ export const signInRoute: Route = {
           );
           await done(res.user);
         } catch (err) {
-          if (err instanceof ApiError && err.code === 'code_required') {
+          if (err instanceof ApiError && err.code === ErrorCode.codeRequired) {
             codeStep(emailValue, passwordValue);
             return;
           }

@@ -6,6 +6,7 @@ import { loadAccounts, loadUser, setUser, type Me } from '../../session';
 import { loading } from '../../ui/feedback';
 import { h, replaceChildren } from '../../ui/h';
 import { notice, page } from './form';
+import { ErrorCode } from '../../error-codes';
 
 /** "Send the link again" (POST /api/me/verification), for a signed-in unverified user. */
 export function resendButton(): HTMLElement {
@@ -90,7 +91,7 @@ export const verifyRoute: Route = {
           body,
           notice(
             'error',
-            code === 'token_expired' ? 'This link has expired' : 'This link did not work',
+            code === ErrorCode.tokenExpired ? 'This link has expired' : 'This link did not work',
             h('p', null, msg),
             code ? h('p', { class: 'alert__code' }, 'Error code: ', h('code', null, code)) : null,
             user && !user.emailVerified
