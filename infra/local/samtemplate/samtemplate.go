@@ -1,5 +1,5 @@
 // Package samtemplate reads the parts of an AWS SAM template that the local
-// gateway and the CDK drift test need: parameters with their defaults, and
+// gateway and the local stream pollers need: parameters with their defaults, and
 // every AWS::Serverless::Function with its code location, limits, environment,
 // HTTP routes and events. CloudFormation intrinsic
 // functions (!Ref, !GetAtt, !Sub and their long forms) are kept as Values and
