@@ -47,8 +47,8 @@ type loginInput struct {
 var (
 	errInvalidCredentials = domain.CodeInvalidCredentials.Msg("The email address or the password is not right.")
 	errCodeRequired       = domain.CodeCodeRequired.Msg("Enter the code from your authenticator app, or a recovery code.")
-	errCodeUsed           = &domain.Error{Kind: domain.CodeInvalidCode.Kind, Code: domain.CodeInvalidCode.Name, Field: "code", Message: "This code was used already. Wait for the next code from your authenticator app."}
-	errInvalidCode        = &domain.Error{Kind: domain.CodeInvalidCode.Kind, Code: domain.CodeInvalidCode.Name, Field: "code", Message: "This code is not right. Enter the current code from your authenticator app, or an unused recovery code."}
+	errCodeUsed           = domain.CodeInvalidCode.Field("code", "This code was used already. Wait for the next code from your authenticator app.")
+	errInvalidCode        = domain.CodeInvalidCode.Field("code", "This code is not right. Enter the current code from your authenticator app, or an unused recovery code.")
 )
 
 // Handle signs a user in. Failed attempts count against the email's and

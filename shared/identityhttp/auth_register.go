@@ -85,8 +85,7 @@ func (h *registerHandler) Handle(ctx context.Context, req api.Request) (api.Resp
 	expires := now.Add(auth.VerifyTTL)
 	err = h.store.CreateUser(ctx, u, store.Token{Hash: tokenHash, Kind: store.TokenVerify, UserID: u.ID, ExpiresAt: expires})
 	if errors.Is(err, store.ErrConflict) {
-		return api.Response{}, &domain.Error{Kind: domain.CodeEmailTaken.Kind, Code: domain.CodeEmailTaken.Name, Field: "email",
-			Message: "A login with this email address exists already. Sign in, or reset its password."}
+		return api.Response{}, domain.CodeEmailTaken.Field("email", "A login with this email address exists already. Sign in, or reset its password.")
 	}
 	if err != nil {
 		return api.Response{}, err

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"roster/infra/local/testenv"
-	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
@@ -183,7 +182,7 @@ func BenchmarkCost(b *testing.B) {
 				if err != nil {
 					return err
 				}
-				_, err = e.Service.Accept(ctx, sess, api.Request{}, token)
+				_, err = e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, token)
 				return err
 			})
 		}

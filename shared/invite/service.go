@@ -304,7 +304,7 @@ func (s *Service) pendingOf(ctx context.Context, actor domain.Actor, accountID, 
 
 // stale returns the stale_version error carrying the invitation as it is now.
 func (s *Service) stale(ctx context.Context, accountID, id string) error {
-	e := &domain.Error{Kind: domain.CodeStaleVersion.Kind, Code: domain.CodeStaleVersion.Name, Message: "Someone changed this invitation meanwhile. Review the current version and try again."}
+	e := domain.CodeStaleVersion.Msg("Someone changed this invitation meanwhile. Review the current version and try again.")
 	if cur, err := s.store.GetInvitation(ctx, accountID, id); err == nil {
 		e.Current = ViewOf(cur, s.store.Now())
 	}
@@ -437,13 +437,14 @@ type Accepted struct {
 // event. It returns not_found invalid_token, gone invitation_expired,
 // forbidden email_mismatch (naming the invited address; nothing changed),
 // conflict invitation_exceeds_inviter (the invitation is flagged),
-// conflict already_member.
-func (s *Service) Accept(ctx context.Context, sess domain.Session, req api.Request, token string) (Accepted, error) {
+// conflict already_member. The actor is the signed-in user (no membership
+// yet) with the request's details for the audit trail.
+func (s *Service) Accept(ctx context.Context, actor domain.Actor, token string) (Accepted, error) {
 	hash, err := auth.ParseToken(token)
 	if err != nil {
 		return Accepted{}, ErrInvalidToken
 	}
-	r, err := s.store.ReadForAccept(ctx, hash, sess.UserID)
+	r, err := s.store.ReadForAccept(ctx, hash, actor.UserID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Accepted{}, ErrInvalidToken
 	}
@@ -456,8 +457,7 @@ func (s *Service) Accept(ctx context.Context, sess domain.Session, req api.Reque
 		return Accepted{}, err
 	}
 	if r.User.Email != inv.Email {
-		return Accepted{}, &domain.Error{Kind: domain.CodeEmailMismatch.Kind, Code: domain.CodeEmailMismatch.Name,
-			Message: "This invitation is for " + inv.Email + ". Sign in with that address (or register it) to accept it."}
+		return Accepted{}, domain.CodeEmailMismatch.Msg("This invitation is for " + inv.Email + ". Sign in with that address (or register it) to accept it.")
 	}
 	if err := CheckInviter(inv, r.Inviter, r.InviterFound); err != nil {
 		if ferr := s.store.FlagExceedsInviter(ctx, inv.AccountID, inv.ID); ferr != nil {
@@ -470,8 +470,7 @@ func (s *Service) Accept(ctx context.Context, sess domain.Session, req api.Reque
 		FirstName: r.User.FirstName, LastName: r.User.LastName, Role: inv.Role, Permissions: inv.Permissions,
 		Status: domain.StatusActive, JoinedAt: now,
 	}
-	actor := domain.Actor{UserID: r.User.ID, Email: r.User.Email, Name: r.User.Name(),
-		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID}
+	actor.UserID, actor.Email, actor.Name = r.User.ID, r.User.Email, r.User.Name()
 	ev := domain.EventFor(actor, inv.AccountID, domain.ActionInvitationAccepted, now)
 	ev.Target = domain.EventTarget{Kind: "member", ID: r.User.ID, UserID: r.User.ID, Email: r.User.Email, Name: r.User.Name()}
 	ev.After = struct {

@@ -291,7 +291,7 @@ func TestExpiry(t *testing.T) {
 		t.Errorf("preview expired: got %v, want invitation_expired naming %s", err, owner.Email)
 	}
 	sess := domain.Session{UserID: invitee.ID, Email: invitee.Email, Verified: true}
-	if _, err := e.Service.Accept(ctx, sess, api.Request{}, token); code(err) != "invitation_expired" {
+	if _, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, token); code(err) != "invitation_expired" {
 		t.Errorf("accept expired: got %v, want invitation_expired", code(err))
 	}
 	page, err := e.Service.List(ctx, actorOf(t, e, a, owner), a.ID, "")
@@ -322,7 +322,7 @@ func TestExpiry(t *testing.T) {
 		t.Errorf("expired events after resending an expired invitation: got %d, want 1", n)
 	}
 	toks := invitetest.Tokens(t, invitee.Email)
-	if _, err := e.Service.Accept(ctx, sess, api.Request{}, toks[len(toks)-1]); err != nil {
+	if _, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, toks[len(toks)-1]); err != nil {
 		t.Errorf("accept after resend: %v", err)
 	}
 
@@ -357,7 +357,7 @@ func TestAccept(t *testing.T) {
 		_, token := e.Invite(t, a, owner, invitee, "member")
 		other, _ := e.User(t, true)
 		before, _ := e.Items(t, a.ID)
-		_, err := e.Service.Accept(ctx, domain.Session{UserID: other.ID, Verified: true}, api.Request{}, token)
+		_, err := e.Service.Accept(ctx, domain.Actor{UserID: other.ID}, token)
 		if code(err) != "email_mismatch" || !strings.Contains(err.Error(), invitee) {
 			t.Errorf("got %v, want email_mismatch naming %s", err, invitee)
 		}
@@ -369,7 +369,7 @@ func TestAccept(t *testing.T) {
 		u, _ := e.User(t, true)
 		_, token := e.Invite(t, a, admin, u.Email, "member", "billing.view")
 		sess := domain.Session{UserID: u.ID, Verified: true}
-		got, err := e.Service.Accept(ctx, sess, api.Request{}, token)
+		got, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, token)
 		if err != nil || got.AccountID != a.ID || got.Role != domain.RoleMember || got.AccountName != a.Name {
 			t.Fatalf("Accept: got %+v, %v", got, err)
 		}
@@ -378,7 +378,7 @@ func TestAccept(t *testing.T) {
 			t.Errorf("membership: got %+v, %v", m, err)
 		}
 		for _, f := range []func() error{
-			func() error { _, err := e.Service.Accept(ctx, sess, api.Request{}, token); return err },
+			func() error { _, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, token); return err },
 			func() error { _, err := e.Service.Preview(ctx, token); return err },
 		} {
 			if err := f(); code(err) != "invalid_token" {
@@ -391,7 +391,7 @@ func TestAccept(t *testing.T) {
 		u, _ := e.User(t, true)
 		v, token := e.Invite(t, a, inviter, u.Email, "member", "billing.manage")
 		e.AddMember(t, a, inviter, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
-		_, err := e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, token)
+		_, err := e.Service.Accept(ctx, domain.Actor{UserID: u.ID}, token)
 		if code(err) != "invitation_exceeds_inviter" {
 			t.Fatalf("got %v, want invitation_exceeds_inviter", code(err))
 		}
@@ -413,7 +413,7 @@ func TestAccept(t *testing.T) {
 			} else {
 				e.AddMember(t, a, inviter, domain.RoleAdmin, domain.StatusDeactivated, "users.manage", "users.view")
 			}
-			_, err := e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, token)
+			_, err := e.Service.Accept(ctx, domain.Actor{UserID: u.ID}, token)
 			if code(err) != "invitation_exceeds_inviter" {
 				t.Errorf("removed %v: got %v, want invitation_exceeds_inviter", removed, code(err))
 			}
@@ -428,7 +428,7 @@ func TestAccept(t *testing.T) {
 			tampered[5] = 'A'
 		}
 		for name, tok := range map[string]string{"empty": "", "malformed": "abc", "tampered": string(tampered), "unknown": strings.Repeat("A", 43), "with space": token + " "} {
-			_, err := e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, tok)
+			_, err := e.Service.Accept(ctx, domain.Actor{UserID: u.ID}, tok)
 			if code(err) != "invalid_token" {
 				t.Errorf("%s: got %v, want invalid_token", name, code(err))
 			}
@@ -454,7 +454,7 @@ func TestConcurrentAccepts(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = e.Service.Accept(ctx, domain.Session{UserID: u.ID, Verified: true}, api.Request{}, token)
+			_, errs[i] = e.Service.Accept(ctx, domain.Actor{UserID: u.ID}, token)
 		}()
 	}
 	wg.Wait()

@@ -7,6 +7,7 @@ import (
 	"roster/shared/api"
 	"roster/shared/app"
 	"roster/shared/auth"
+	"roster/shared/domain"
 	"roster/shared/invite"
 )
 
@@ -41,7 +42,7 @@ func (h *acceptHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 	if err := api.Decode(req, &in); err != nil {
 		return api.Response{}, err
 	}
-	a, err := h.svc.Accept(ctx, sess, req, in.Token)
+	a, err := h.svc.Accept(ctx, auth.ActorOf(sess, domain.Membership{}, req), in.Token)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -44,7 +44,7 @@ func TestRevoke(t *testing.T) {
 		t.Errorf("revoked link still previews")
 	}
 	sess, _ := e.Auth.Session(context.Background(), invitetest.Request(t, "invitation-accept.json", "", inviteeCookie))
-	if _, err := e.Service.Accept(context.Background(), sess, api.Request{}, token); err == nil {
+	if _, err := e.Service.Accept(context.Background(), domain.Actor{UserID: sess.UserID}, token); err == nil {
 		t.Errorf("revoked link still accepts")
 	}
 	if resp := del(cookie); resp.StatusCode != 409 || invitetest.ErrorCode(resp) != "invitation_not_pending" {
