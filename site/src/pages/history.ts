@@ -11,6 +11,7 @@ import { diffPermissions, loadCatalog, permissionLabel } from '../ui/catalog';
 import { errorPanel, loading } from '../ui/feedback';
 import { formatDateTime, isoOrNull, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
+import { pager } from '../ui/pager';
 import type { HistoryItem, Page } from '../ui/model';
 
 export const historyRoute: Route = {
@@ -78,9 +79,6 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   let period = opts.query?.get('period') ?? 'all';
   if (!periods.some(([p]) => p === period)) period = 'all';
   let action = opts.query?.get('action') ?? '';
-  let cursors: (string | undefined)[] = [undefined];
-  let pageIndex = 0;
-  let next: string | undefined;
   let catalog: PermissionCatalog | null = null;
   let seq = 0;
 
@@ -101,10 +99,7 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   const jsonl = h('a', { class: 'button button--secondary button--small', download: '', dataset: { export: 'jsonl' } }, 'Export JSON lines');
   const results = h('div', { class: 'history__results', 'aria-live': 'polite' });
   const status = h('p', { class: 'sr-only', role: 'status' });
-  const prev = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'previous' } }, 'Newer');
-  const nextBtn = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'next' } }, 'Older');
-  const pageLabel = h('span', { class: 'pager__label' });
-  const pager = h('nav', { class: 'pager', 'aria-label': 'History pages' }, prev, pageLabel, nextBtn);
+  const pages = pager({ label: 'History pages', previousLabel: 'Newer', nextLabel: 'Older', onChange: () => void load() });
 
   const view = h(
     'div',
@@ -117,7 +112,7 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
       h('div', { class: 'toolbar__end' }, csv, jsonl),
     ),
     results,
-    pager,
+    pages.element,
     status,
   );
 
@@ -137,8 +132,7 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   };
 
   const restart = (): void => {
-    cursors = [undefined];
-    pageIndex = 0;
+    pages.reset();
     syncExport();
     void load();
   };
@@ -150,33 +144,16 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
     action = actionSelect.value;
     restart();
   });
-  prev.addEventListener('click', () => {
-    if (pageIndex === 0) return;
-    pageIndex -= 1;
-    void load();
-  });
-  nextBtn.addEventListener('click', () => {
-    if (!next) return;
-    cursors = cursors.slice(0, pageIndex + 1);
-    cursors.push(next);
-    pageIndex += 1;
-    void load();
-  });
-
   async function load(): Promise<void> {
     const mine = ++seq;
     view.dataset.state = 'loading';
     replaceChildren(results, loading('Loading history…'));
     try {
       catalog ??= await loadCatalog();
-      const res = await api.get<Page<HistoryItem>>(basePath, { query: { ...filters(), cursor: cursors[pageIndex] }, signal: opts.signal });
+      const res = await api.get<Page<HistoryItem>>(basePath, { query: { ...filters(), cursor: pages.cursor() }, signal: opts.signal });
       if (mine !== seq) return;
-      next = res.next || undefined;
       replaceChildren(results, table(res.items, catalog));
-      prev.disabled = pageIndex === 0;
-      nextBtn.disabled = !next;
-      pager.hidden = pageIndex === 0 && !next;
-      pageLabel.textContent = `Page ${pageIndex + 1}`;
+      pages.loaded(res.next);
       status.textContent = `${res.items.length} event${res.items.length === 1 ? '' : 's'} shown.`;
       view.dataset.state = 'ready';
     } catch (err) {
@@ -186,7 +163,7 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
         results,
         errorPanel(err, { title: forbidden ? 'You cannot read this history.' : 'The history could not be loaded.', onRetry: () => void load() }),
       );
-      pager.hidden = true;
+      pages.hide();
       view.dataset.state = 'error';
     }
   }

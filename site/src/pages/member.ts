@@ -15,6 +15,7 @@ import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError, textInput, type Field } from '../ui/form';
 import { formatDateTime, fullName, isoOrNull, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
+import { tabs } from '../ui/tabs';
 import type { Member } from '../ui/model';
 import { permissionsEditor } from '../ui/permissions-editor';
 import { historyView } from './history';
@@ -102,38 +103,23 @@ function memberPage(ctx: RouteContext): HTMLElement {
       ['history', 'History'],
     ];
     const panels = new Map<string, HTMLElement>();
-    const tabButtons = tabsDef.map(([key, label]) =>
-      h('button', { type: 'button', role: 'tab', id: `member-tab-${key}`, class: 'tab', 'aria-controls': `member-panel-${key}`, dataset: { tab: key } }, label),
-    );
     const details = detailsPanel(notice);
     const historyPanel = h('div', { class: 'tabpanel', role: 'tabpanel', id: 'member-panel-history', 'aria-labelledby': 'member-tab-history', tabindex: '0', hidden: true });
     const detailsWrap = h('div', { class: 'tabpanel', role: 'tabpanel', id: 'member-panel-details', 'aria-labelledby': 'member-tab-details' }, details);
     panels.set('details', detailsWrap);
     panels.set('history', historyPanel);
     let historyLoaded = false;
-    const select = (key: string, focus: boolean): void => {
-      for (const b of tabButtons) {
-        const on = b.dataset.tab === key;
-        b.setAttribute('aria-selected', String(on));
-        b.tabIndex = on ? 0 : -1;
-        if (on && focus) b.focus();
-      }
+    const show = (key: string): void => {
       for (const [k, p] of panels) p.hidden = k !== key;
       if (key === 'history' && !historyLoaded) {
         historyLoaded = true;
         historyPanel.append(historyView({ accountId, member: userId, signal: ctx.signal }));
       }
     };
-    for (const b of tabButtons) b.addEventListener('click', () => select(b.dataset.tab!, false));
-    const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Member' }, tabButtons);
-    tablist.addEventListener('keydown', (e: KeyboardEvent) => {
-      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-      e.preventDefault();
-      const cur = tabButtons.findIndex((b) => b.getAttribute('aria-selected') === 'true');
-      select(tabsDef[(cur + 1) % tabsDef.length]![0], true);
-    });
+    const tabList = tabs({ label: 'Member', idPrefix: 'member-tab', items: tabsDef, controls: (key) => `member-panel-${key}`, onSelect: show });
+    const tablist = tabList.element;
     replaceChildren(body, tablist, detailsWrap, historyPanel);
-    select('details', false);
+    show('details');
     page.dataset.state = 'ready';
     page.dataset.status = member.status;
   }

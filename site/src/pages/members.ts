@@ -12,10 +12,12 @@ import { errorPanel, loading } from '../ui/feedback';
 import { formatDate, formatDateTime, fullName, isoOrNull, isPast, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
 import type { Invitation, Member, Page } from '../ui/model';
+import { pager } from '../ui/pager';
+import { tabs } from '../ui/tabs';
 import { openInvitationEditor, openInvitePanel, resendInvitation } from './invitations-panel';
 
 type Tab = 'active' | 'pending' | 'deactivated';
-const tabs: [Tab, string][] = [
+const tabItems: [Tab, string][] = [
   ['active', 'Active'],
   ['pending', 'Pending'],
   ['deactivated', 'Deactivated'],
@@ -34,10 +36,6 @@ function membersPage(ctx: RouteContext): HTMLElement {
   const initialTab = ctx.query.get('tab');
   let tab: Tab = initialTab === 'pending' || initialTab === 'deactivated' ? initialTab : 'active';
   let q = ctx.query.get('q') ?? '';
-  /** Cursors of the pages seen so far: cursors[i] loads page i. */
-  let cursors: (string | undefined)[] = [undefined];
-  let pageIndex = 0;
-  let next: string | undefined;
   let catalog: PermissionCatalog | null = null;
   let actor: AccountActor | null = null;
   let loadSeq = 0;
@@ -45,10 +43,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
   const status = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   const notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
   const panel = h('div', { class: 'tabpanel', role: 'tabpanel', id: 'members-panel', tabindex: '0' });
-  const prev = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'previous' } }, 'Previous');
-  const nextBtn = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'next' } }, 'Next');
-  const pageLabel = h('span', { class: 'pager__label' });
-  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageLabel, nextBtn);
+  const pages = pager({ label: 'Pages', onChange: () => void load() });
 
   const search = h('input', {
     type: 'search',
@@ -60,32 +55,12 @@ function membersPage(ctx: RouteContext): HTMLElement {
   });
   const inviteBtn = h('button', { type: 'button', class: 'button', dataset: { action: 'invite' }, hidden: true }, 'Invite');
 
-  const tabButtons = tabs.map(([key, label]) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        role: 'tab',
-        id: `tab-${key}`,
-        class: 'tab',
-        'aria-controls': 'members-panel',
-        dataset: { tab: key },
-        onClick: () => selectTab(key, false),
-      },
-      label,
-    ),
-  );
-  const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Members by status' }, tabButtons);
-  tablist.addEventListener('keydown', (e: KeyboardEvent) => {
-    const i = tabs.findIndex(([k]) => k === tab);
-    let j = -1;
-    if (e.key === 'ArrowRight') j = (i + 1) % tabs.length;
-    else if (e.key === 'ArrowLeft') j = (i + tabs.length - 1) % tabs.length;
-    else if (e.key === 'Home') j = 0;
-    else if (e.key === 'End') j = tabs.length - 1;
-    if (j < 0) return;
-    e.preventDefault();
-    selectTab(tabs[j]![0], true);
+  const tabList = tabs<Tab>({
+    label: 'Members by status',
+    idPrefix: 'tab',
+    items: tabItems,
+    controls: () => 'members-panel',
+    onSelect: (key) => selectTab(key, false),
   });
 
   const page = h(
@@ -104,9 +79,9 @@ function membersPage(ctx: RouteContext): HTMLElement {
         search,
       ),
     ),
-    tablist,
+    tabList.element,
     panel,
-    pager,
+    pages.element,
     status,
   );
 
@@ -120,15 +95,9 @@ function membersPage(ctx: RouteContext): HTMLElement {
 
   function selectTab(key: Tab, focus: boolean): void {
     tab = key;
-    for (const b of tabButtons) {
-      const on = b.dataset.tab === key;
-      b.setAttribute('aria-selected', String(on));
-      b.tabIndex = on ? 0 : -1;
-      if (on && focus) b.focus();
-    }
-    panel.setAttribute('aria-labelledby', `tab-${key}`);
-    cursors = [undefined];
-    pageIndex = 0;
+    tabList.select(key, focus);
+    panel.setAttribute('aria-labelledby', tabList.idOf(key));
+    pages.reset();
     syncUrl();
     void load();
   }
@@ -140,26 +109,12 @@ function membersPage(ctx: RouteContext): HTMLElement {
       const value = search.value.trim();
       if (value === q) return;
       q = value;
-      cursors = [undefined];
-      pageIndex = 0;
+      pages.reset();
       syncUrl();
       void load();
     }, SEARCH_DELAY_MS);
   });
   ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
-
-  prev.addEventListener('click', () => {
-    if (pageIndex === 0) return;
-    pageIndex -= 1;
-    void load();
-  });
-  nextBtn.addEventListener('click', () => {
-    if (!next) return;
-    cursors = cursors.slice(0, pageIndex + 1);
-    cursors.push(next);
-    pageIndex += 1;
-    void load();
-  });
 
   inviteBtn.addEventListener('click', () => {
     if (!catalog) return;
@@ -192,7 +147,8 @@ function membersPage(ctx: RouteContext): HTMLElement {
         actor = who;
         inviteBtn.hidden = !can(actor, 'users.manage');
       }
-      const cursor = cursors[pageIndex];
+      const cursor = pages.cursor();
+      let next: string | undefined;
       let body: Node;
       let count: number;
       if (tab === 'pending') {
@@ -219,10 +175,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
         body = membersTable(res.items, catalog!);
       }
       replaceChildren(panel, body);
-      prev.disabled = pageIndex === 0;
-      nextBtn.disabled = !next;
-      pager.hidden = pageIndex === 0 && !next;
-      pageLabel.textContent = `Page ${pageIndex + 1}`;
+      pages.loaded(next);
       status.textContent = `${count} ${tab === 'pending' ? 'invitation' : 'member'}${count === 1 ? '' : 's'} shown.`;
       page.dataset.state = 'ready';
       page.dataset.tab = tab;
@@ -236,7 +189,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
           onRetry: () => void load(),
         }),
       );
-      pager.hidden = true;
+      pages.hide();
       page.dataset.state = 'error';
     } finally {
       if (seq === loadSeq) page.removeAttribute('aria-busy');
@@ -413,7 +366,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
       if (ok) {
         showNotice(`The invitation to ${label} was revoked.`);
         await load();
-        tabButtons.find((b) => b.dataset.tab === 'pending')?.focus();
+        tabList.select('pending', true);
       }
     });
     return [resend, edit, revoke];
