@@ -6,7 +6,7 @@ import type { Route, RouteContext } from '../router';
 import { currentAccountId, loadAccounts, setCurrentAccount, type AccountSummary } from '../session';
 import { errorPanel, loading } from '../ui/feedback';
 import { h, replaceChildren, srOnly } from '../ui/h';
-import { field, form, notice, page } from './auth/form';
+import { inputField, form, notice, page } from '../ui/form';
 import { requireUser } from './auth/guard';
 import { resendButton } from './auth/verify';
 
@@ -93,7 +93,7 @@ export const accountNewRoute: Route = {
   title: 'Create an account',
   render: (ctx) => {
     const body = h('div', { class: 'page__body' });
-    const name = field({ name: 'name', label: 'Account name', autocomplete: 'organization', required: true, maxlength: 100, hint: 'Your company, team or project. You can invite people to it next.' });
+    const name = inputField({ name: 'name', label: 'Account name', autocomplete: 'organization', required: true, maxlength: 100, hint: 'Your company, team or project. You can invite people to it next.' });
     const f = form({
       name: 'account-create',
       fields: [name],
@@ -119,7 +119,7 @@ export const accountNewRoute: Route = {
     void requireUser(ctx).then((user) => {
       if (!user) return;
       replaceChildren(body, f.el);
-      name.input.focus();
+      name.control.focus();
     });
     return section;
   },

@@ -81,6 +81,7 @@ export function openInvitePanel(opts: InvitePanelOptions): void {
         lastName: last,
         role,
         permissions: {
+          name: 'permissions',
           element: editor.element,
           control: email.control,
           setError: (m) => {

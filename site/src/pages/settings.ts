@@ -5,7 +5,7 @@ import type { Route, RouteContext } from '../router';
 import { asMe, currentUser, setUser, type Me } from '../session';
 import { loading } from '../ui/feedback';
 import { h, replaceChildren } from '../ui/h';
-import { field, form, notice } from './auth/form';
+import { inputField, form, notice } from '../ui/form';
 import { requireUser } from './auth/guard';
 import { resendButton } from './auth/verify';
 import { ErrorCode } from '../error-codes';
@@ -36,8 +36,8 @@ function block(id: string, title: string, ...children: (Node | null)[]): HTMLEle
 }
 
 function profileBlock(ctx: RouteContext, user: Me): HTMLElement {
-  const firstName = field({ name: 'firstName', label: 'First name', autocomplete: 'given-name', required: true, maxlength: 100, value: user.firstName });
-  const lastName = field({ name: 'lastName', label: 'Last name', autocomplete: 'family-name', required: true, maxlength: 100, value: user.lastName });
+  const firstName = inputField({ name: 'firstName', label: 'First name', autocomplete: 'given-name', required: true, maxlength: 100, value: user.firstName });
+  const lastName = inputField({ name: 'lastName', label: 'Last name', autocomplete: 'family-name', required: true, maxlength: 100, value: user.lastName });
   const f = form({
     name: 'profile',
     fields: [firstName, lastName],
@@ -61,8 +61,8 @@ function profileBlock(ctx: RouteContext, user: Me): HTMLElement {
 }
 
 function passwordBlock(ctx: RouteContext): HTMLElement {
-  const current = field({ name: 'currentPassword', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 });
-  const next = field({
+  const current = inputField({ name: 'currentPassword', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 });
+  const next = inputField({
     name: 'newPassword',
     label: 'New password',
     type: 'password',
@@ -80,8 +80,8 @@ function passwordBlock(ctx: RouteContext): HTMLElement {
     fieldFor: (err) => (err.code === ErrorCode.invalidCredentials || err.code === ErrorCode.wrongPassword ? 'currentPassword' : undefined),
     onSubmit: async (v, handle) => {
       await api.post('/me/password', { currentPassword: v.currentPassword, newPassword: v.newPassword }, { signal: ctx.signal });
-      current.input.value = '';
-      next.input.value = '';
+      current.control.value = '';
+      next.control.value = '';
       handle.showSummary('Your password is changed. Other browsers signed in with it were signed out.', { kind: 'ok' });
     },
   });
@@ -105,7 +105,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
   };
 
   const disabledView = (): Node => {
-    const password = field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256, hint: 'To make sure it is you.' });
+    const password = inputField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256, hint: 'To make sure it is you.' });
     const f = form({
       name: 'twofa-start',
       fields: [password],
@@ -128,7 +128,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
   };
 
   const enrolView = (secret: string, url: string): Node => {
-    const code = field({ name: 'code', label: 'Code from the app', autocomplete: 'one-time-code', inputmode: 'numeric', required: true, maxlength: 10 });
+    const code = inputField({ name: 'code', label: 'Code from the app', autocomplete: 'one-time-code', inputmode: 'numeric', required: true, maxlength: 10 });
     const cancel = h('button', { type: 'button', class: 'button button--link' }, 'Cancel');
     cancel.addEventListener('click', show);
     const f = form({
@@ -215,7 +215,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
   };
 
   const enabledView = (_user: Me): Node => {
-    const password = field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256, hint: 'To make sure it is you.' });
+    const password = inputField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256, hint: 'To make sure it is you.' });
     const f = form({
       name: 'twofa-remove',
       fields: [password],

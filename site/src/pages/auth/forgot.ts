@@ -3,14 +3,14 @@
 import { api } from '../../api';
 import type { Route } from '../../router';
 import { h, replaceChildren } from '../../ui/h';
-import { field, form, notice, page } from './form';
+import { inputField, form, notice, page } from '../../ui/form';
 
 export const forgotRoute: Route = {
   path: '/forgot-password',
   title: 'Reset your password',
   render: (ctx) => {
     const body = h('div', { class: 'page__body' });
-    const email = field({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email', required: true, maxlength: 254 });
+    const email = inputField({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email', required: true, maxlength: 254 });
     const f = form({
       name: 'forgot',
       fields: [email],

@@ -4,17 +4,17 @@ import { api } from '../../api';
 import type { Route } from '../../router';
 import { setUser, type Me } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
-import { field, form, notice, page } from './form';
+import { inputField, form, notice, page } from '../../ui/form';
 import { resendButton } from './verify';
 
 export const registerRoute: Route = {
   path: '/register',
   title: 'Create your login',
   render: (ctx) => {
-    const email = field({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email', required: true, maxlength: 254 });
-    const firstName = field({ name: 'firstName', label: 'First name', autocomplete: 'given-name', required: true, maxlength: 100 });
-    const lastName = field({ name: 'lastName', label: 'Last name', autocomplete: 'family-name', required: true, maxlength: 100 });
-    const password = field({
+    const email = inputField({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email', required: true, maxlength: 254 });
+    const firstName = inputField({ name: 'firstName', label: 'First name', autocomplete: 'given-name', required: true, maxlength: 100 });
+    const lastName = inputField({ name: 'lastName', label: 'Last name', autocomplete: 'family-name', required: true, maxlength: 100 });
+    const password = inputField({
       name: 'password',
       label: 'Password',
       type: 'password',

@@ -4,7 +4,7 @@ import { api, ApiError } from '../../api';
 import type { Route } from '../../router';
 import { clearSession } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
-import { field, form, notice, page } from './form';
+import { inputField, form, notice, page } from '../../ui/form';
 import { ErrorCode } from '../../error-codes';
 
 export const resetRoute: Route = {
@@ -25,7 +25,7 @@ export const resetRoute: Route = {
       );
       return page('reset', 'Choose a new password', null, body);
     }
-    const password = field({
+    const password = inputField({
       name: 'password',
       label: 'New password',
       type: 'password',
@@ -34,7 +34,7 @@ export const resetRoute: Route = {
       maxlength: 256,
       hint: 'At least 8 characters. Signing in elsewhere ends when you change it.',
     });
-    const confirm = field({ name: 'confirm', label: 'New password again', type: 'password', autocomplete: 'new-password', required: true, maxlength: 256 });
+    const confirm = inputField({ name: 'confirm', label: 'New password again', type: 'password', autocomplete: 'new-password', required: true, maxlength: 256 });
     const f = form({
       name: 'reset',
       fields: [password, confirm],
@@ -43,7 +43,7 @@ export const resetRoute: Route = {
       onSubmit: async (v, handle) => {
         if (v.password !== v.confirm) {
           confirm.setError('The two passwords are not the same.');
-          confirm.input.focus();
+          confirm.control.focus();
           return;
         }
         try {

@@ -5,7 +5,7 @@ import { api, ApiError } from '../../api';
 import type { Route } from '../../router';
 import { loadAccounts, safeNext, setUser, type Me } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
-import { field, form, page } from './form';
+import { inputField, form, page } from '../../ui/form';
 import { ErrorCode } from '../../error-codes';
 
 export const signInRoute: Route = {
@@ -25,12 +25,12 @@ export const signInRoute: Route = {
       ctx.router.navigate(target, { replace: true });
     };
 
-    const email = field({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'username', required: true, maxlength: 254 });
-    const password = field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 });
+    const email = inputField({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'username', required: true, maxlength: 254 });
+    const password = inputField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 });
 
     const codeStep = (emailValue: string, passwordValue: string): void => {
       section.dataset.step = 'code';
-      const code = field({
+      const code = inputField({
         name: 'code',
         label: 'Authentication code',
         autocomplete: 'one-time-code',
@@ -70,7 +70,7 @@ export const signInRoute: Route = {
         h('p', { class: 'lead' }, 'Two-factor authentication is on for ', h('strong', null, emailValue), '.'),
         f.el,
       );
-      code.input.focus();
+      code.control.focus();
     };
 
     const f = form({

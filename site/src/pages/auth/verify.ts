@@ -5,7 +5,7 @@ import type { Route } from '../../router';
 import { loadAccounts, loadUser, setUser, type Me } from '../../session';
 import { loading } from '../../ui/feedback';
 import { h, replaceChildren } from '../../ui/h';
-import { notice, page } from './form';
+import { notice, page } from '../../ui/form';
 import { ErrorCode } from '../../error-codes';
 
 /** "Send the link again" (POST /api/me/verification), for a signed-in unverified user. */
