@@ -9,10 +9,10 @@ import (
 	"net"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/store"
 	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
 func TestHealthy(t *testing.T) {

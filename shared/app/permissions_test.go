@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
+	"roster/shared/testenv"
 )
 
 func TestCatalog(t *testing.T) {

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/mail"
+	"roster/shared/testenv"
 )
 
 func TestPasswordReset(t *testing.T) {

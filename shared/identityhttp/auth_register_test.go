@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
 	"roster/shared/mail"
+	"roster/shared/testenv"
 )
 
 func newRegisterTestHandler(t *testing.T) (*registerHandler, *authtest.Env) {

@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
 	"roster/shared/store"
 	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
 // cost accumulates what the measured requests cost.

@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/invite/invitetest"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // timing is one answer's Server-Timing, as the local gateway reports it.

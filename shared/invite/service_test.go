@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 var ctx = context.Background()

@@ -8,11 +8,11 @@ import (
 	"sync"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
+	"roster/shared/testenv"
 )
 
 func acceptTestHandler(e *invitetest.Env) api.LambdaHandler {

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
+	"roster/shared/testenv"
 )
 
 func TestResend(t *testing.T) {

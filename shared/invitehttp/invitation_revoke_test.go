@@ -6,10 +6,10 @@ import (
 	"log/slog"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite/invitetest"
+	"roster/shared/testenv"
 )
 
 func TestRevoke(t *testing.T) {

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
+	"roster/shared/testenv"
 )
 
 func TestUpdate(t *testing.T) {

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
+	"roster/shared/testenv"
 )
 
 func createTestHandler(e *invitetest.Env) api.LambdaHandler {

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
+	"roster/shared/testenv"
 )
 
 func TestList(t *testing.T) {

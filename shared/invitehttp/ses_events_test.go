@@ -13,11 +13,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // sample reads events/ses-events-<name>.json and returns it with the SES

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"roster/infra/local/testenv"
+	"roster/shared/testenv"
 )
 
 func TestRenderEscapes(t *testing.T) {

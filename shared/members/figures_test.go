@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/members/memberstest"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // TestGatewayFigures takes the figures of the member endpoints through a

@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // throttled is a middleware on a real DynamoDB Local client that turns

@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"roster/infra/local/testenv"
 	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
 // TestCapacityIsWhatAWSCharges checks the figures the capacity middleware

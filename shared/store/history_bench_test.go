@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/history"
 	"roster/shared/store"
 	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
 // BenchmarkHistory measures the history reads of one account holding many

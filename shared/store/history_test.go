@@ -11,11 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/history"
 	"roster/shared/store"
 	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
 // histNow is the fixed "now" of the history tests.

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 func TestRedeemToken(t *testing.T) {

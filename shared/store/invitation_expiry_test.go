@@ -9,9 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // markerEnv is a table with one account, and the reads of its invitations'

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 func newInvitation(accountID, email string, now time.Time) store.Invitation {

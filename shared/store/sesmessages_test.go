@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"roster/infra/local/testenv"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // TestSESMessageLookup: RecordSent stores the message id with a lookup item

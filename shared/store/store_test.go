@@ -10,10 +10,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
 	"roster/shared/store"
 	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
 var ctx = context.Background()

@@ -10,11 +10,11 @@ import (
 
 	"roster/infra/local/gateway"
 	"roster/infra/local/samtemplate"
-	"roster/infra/local/standins"
 	"roster/infra/local/streams"
-	"roster/infra/local/testenv"
 	"roster/shared/domain"
+	"roster/shared/standins"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // streamTemplate loads template.yaml keeping only the functions with an

@@ -20,8 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"roster/infra/local/streams"
-	"roster/infra/local/testenv"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // clients returns the SDK clients of the test DynamoDB Local and a fresh

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
-	"roster/infra/local/testenv"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // TestTTLConditionalDelete gives the emulator a stale expiry (as when it

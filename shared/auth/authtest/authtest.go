@@ -14,11 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // Password is the password of the users Env.User makes.

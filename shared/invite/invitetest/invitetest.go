@@ -20,13 +20,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/mail"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // SiteURL is the origin of test requests and links.

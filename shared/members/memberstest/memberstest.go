@@ -18,12 +18,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"roster/infra/local/testenv"
 	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/members"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 // Password is the password of every user the fixture makes.

@@ -38,10 +38,10 @@ import (
 
 	"roster/infra/local/gateway"
 	"roster/infra/local/samtemplate"
-	"roster/infra/local/standins"
 	"roster/infra/local/streams"
-	"roster/infra/local/testenv"
+	"roster/shared/standins"
 	"roster/shared/store"
+	"roster/shared/testenv"
 )
 
 type options struct {

@@ -27,7 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"roster/infra/local/standins"
+	"roster/shared/standins"
 	"roster/shared/store"
 )
 
