@@ -162,6 +162,23 @@ func (s *Service) stale(ctx context.Context, accountID, userID string) error {
 	return staleError(cur)
 }
 
+// memberError maps the store's answers about a membership: a *StaleError
+// becomes 409 stale_version with the current member, a missing one 404
+// member_not_found; other errors pass as they are.
+func memberError(err error) error {
+	var stale *store.StaleError
+	switch {
+	case errors.As(err, &stale):
+		if cur, ok := stale.Current.(domain.Membership); ok {
+			return staleError(cur)
+		}
+		return err
+	case errors.Is(err, store.ErrNotFound):
+		return errNoMember
+	}
+	return err
+}
+
 func staleError(cur domain.Membership) error {
 	e := domain.CodeStaleVersion.Msg("Someone else changed this member since you loaded it. Review the current state and try again.")
 	e.Current = View(cur)
@@ -179,32 +196,20 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, use
 	if e.Version <= 0 {
 		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member you edited.")
 	}
-	cur, err := s.load(ctx, accountID, userID)
-	if err != nil {
-		return Member{}, err
-	}
-	next, err := e.Apply(cur, s.catalog)
-	if err != nil {
-		return Member{}, err
-	}
-	if err := CheckEdit(actor, cur, next); err != nil {
-		return Member{}, err
-	}
-	if cur.Version != e.Version {
-		return Member{}, staleError(cur)
-	}
-	events := EditEvents(actor, cur, next, s.store.Now())
-	if len(events) == 0 {
-		return View(cur), nil
-	}
-	next.Version = cur.Version + 1
-	if err := s.store.UpdateMember(ctx, cur, next, events); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return Member{}, s.stale(ctx, accountID, userID)
+	m, err := s.store.EditMember(ctx, accountID, userID, e.Version, func(cur domain.Membership) (domain.Membership, []domain.AuditEvent, error) {
+		next, err := e.Apply(cur, s.catalog)
+		if err != nil {
+			return next, nil, err
 		}
-		return Member{}, err
+		if err := CheckEdit(actor, cur, next); err != nil {
+			return next, nil, err
+		}
+		return next, EditEvents(actor, cur, next, s.store.Now()), nil
+	})
+	if err != nil {
+		return Member{}, memberError(err)
 	}
-	return View(next), nil
+	return View(m), nil
 }
 
 // SetStatus deactivates (active=false) or reactivates a member. The member
@@ -217,40 +222,32 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 	if version <= 0 {
 		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member you edited.")
 	}
-	cur, err := s.load(ctx, accountID, userID)
-	if err != nil {
-		return Member{}, err
-	}
-	if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
-		return Member{}, err
-	}
-	if userID == actor.UserID {
-		return Member{}, domain.CodeSelfDeactivation.Msg("You cannot deactivate yourself; ask another admin.")
-	}
-	if cur.Version != version {
-		return Member{}, staleError(cur)
-	}
 	want, action := domain.StatusDeactivated, domain.ActionMemberDeactivated
 	if active {
 		want, action = domain.StatusActive, domain.ActionMemberReactivated
 	}
-	if cur.Status == want {
-		return View(cur), nil
-	}
-	next := cur
-	next.Status = want
-	next.Version = cur.Version + 1
-	ev := domain.EventFor(actor, accountID, action, s.store.Now())
-	ev.Target = Target(cur)
-	ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
-	ev.After = StatusChange{Status: next.Status, Role: next.Role, Permissions: next.Permissions}
-	if err := s.store.UpdateMember(ctx, cur, next, []domain.AuditEvent{ev}); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return Member{}, s.stale(ctx, accountID, userID)
+	m, err := s.store.EditMember(ctx, accountID, userID, version, func(cur domain.Membership) (domain.Membership, []domain.AuditEvent, error) {
+		if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
+			return cur, nil, err
 		}
-		return Member{}, err
+		if userID == actor.UserID {
+			return cur, nil, domain.CodeSelfDeactivation.Msg("You cannot deactivate yourself; ask another admin.")
+		}
+		if cur.Status == want {
+			return cur, nil, nil
+		}
+		next := cur
+		next.Status = want
+		ev := domain.EventFor(actor, accountID, action, s.store.Now())
+		ev.Target = Target(cur)
+		ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
+		ev.After = StatusChange{Status: next.Status, Role: next.Role, Permissions: next.Permissions}
+		return next, []domain.AuditEvent{ev}, nil
+	})
+	if err != nil {
+		return Member{}, memberError(err)
 	}
-	return View(next), nil
+	return View(m), nil
 }
 
 // Remove deletes a membership and its search entries, with its audit
@@ -262,26 +259,16 @@ func (s *Service) Remove(ctx context.Context, actor domain.Actor, accountID, use
 	if version <= 0 {
 		return domain.CodeMissingVersion.Field("version", "Send the version of the member you remove.")
 	}
-	cur, err := s.load(ctx, accountID, userID)
-	if err != nil {
-		return err
-	}
-	if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
-		return err
-	}
-	if cur.Version != version {
-		return staleError(cur)
-	}
-	ev := domain.EventFor(actor, accountID, domain.ActionMemberRemoved, s.store.Now())
-	ev.Target = Target(cur)
-	ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
-	if err := s.store.RemoveMember(ctx, cur, ev); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return s.stale(ctx, accountID, userID)
+	err := s.store.RemoveMember(ctx, accountID, userID, version, func(cur domain.Membership) (domain.AuditEvent, error) {
+		if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
+			return domain.AuditEvent{}, err
 		}
-		return err
-	}
-	return nil
+		ev := domain.EventFor(actor, accountID, domain.ActionMemberRemoved, s.store.Now())
+		ev.Target = Target(cur)
+		ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
+		return ev, nil
+	})
+	return memberError(err)
 }
 
 // HandOver is the body of an ownership handover.

@@ -1,13 +1,20 @@
 package store
 
+// Membership storage, in one place: the item and its index keys (GSI1:
+// accounts of a user; GSI2: members of an account by status in name
+// order), reads, the search entries written with it, and the one
+// read-modify-write (EditMember, RemoveMember) that owns the version check.
+
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -24,6 +31,136 @@ func versionIs(v int64) cond {
 	return cond{
 		expr:   "attribute_exists(PK) AND version = :v",
 		values: item{":v": num(v)},
+	}
+}
+
+// memberStatusPK and memberNameSK index the member list of an account by
+// status in name order (GSI2).
+func memberStatusPK(accountID string, status domain.MemberStatus) string {
+	return "ACCOUNT#" + accountID + "#MEMBERS#" + string(status)
+}
+
+func memberNameSK(m domain.Membership) string {
+	name := strings.ToLower(domain.FullName(m.FirstName, m.LastName, m.Email))
+	return name + "#" + m.UserID
+}
+
+// membershipItem is the membership with its index keys: GSI1 lists the
+// accounts of a user, GSI2 the members of an account by status.
+func membershipItem(m domain.Membership) (item, error) {
+	it, err := record(typeMembership, memberKey(m.AccountID, m.UserID), m, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	it[AttrGSI1PK] = str(userPK(m.UserID))
+	it[AttrGSI1SK] = str(accountPK(m.AccountID))
+	it[AttrGSI2PK] = str(memberStatusPK(m.AccountID, m.Status))
+	it[AttrGSI2SK] = str(memberNameSK(m))
+	return it, nil
+}
+
+func decodeMembership(m item) (domain.Membership, error) {
+	var d domain.Membership
+	if err := attributevalue.UnmarshalMap(m, &d); err != nil {
+		return domain.Membership{}, fmt.Errorf("decode membership: %w", err)
+	}
+	return d, nil
+}
+
+// GetMembership returns the user's membership of the account, or
+// ErrNotFound. The read is strongly consistent.
+func (s *Store) GetMembership(ctx context.Context, accountID, userID string) (domain.Membership, error) {
+	m, err := s.get(ctx, memberKey(accountID, userID), true)
+	if err != nil {
+		return domain.Membership{}, err
+	}
+	return decodeMembership(m)
+}
+
+// MaxAccountsPerUser bounds the accounts listed for one user.
+const MaxAccountsPerUser = 1000
+
+// AccountsOfUser returns the user's memberships with their accounts' names,
+// in account id order: one query on GSI1.
+func (s *Store) AccountsOfUser(ctx context.Context, userID string) ([]domain.Membership, error) {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		IndexName:              aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :acct)"),
+		ExpressionAttributeValues: item{
+			":pk":   str(userPK(userID)),
+			":acct": str("ACCOUNT#"),
+		},
+	})
+	var out []domain.Membership
+	for p.HasMorePages() && len(out) < MaxAccountsPerUser {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("accounts of user: %w", err)
+		}
+		for _, m := range page.Items {
+			d, err := decodeMembership(m)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// TouchActive records that the member used the account at t. It does not
+// bump the version, so it never makes an admin's edit stale, and it is
+// conditional on the membership still existing.
+func (s *Store) TouchActive(ctx context.Context, accountID, userID string, t time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       memberKey(accountID, userID),
+		UpdateExpression:          aws.String("SET lastActiveAt = :t"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: item{":t": str(t.UTC().Format(time.RFC3339Nano))},
+	})
+	if err != nil && !isConditionFailed(err) {
+		return fmt.Errorf("touch active: %w", err)
+	}
+	return nil
+}
+
+// putMembership adds a membership and its search entries to tx. prev, when
+// not nil, is the membership as it was: its entries that no longer apply
+// are deleted, and when the member's words or status changed every entry
+// is rewritten, since each carries the member's whole word list and status.
+// c is the membership write's condition.
+func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membership, c cond) {
+	it, err := membershipItem(m)
+	if err != nil {
+		tx.err = err
+		return
+	}
+	tx.put(it, c)
+	words := SearchWords(m.FirstName, m.LastName, m.Email)
+	if prev != nil {
+		old := SearchWords(prev.FirstName, prev.LastName, prev.Email)
+		if slices.Equal(old, words) && prev.Status == m.Status {
+			return
+		}
+		for _, w := range old {
+			if !slices.Contains(words, w) {
+				tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
+			}
+		}
+	}
+	for _, w := range words {
+		tx.put(searchItem(m, w, words), cond{})
+	}
+}
+
+// deleteMembership adds the removal of a membership and its search entries
+// to tx, on condition c.
+func (s *Store) deleteMembership(tx *Tx, m domain.Membership, c cond) {
+	tx.delete(memberKey(m.AccountID, m.UserID), c)
+	for _, w := range SearchWords(m.FirstName, m.LastName, m.Email) {
+		tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
 	}
 }
 
@@ -314,30 +451,96 @@ func (s *Store) membershipsByID(ctx context.Context, accountID string, ids []str
 	return out, nil
 }
 
-// UpdateMember replaces the membership prev with next (next.Version must be
-// prev.Version+1), rewriting the search entries whose words changed, and
-// writes the events, in one transaction conditional on the stored version
-// still being prev.Version. It returns ErrConflict when the membership is
-// gone or its version moved on; nothing is written then.
-func (s *Store) UpdateMember(ctx context.Context, prev, next domain.Membership, events []domain.AuditEvent) error {
+// StaleError reports an optimistic-concurrency conflict: the version the
+// caller edited is not the stored one, or another write came first.
+// Current is the entity as it is stored now. It is ErrConflict.
+type StaleError struct {
+	Current any
+}
+
+func (e *StaleError) Error() string        { return "store: stale version" }
+func (e *StaleError) Is(target error) bool { return target == ErrConflict }
+
+// MemberChange computes the change of a membership from the current one:
+// the next membership and the audit events of the change. No events means
+// nothing changes. An error refuses the change and is returned as it is.
+type MemberChange func(cur domain.Membership) (next domain.Membership, events []domain.AuditEvent, err error)
+
+// EditMember is the one read-modify-write of a membership. It reads the
+// membership strongly consistent and passes it to change (which holds the
+// rules); then, if version is not the one read, it returns a *StaleError
+// with the current membership; if change made no events, it returns the
+// membership unchanged and writes nothing; else it writes next (its
+// version one more, its search entries rewritten where the words changed)
+// and the events in one transaction conditional on the version read, and
+// returns next. When another write comes first, it returns a *StaleError
+// with the membership as it is then. It also returns ErrNotFound and
+// change's errors.
+func (s *Store) EditMember(ctx context.Context, accountID, userID string, version int64, change MemberChange) (domain.Membership, error) {
+	cur, err := s.GetMembership(ctx, accountID, userID)
+	if err != nil {
+		return domain.Membership{}, err
+	}
+	next, events, err := change(cur)
+	if err != nil {
+		return domain.Membership{}, err
+	}
+	if cur.Version != version {
+		return domain.Membership{}, &StaleError{Current: cur}
+	}
+	if len(events) == 0 {
+		return cur, nil
+	}
+	next.Version = cur.Version + 1
 	tx := s.tx()
-	s.putMembership(tx, next, &prev, versionIs(prev.Version))
+	s.putMembership(tx, next, &cur, versionIs(cur.Version))
 	for _, ev := range events {
 		s.audit(tx, ev)
 	}
-	return tx.commit(ctx)
+	if err := tx.commit(ctx); err != nil {
+		return domain.Membership{}, s.staleMember(ctx, accountID, userID, err)
+	}
+	return next, nil
 }
 
-// RemoveMember deletes the membership m and its search entries and writes
-// the event, in one transaction conditional on the stored version still
-// being m.Version. The user's login, sessions and other memberships are not
-// touched. It returns ErrConflict when the membership is gone or its
-// version moved on.
-func (s *Store) RemoveMember(ctx context.Context, m domain.Membership, ev domain.AuditEvent) error {
+// RemoveMember deletes a membership and its search entries with the event
+// check returns (check holds the rules; an error refuses), in one
+// transaction conditional on version, which must be the one read. The
+// user's login, sessions and other memberships are not touched. It returns
+// ErrNotFound, check's errors, or a *StaleError with the current membership.
+func (s *Store) RemoveMember(ctx context.Context, accountID, userID string, version int64, check func(cur domain.Membership) (domain.AuditEvent, error)) error {
+	cur, err := s.GetMembership(ctx, accountID, userID)
+	if err != nil {
+		return err
+	}
+	ev, err := check(cur)
+	if err != nil {
+		return err
+	}
+	if cur.Version != version {
+		return &StaleError{Current: cur}
+	}
 	tx := s.tx()
-	s.deleteMembership(tx, m, versionIs(m.Version))
+	s.deleteMembership(tx, cur, versionIs(cur.Version))
 	s.audit(tx, ev)
-	return tx.commit(ctx)
+	if err := tx.commit(ctx); err != nil {
+		return s.staleMember(ctx, accountID, userID, err)
+	}
+	return nil
+}
+
+// staleMember turns a lost conditional write into a *StaleError with the
+// membership now stored (or ErrNotFound when it is gone); other errors are
+// returned as they are.
+func (s *Store) staleMember(ctx context.Context, accountID, userID string, err error) error {
+	if !errors.Is(err, ErrConflict) {
+		return err
+	}
+	cur, rerr := s.GetMembership(ctx, accountID, userID)
+	if rerr != nil {
+		return rerr
+	}
+	return &StaleError{Current: cur}
 }
 
 // HandOver is an ownership handover: the account, the owner's and the new
@@ -393,7 +596,7 @@ func (s *Store) SyncMemberNames(ctx context.Context, u domain.User, ev domain.Au
 			e.Target = domain.EventTarget{Kind: "member", ID: m.UserID, UserID: m.UserID, Email: m.Email, Name: domain.FullName(u.FirstName, u.LastName, m.Email)}
 			e.Before = map[string]string{"firstName": m.FirstName, "lastName": m.LastName}
 			e.After = map[string]string{"firstName": u.FirstName, "lastName": u.LastName}
-			err := s.UpdateMember(ctx, m, next, []domain.AuditEvent{e})
+			err := s.replaceMember(ctx, m, next, []domain.AuditEvent{e})
 			if err == nil {
 				break
 			}
@@ -410,4 +613,15 @@ func (s *Store) SyncMemberNames(ctx context.Context, u domain.User, ev domain.Au
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// replaceMember writes next in place of prev with the events, conditional
+// on prev's version (ErrConflict otherwise).
+func (s *Store) replaceMember(ctx context.Context, prev, next domain.Membership, events []domain.AuditEvent) error {
+	tx := s.tx()
+	s.putMembership(tx, next, &prev, versionIs(prev.Version))
+	for _, ev := range events {
+		s.audit(tx, ev)
+	}
+	return tx.commit(ctx)
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -68,35 +67,6 @@ func searchKey(accountID, word, userID string) item {
 	return key(searchPK(accountID), word+"#"+userID)
 }
 
-// putMembership adds a membership and its search entries to tx. prev, when
-// not nil, is the membership as it was: its entries that no longer apply
-// are deleted, and when the member's words or status changed every entry
-// is rewritten, since each carries the member's whole word list and status.
-// c is the membership write's condition.
-func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membership, c cond) {
-	it, err := membershipItem(m)
-	if err != nil {
-		tx.err = err
-		return
-	}
-	tx.put(it, c)
-	words := SearchWords(m.FirstName, m.LastName, m.Email)
-	if prev != nil {
-		old := SearchWords(prev.FirstName, prev.LastName, prev.Email)
-		if slices.Equal(old, words) && prev.Status == m.Status {
-			return
-		}
-		for _, w := range old {
-			if !slices.Contains(words, w) {
-				tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
-			}
-		}
-	}
-	for _, w := range words {
-		tx.put(searchItem(m, w, words), cond{})
-	}
-}
-
 // searchItem is one search entry: the word and the member it finds, with
 // all of the member's words and the member's status, so that a search can
 // tell, without reading the membership, whether an entry is the member's
@@ -123,13 +93,4 @@ func wordList(words []string) []types.AttributeValue {
 		out[i] = str(w)
 	}
 	return out
-}
-
-// deleteMembership adds the removal of a membership and its search entries
-// to tx, on condition c.
-func (s *Store) deleteMembership(tx *Tx, m domain.Membership, c cond) {
-	tx.delete(memberKey(m.AccountID, m.UserID), c)
-	for _, w := range SearchWords(m.FirstName, m.LastName, m.Email) {
-		tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
-	}
 }
