@@ -76,10 +76,7 @@ func (h *renameHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 	if current.Name == name {
 		return api.JSON(http.StatusOK, current), nil
 	}
-	ev := domain.EventFor(actor, accountID, domain.ActionAccountRenamed, h.now().UTC())
-	ev.Target = domain.EventTarget{Kind: "account", ID: accountID, Name: name}
-	ev.Before = map[string]string{"name": current.Name}
-	ev.After = map[string]string{"name": name}
+	ev := domain.AccountRenamed(actor, accountID, current.Name, name, h.now().UTC())
 	a, err := h.store.RenameAccount(ctx, current, name, ev)
 	if errors.Is(err, store.ErrConflict) {
 		// Renamed by someone else since it was read just now.

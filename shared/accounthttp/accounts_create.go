@@ -67,9 +67,7 @@ func (h *createHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 		Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive,
 		JoinedAt: now, LastActiveAt: now, LastLoginAt: u.LastLoginAt,
 	}
-	ev := domain.EventFor(auth.ActorOf(sess, owner, req), a.ID, domain.ActionAccountCreated, now)
-	ev.Target = domain.EventTarget{Kind: "account", ID: a.ID, Name: name}
-	ev.After = map[string]string{"name": name}
+	ev := domain.AccountCreated(auth.ActorOf(sess, owner, req), a.ID, name, now)
 	if err := h.store.CreateAccount(ctx, a, owner, ev); err != nil {
 		return api.Response{}, err
 	}

@@ -182,6 +182,13 @@ func ActorOf(s domain.Session, m domain.Membership, req api.Request) domain.Acto
 	}
 }
 
+// UserActor returns the user as the actor of a change to their own login
+// (no membership), with the request's details for the audit trail.
+func UserActor(u domain.User, req api.Request) domain.Actor {
+	return domain.Actor{UserID: u.ID, Email: u.Email, Name: u.Name(),
+		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID}
+}
+
 // Account authenticates a request on an account's resource: it reads the
 // route's {accountId} and returns the actor there, as Member does. It
 // returns not_found for a missing or malformed account id, and Member's

@@ -122,37 +122,3 @@ type EventTarget struct {
 	Email  string `dynamodbav:"email" json:"email,omitempty"`
 	Name   string `dynamodbav:"name" json:"name,omitempty"`
 }
-
-// Audit actions.
-const (
-	ActionAccountCreated      = "account.created"
-	ActionAccountRenamed      = "account.renamed"
-	ActionMemberSignedIn      = "member.signed_in"
-	ActionInvitationCreated   = "invitation.created"
-	ActionInvitationEdited    = "invitation.edited"
-	ActionInvitationResent    = "invitation.resent"
-	ActionInvitationRevoked   = "invitation.revoked"
-	ActionInvitationAccepted  = "invitation.accepted"
-	ActionInvitationExpired   = "invitation.expired"
-	ActionMemberPermissions   = "member.permissions_changed"
-	ActionMemberRole          = "member.role_changed"
-	ActionMemberProfile       = "member.profile_changed"
-	ActionMemberDeactivated   = "member.deactivated"
-	ActionMemberReactivated   = "member.reactivated"
-	ActionMemberRemoved       = "member.removed"
-	ActionOwnershipHandedOver = "account.ownership_transferred"
-)
-
-// EventFor returns an event by actor in account, stamped with the actor's
-// request details. The caller sets Target, Before and After.
-func EventFor(actor Actor, accountID, action string, at time.Time) AuditEvent {
-	return AuditEvent{
-		AccountID: accountID,
-		At:        at,
-		Actor:     EventActor{UserID: actor.UserID, Email: actor.Email, Name: actor.Name},
-		Action:    action,
-		RequestID: actor.RequestID,
-		SourceIP:  actor.SourceIP,
-		UserAgent: actor.UserAgent,
-	}
-}

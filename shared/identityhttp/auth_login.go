@@ -21,7 +21,7 @@ type loginStore interface {
 	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
 	CreateSession(ctx context.Context, s domain.Session) error
 	TouchLogin(ctx context.Context, userID string, at time.Time) error
-	RecordSignIn(ctx context.Context, userID string, ev domain.AuditEvent) error
+	RecordSignIn(ctx context.Context, actor domain.Actor, at time.Time) error
 }
 
 // loginHandler answers POST /api/auth/login.
@@ -149,11 +149,7 @@ func (h *loginHandler) Handle(ctx context.Context, req api.Request) (api.Respons
 	if err := h.store.TouchLogin(ctx, u.ID, now); err != nil {
 		api.Logger(ctx).WarnContext(ctx, "touch login", "err", err.Error())
 	}
-	signIn := domain.EventFor(domain.Actor{
-		UserID: u.ID, Email: u.Email, Name: u.Name(),
-		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID,
-	}, "", domain.ActionMemberSignedIn, now)
-	if err := h.store.RecordSignIn(ctx, u.ID, signIn); err != nil {
+	if err := h.store.RecordSignIn(ctx, auth.UserActor(u, req), now); err != nil {
 		api.Logger(ctx).WarnContext(ctx, "record sign-in", "err", err.Error())
 	}
 	u.LastLoginAt = now

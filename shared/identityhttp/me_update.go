@@ -8,6 +8,7 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/app"
+	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/store"
 )
@@ -20,7 +21,7 @@ type updateMeAuthenticator interface {
 // updateMeStore changes the user and the copies of their names on memberships.
 type updateMeStore interface {
 	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
-	SyncMemberNames(ctx context.Context, u domain.User, ev domain.AuditEvent) error
+	SyncMemberNames(ctx context.Context, u domain.User, actor domain.Actor, at time.Time) error
 }
 
 // updateMeHandler answers PATCH /api/me.
@@ -85,11 +86,7 @@ func (h *updateMeHandler) Handle(ctx context.Context, req api.Request) (api.Resp
 	case err != nil:
 		return api.Response{}, err
 	}
-	ev := domain.EventFor(domain.Actor{
-		UserID: u.ID, Email: u.Email, Name: u.Name(),
-		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID,
-	}, "", domain.ActionMemberProfile, time.Now().UTC())
-	if err := h.store.SyncMemberNames(ctx, u, ev); err != nil {
+	if err := h.store.SyncMemberNames(ctx, u, auth.UserActor(u, req), time.Now().UTC()); err != nil {
 		// The login is renamed; a membership left behind keeps its old
 		// name until the next change, which is logged to be seen.
 		api.Logger(ctx).ErrorContext(ctx, "sync member names", "err", err.Error())

@@ -9,7 +9,6 @@ import (
 	"roster/shared/domain"
 	"roster/shared/invite"
 	"roster/shared/invite/invitetest"
-	"roster/shared/store"
 	"roster/shared/telemetry"
 	"roster/shared/testenv"
 )
@@ -111,9 +110,9 @@ func BenchmarkCost(b *testing.B) {
 	b.Run("list-10000", func(b *testing.B) {
 		big, bigOwner, bigCookie := e.Account(b)
 		n := 10000
-		proto := store.Invitation{AccountID: big.ID, AccountName: big.Name, Email: "seed@example.com", Role: domain.RoleMember,
+		proto := domain.Invitation{AccountID: big.ID, AccountName: big.Name, Email: "seed@example.com", Role: domain.RoleMember,
 			Permissions: domain.PermissionSet{Granted: []string{"billing.view"}}, InviterID: bigOwner.ID, InviterName: "Ada Lovelace",
-			InviterEmail: bigOwner.Email, CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().Add(time.Hour), State: store.InvitePending, Delivery: store.DeliverySent}
+			InviterEmail: bigOwner.Email, CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().Add(time.Hour), State: domain.InvitePending, Delivery: domain.DeliverySent}
 		if err := e.Store.SeedInvitations(context.Background(), proto, n); err != nil {
 			b.Fatal(err)
 		}

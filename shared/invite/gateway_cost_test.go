@@ -135,9 +135,9 @@ func TestGatewayCost(t *testing.T) {
 	}, 201)
 
 	big, bigOwner, bigCookie := e.Account(t)
-	proto := store.Invitation{AccountID: big.ID, AccountName: big.Name, Email: "seed@example.com", Role: domain.RoleMember,
+	proto := domain.Invitation{AccountID: big.ID, AccountName: big.Name, Email: "seed@example.com", Role: domain.RoleMember,
 		Permissions: domain.PermissionSet{Granted: []string{"billing.view"}}, InviterID: bigOwner.ID, InviterName: "Ada Lovelace",
-		InviterEmail: bigOwner.Email, CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().Add(time.Hour), State: store.InvitePending, Delivery: store.DeliverySent}
+		InviterEmail: bigOwner.Email, CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().Add(time.Hour), State: domain.InvitePending, Delivery: domain.DeliverySent}
 	if err := e.Store.SeedInvitations(context.Background(), proto, 10000); err != nil {
 		t.Fatal(err)
 	}

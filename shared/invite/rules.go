@@ -87,62 +87,32 @@ type EditInput struct {
 
 // ApplyEdit returns inv with the edit applied and normalized. It returns an
 // invalid error for a missing version or a bad field.
-func ApplyEdit(inv store.Invitation, in EditInput, cat *domain.Catalog) (store.Invitation, error) {
+func ApplyEdit(inv domain.Invitation, in EditInput, cat *domain.Catalog) (domain.Invitation, error) {
 	if in.Version == nil {
-		return store.Invitation{}, domain.CodeMissingVersion.Field("version", "Send the version of the invitation you edited.")
+		return domain.Invitation{}, domain.CodeMissingVersion.Field("version", "Send the version of the invitation you edited.")
 	}
 	var err error
 	if in.FirstName != nil {
 		if inv.FirstName, err = domain.NormalizeName(*in.FirstName, "firstName", true); err != nil {
-			return store.Invitation{}, err
+			return domain.Invitation{}, err
 		}
 	}
 	if in.LastName != nil {
 		if inv.LastName, err = domain.NormalizeName(*in.LastName, "lastName", true); err != nil {
-			return store.Invitation{}, err
+			return domain.Invitation{}, err
 		}
 	}
 	if in.Role != nil {
 		if inv.Role, err = domain.ParseAssignableRole(*in.Role); err != nil {
-			return store.Invitation{}, err
+			return domain.Invitation{}, err
 		}
 	}
 	if in.Permissions != nil {
 		if inv.Permissions, err = parsePermissions(in.Permissions, cat); err != nil {
-			return store.Invitation{}, err
+			return domain.Invitation{}, err
 		}
 	}
 	return inv, nil
-}
-
-// CheckPending returns a conflict error invitation_not_pending unless the
-// invitation is pending (expired ones are pending too, until resent or
-// revoked).
-func CheckPending(inv store.Invitation) error {
-	if inv.State != store.InvitePending {
-		return domain.CodeInvitationNotPending.Msg(fmt.Sprintf("This invitation has been %s already.", inv.State))
-	}
-	return nil
-}
-
-// CheckResend applies the resend limits at now: at most maxResends resends
-// of one invitation, and at least interval between two sends. It returns a
-// rate_limited error (resend_limit, or resend_too_soon with RetryAfter), or nil.
-func CheckResend(inv store.Invitation, now time.Time, interval time.Duration, maxResends int) error {
-	if inv.ResendCount >= maxResends {
-		return &domain.Error{Kind: domain.CodeResendLimit.Kind, Code: domain.CodeResendLimit.Name,
-			Message: fmt.Sprintf("This invitation has been resent %d times, the most allowed. Revoke it and invite again.", maxResends)}
-	}
-	last := inv.LastAttemptAt
-	if last.IsZero() {
-		last = inv.CreatedAt
-	}
-	if wait := last.Add(interval).Sub(now); wait > 0 {
-		secs := int((wait + time.Second - 1) / time.Second)
-		return &domain.Error{Kind: domain.CodeResendTooSoon.Kind, Code: domain.CodeResendTooSoon.Name, RetryAfter: secs,
-			Message: fmt.Sprintf("This invitation was just sent. Try again in %d seconds.", secs)}
-	}
-	return nil
 }
 
 // RateLimited turns the store's refusal of the hourly sending cap into the
@@ -156,7 +126,7 @@ func RateLimited(e *store.RateLimitedError) error {
 // CheckInviter re-checks an invitation against what its inviter holds now
 // (inviter is the inviter's current membership, found false when removed).
 // It returns a conflict error invitation_exceeds_inviter, or nil.
-func CheckInviter(inv store.Invitation, inviter domain.Membership, found bool) error {
+func CheckInviter(inv domain.Invitation, inviter domain.Membership, found bool) error {
 	refused := domain.CodeInvitationExceedsInviter.Msg("This invitation grants more than the person who sent it may grant now. Ask the account's admins for a new invitation.")
 	if !found {
 		return refused
@@ -198,10 +168,10 @@ type View struct {
 
 // ViewOf returns the view of inv at now: a pending invitation past its
 // expiry shows as expired, whether or not TTL has deleted it yet.
-func ViewOf(inv store.Invitation, now time.Time) View {
+func ViewOf(inv domain.Invitation, now time.Time) View {
 	state := inv.State
-	if state == store.InvitePending && inv.Expired(now) {
-		state = store.InviteExpired
+	if state == domain.InvitePending && inv.Expired(now) {
+		state = domain.InviteExpired
 	}
 	return View{
 		ID: inv.ID, Email: inv.Email, FirstName: inv.FirstName, LastName: inv.LastName,
@@ -224,35 +194,4 @@ type Preview struct {
 	Role         domain.Role          `json:"role"`
 	Permissions  domain.PermissionSet `json:"permissions"`
 	ExpiresAt    time.Time            `json:"expiresAt"`
-}
-
-// Usable returns the error a token's invitation gives at now: invalid_token
-// (404) when it is no longer pending, invitation_expired (410, naming whom
-// to ask) past its expiry, or nil.
-func Usable(inv store.Invitation, now time.Time) error {
-	if inv.State != store.InvitePending {
-		return ErrInvalidToken
-	}
-	if inv.Expired(now) {
-		return domain.CodeInvitationExpired.Msg(fmt.Sprintf(
-			"This invitation expired on %s. Ask %s (%s) to send it again.",
-			inv.ExpiresAt.UTC().Format("2 January 2006"), domain.FullName(inv.InviterName, "", inv.InviterEmail), inv.InviterEmail))
-	}
-	return nil
-}
-
-// ErrInvalidToken is every unusable link: unknown, malformed, revoked,
-// used or replaced. It says nothing that helps guessing.
-var ErrInvalidToken = domain.CodeInvalidToken.Msg("This invitation link is not valid. It may have been used, revoked or replaced by a newer one.")
-
-// changeOf is the audit record of an invitation's grant.
-type changeOf struct {
-	FirstName   string               `dynamodbav:"firstName" json:"firstName"`
-	LastName    string               `dynamodbav:"lastName" json:"lastName"`
-	Role        domain.Role          `dynamodbav:"role" json:"role"`
-	Permissions domain.PermissionSet `dynamodbav:"permissions" json:"permissions"`
-}
-
-func grantOf(inv store.Invitation) changeOf {
-	return changeOf{FirstName: inv.FirstName, LastName: inv.LastName, Role: inv.Role, Permissions: inv.Permissions}
 }

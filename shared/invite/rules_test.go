@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"roster/shared/domain"
-	"roster/shared/store"
 )
 
 func TestParseCreate(t *testing.T) {
@@ -51,19 +50,19 @@ func TestCheckResend(t *testing.T) {
 	t0 := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name      string
-		inv       store.Invitation
+		inv       domain.Invitation
 		now       time.Time
 		wantCode  string
 		wantRetry int
 	}{
-		{"just created", store.Invitation{CreatedAt: t0, LastAttemptAt: t0}, t0.Add(10 * time.Second), "resend_too_soon", 50},
-		{"after the interval", store.Invitation{CreatedAt: t0, LastAttemptAt: t0}, t0.Add(60 * time.Second), "", 0},
-		{"old item without lastAttemptAt", store.Invitation{CreatedAt: t0}, t0.Add(time.Second), "resend_too_soon", 59},
-		{"cap reached", store.Invitation{CreatedAt: t0, LastAttemptAt: t0, ResendCount: 5}, t0.Add(time.Hour), "resend_limit", 0},
+		{"just created", domain.Invitation{CreatedAt: t0, LastAttemptAt: t0}, t0.Add(10 * time.Second), "resend_too_soon", 50},
+		{"after the interval", domain.Invitation{CreatedAt: t0, LastAttemptAt: t0}, t0.Add(60 * time.Second), "", 0},
+		{"old item without lastAttemptAt", domain.Invitation{CreatedAt: t0}, t0.Add(time.Second), "resend_too_soon", 59},
+		{"cap reached", domain.Invitation{CreatedAt: t0, LastAttemptAt: t0, ResendCount: 5}, t0.Add(time.Hour), "resend_limit", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckResend(tt.inv, tt.now, DefaultResendInterval, DefaultMaxResends)
+			err := domain.CheckResend(tt.inv, tt.now, DefaultResendInterval, DefaultMaxResends)
 			e := domain.AsError(err)
 			got, retry := "", 0
 			if e != nil {
@@ -78,7 +77,7 @@ func TestCheckResend(t *testing.T) {
 
 func TestUsableAndView(t *testing.T) {
 	t0 := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	inv := store.Invitation{State: store.InvitePending, ExpiresAt: t0, InviterName: "Ada Lovelace", InviterEmail: "ada@example.com"}
+	inv := domain.Invitation{State: domain.InvitePending, ExpiresAt: t0, InviterName: "Ada Lovelace", InviterEmail: "ada@example.com"}
 	tests := []struct {
 		name      string
 		state     string
@@ -86,17 +85,17 @@ func TestUsableAndView(t *testing.T) {
 		wantCode  string
 		wantState string
 	}{
-		{"pending", store.InvitePending, t0.Add(-time.Second), "", "pending"},
-		{"expired at the second", store.InvitePending, t0, "invitation_expired", "expired"},
-		{"revoked", store.InviteRevoked, t0.Add(-time.Hour), "invalid_token", "revoked"},
-		{"accepted", store.InviteAccepted, t0.Add(time.Hour), "invalid_token", "accepted"},
+		{"pending", domain.InvitePending, t0.Add(-time.Second), "", "pending"},
+		{"expired at the second", domain.InvitePending, t0, "invitation_expired", "expired"},
+		{"revoked", domain.InviteRevoked, t0.Add(-time.Hour), "invalid_token", "revoked"},
+		{"accepted", domain.InviteAccepted, t0.Add(time.Hour), "invalid_token", "accepted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			i := inv
 			i.State = tt.state
 			got := ""
-			if e := domain.AsError(Usable(i, tt.now)); e != nil {
+			if e := domain.AsError(domain.Usable(i, tt.now)); e != nil {
 				got = e.Code
 				if got == "invitation_expired" && !strings.Contains(e.Message, "ada@example.com") {
 					t.Errorf("expired message does not say whom to ask: %q", e.Message)
@@ -113,7 +112,7 @@ func TestUsableAndView(t *testing.T) {
 }
 
 func TestCheckInviter(t *testing.T) {
-	inv := store.Invitation{Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"billing.view"}}}
+	inv := domain.Invitation{Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"billing.view"}}}
 	m := func(role domain.Role, status domain.MemberStatus, p ...string) domain.Membership {
 		return domain.Membership{UserID: "u", Role: role, Status: status, Permissions: domain.PermissionSet{Granted: p}}
 	}

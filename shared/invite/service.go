@@ -20,17 +20,17 @@ type Store interface {
 	Now() time.Time
 	ReadForCreate(ctx context.Context, accountID, email, actorID, idemKey string) (store.CreateReads, error)
 	CreateInvitation(ctx context.Context, n store.NewInvitation) error
-	GetInvitation(ctx context.Context, accountID, id string) (store.Invitation, error)
-	InvitationByToken(ctx context.Context, hash string) (store.Invitation, error)
+	GetInvitation(ctx context.Context, accountID, id string) (domain.Invitation, error)
+	InvitationByToken(ctx context.Context, hash string) (domain.Invitation, error)
 	ReadForAccept(ctx context.Context, hash, userID string) (store.AcceptReads, error)
-	AcceptInvitation(ctx context.Context, inv store.Invitation, m domain.Membership, ev domain.AuditEvent) error
-	EditInvitation(ctx context.Context, inv store.Invitation, ev domain.AuditEvent) (store.Invitation, error)
-	RevokeInvitation(ctx context.Context, inv store.Invitation, ev domain.AuditEvent) error
-	ResendInvitation(ctx context.Context, inv store.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (store.Invitation, error)
+	AcceptInvitation(ctx context.Context, inv domain.Invitation, m domain.Membership, ev domain.AuditEvent) error
+	EditInvitation(ctx context.Context, inv domain.Invitation, ev domain.AuditEvent) (domain.Invitation, error)
+	RevokeInvitation(ctx context.Context, inv domain.Invitation, ev domain.AuditEvent) error
+	ResendInvitation(ctx context.Context, inv domain.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (domain.Invitation, error)
 	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error
-	RecordSent(ctx context.Context, inv store.Invitation, messageID string, sent time.Time, first bool) error
+	RecordSent(ctx context.Context, inv domain.Invitation, messageID string, sent time.Time, first bool) error
 	FlagExceedsInviter(ctx context.Context, accountID, id string) error
-	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]store.Invitation, string, error)
+	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]domain.Invitation, string, error)
 }
 
 // Mailer sends a rendered email; a refusal or failure is a *mail.SendError.
@@ -126,16 +126,14 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	}
 	now := s.store.Now().UTC()
 	token, hash := auth.NewToken()
-	inv := store.Invitation{
+	inv := domain.Invitation{
 		ID: store.NewID(), AccountID: accountID, AccountName: reads.Account.Name,
 		Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Role: d.Role, Permissions: d.Permissions,
 		InviterID: actor.UserID, InviterName: actor.Name, InviterEmail: actor.Email,
 		CreatedAt: now, LastAttemptAt: now, ExpiresAt: now.Add(s.cfg.TTL),
-		State: store.InvitePending, Delivery: store.DeliveryQueued, TokenHash: hash,
+		State: domain.InvitePending, Delivery: domain.DeliveryQueued, TokenHash: hash,
 	}
-	ev := domain.EventFor(actor, accountID, domain.ActionInvitationCreated, now)
-	ev.Target = target(inv)
-	ev.After = grantOf(inv)
+	ev := domain.InvitationCreated(actor, inv, now)
 	replace := ""
 	if reads.GuardExpired {
 		replace = reads.GuardInviteID
@@ -186,10 +184,6 @@ func (s *Service) replay(ctx context.Context, accountID string, reads store.Crea
 	return Created{View: ViewOf(inv, s.store.Now()), Replayed: true}, nil
 }
 
-func target(inv store.Invitation) domain.EventTarget {
-	return domain.EventTarget{Kind: "invitation", ID: inv.ID, Email: inv.Email, Name: domain.FullName(inv.FirstName, inv.LastName, "")}
-}
-
 // inviteMail is the data of the invite templates.
 type inviteMail struct {
 	Name         string
@@ -204,7 +198,7 @@ type inviteMail struct {
 
 // send emails the link with token and records the delivery on the
 // invitation: sent, or failed with SES's reason. It returns inv as recorded.
-func (s *Service) send(ctx context.Context, inv store.Invitation, token string) store.Invitation {
+func (s *Service) send(ctx context.Context, inv domain.Invitation, token string) domain.Invitation {
 	msg, err := mail.Render("invite", inv.Email, inviteMail{
 		Name: domain.FullName(inv.FirstName, inv.LastName, ""), Email: inv.Email,
 		InviterName: domain.FullName(inv.InviterName, "", inv.InviterEmail), InviterEmail: inv.InviterEmail,
@@ -223,12 +217,12 @@ func (s *Service) send(ctx context.Context, inv store.Invitation, token string) 
 			reason = se.Reason
 		}
 		api.Logger(ctx).WarnContext(ctx, "invitation email not sent", "invitation", inv.ID, "err", err.Error())
-		inv.Delivery, inv.DeliveryReason = store.DeliveryFailed, reason
+		inv.Delivery, inv.DeliveryReason = domain.DeliveryFailed, reason
 	}
 	first := false
 	if err == nil {
 		now := s.store.Now().UTC()
-		inv.Delivery, inv.DeliveryReason, inv.LastSentAt = store.DeliverySent, "", now
+		inv.Delivery, inv.DeliveryReason, inv.LastSentAt = domain.DeliverySent, "", now
 		if first = inv.SentAt.IsZero(); first {
 			inv.SentAt = now
 		}
@@ -284,20 +278,20 @@ var errCursor = domain.CodeInvalidCursor.Field("cursor", "This page link is not 
 // pendingOf reads an invitation that must be pending and that the actor
 // may manage. It returns not_found, conflict invitation_not_pending, or the
 // grant rules' forbidden error.
-func (s *Service) pendingOf(ctx context.Context, actor domain.Actor, accountID, id string) (store.Invitation, error) {
+func (s *Service) pendingOf(ctx context.Context, actor domain.Actor, accountID, id string) (domain.Invitation, error) {
 	inv, err := s.store.GetInvitation(ctx, accountID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Invitation{}, errNotFound
+		return domain.Invitation{}, errNotFound
 	}
 	if err != nil {
-		return store.Invitation{}, err
+		return domain.Invitation{}, err
 	}
-	if err := CheckPending(inv); err != nil {
-		return store.Invitation{}, err
+	if err := domain.CheckPending(inv); err != nil {
+		return domain.Invitation{}, err
 	}
 	if err := domain.CheckGrant(actor, domain.Change{HasCurrent: true, CurrentRole: inv.Role, CurrentStatus: domain.StatusActive,
 		CurrentPerms: inv.Permissions, NewRole: inv.Role, NewPermissions: inv.Permissions}); err != nil {
-		return store.Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	return inv, nil
 }
@@ -332,9 +326,7 @@ func (s *Service) Edit(ctx context.Context, actor domain.Actor, accountID, id st
 		return View{}, err
 	}
 	now := s.store.Now().UTC()
-	ev := domain.EventFor(actor, accountID, domain.ActionInvitationEdited, now)
-	ev.Target = target(after)
-	ev.Before, ev.After = grantOf(inv), grantOf(after)
+	ev := domain.InvitationEdited(actor, inv, after, now)
 	written, err := s.store.EditInvitation(ctx, after, ev)
 	if errors.Is(err, store.ErrConflict) {
 		return View{}, s.stale(ctx, accountID, id)
@@ -354,9 +346,7 @@ func (s *Service) Revoke(ctx context.Context, actor domain.Actor, accountID, id 
 		return err
 	}
 	now := s.store.Now().UTC()
-	ev := domain.EventFor(actor, accountID, domain.ActionInvitationRevoked, now)
-	ev.Target = target(inv)
-	ev.Before = grantOf(inv)
+	ev := domain.InvitationRevoked(actor, inv, now)
 	err = s.store.RevokeInvitation(ctx, inv, ev)
 	if errors.Is(err, store.ErrConflict) {
 		return s.stale(ctx, accountID, id)
@@ -376,13 +366,12 @@ func (s *Service) Resend(ctx context.Context, actor domain.Actor, accountID, id 
 		return View{}, err
 	}
 	now := s.store.Now().UTC()
-	if err := CheckResend(inv, now, s.cfg.ResendInterval, s.cfg.MaxResends); err != nil {
+	if err := domain.CheckResend(inv, now, s.cfg.ResendInterval, s.cfg.MaxResends); err != nil {
 		return View{}, err
 	}
 	token, hash := auth.NewToken()
 	inv.InviterID, inv.InviterName, inv.InviterEmail = actor.UserID, actor.Name, actor.Email
-	ev := domain.EventFor(actor, accountID, domain.ActionInvitationResent, now)
-	ev.Target = target(inv)
+	ev := domain.InvitationResent(actor, inv, now)
 	written, err := s.store.ResendInvitation(ctx, inv, hash, now.Add(s.cfg.TTL), s.limit(), ev)
 	var rl *store.RateLimitedError
 	switch {
@@ -406,16 +395,16 @@ func (s *Service) Resend(ctx context.Context, actor domain.Actor, accountID, id 
 func (s *Service) Preview(ctx context.Context, token string) (Preview, error) {
 	hash, err := auth.ParseToken(token)
 	if err != nil {
-		return Preview{}, ErrInvalidToken
+		return Preview{}, domain.ErrInvitationToken
 	}
 	inv, err := s.store.InvitationByToken(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
-		return Preview{}, ErrInvalidToken
+		return Preview{}, domain.ErrInvitationToken
 	}
 	if err != nil {
 		return Preview{}, err
 	}
-	if err := Usable(inv, s.store.Now()); err != nil {
+	if err := domain.Usable(inv, s.store.Now()); err != nil {
 		return Preview{}, err
 	}
 	return Preview{
@@ -442,18 +431,18 @@ type Accepted struct {
 func (s *Service) Accept(ctx context.Context, actor domain.Actor, token string) (Accepted, error) {
 	hash, err := auth.ParseToken(token)
 	if err != nil {
-		return Accepted{}, ErrInvalidToken
+		return Accepted{}, domain.ErrInvitationToken
 	}
 	r, err := s.store.ReadForAccept(ctx, hash, actor.UserID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Accepted{}, ErrInvalidToken
+		return Accepted{}, domain.ErrInvitationToken
 	}
 	if err != nil {
 		return Accepted{}, err
 	}
 	inv := r.Invitation
 	now := s.store.Now().UTC()
-	if err := Usable(inv, now); err != nil {
+	if err := domain.Usable(inv, now); err != nil {
 		return Accepted{}, err
 	}
 	if r.User.Email != inv.Email {
@@ -471,23 +460,13 @@ func (s *Service) Accept(ctx context.Context, actor domain.Actor, token string) 
 		Status: domain.StatusActive, JoinedAt: now,
 	}
 	actor.UserID, actor.Email, actor.Name = r.User.ID, r.User.Email, r.User.Name()
-	ev := domain.EventFor(actor, inv.AccountID, domain.ActionInvitationAccepted, now)
-	ev.Target = domain.EventTarget{Kind: "member", ID: r.User.ID, UserID: r.User.ID, Email: r.User.Email, Name: r.User.Name()}
-	ev.After = struct {
-		InvitationID string `dynamodbav:"invitationId" json:"invitationId"`
-		InvitedBy    string `dynamodbav:"invitedBy" json:"invitedBy"`
-		// InvitedByName is the inviter's name, for the history's readable
-		// line ("Invited by: Ada Lovelace").
-		InvitedByName string               `dynamodbav:"invitedByName" json:"invitedByName"`
-		Role          domain.Role          `dynamodbav:"role" json:"role"`
-		Permissions   domain.PermissionSet `dynamodbav:"permissions" json:"permissions"`
-	}{inv.ID, inv.InviterID, inv.InviterName, inv.Role, inv.Permissions}
+	ev := domain.InvitationAccepted(actor, inv, r.User, now)
 	err = s.store.AcceptInvitation(ctx, inv, m, ev)
 	switch {
 	case errors.Is(err, store.ErrAlreadyMember):
 		return Accepted{}, errAlreadyMember
 	case errors.Is(err, store.ErrNotFound):
-		return Accepted{}, ErrInvalidToken
+		return Accepted{}, domain.ErrInvitationToken
 	case errors.Is(err, store.ErrConflict):
 		return Accepted{}, errBusy
 	case err != nil:

@@ -565,9 +565,9 @@ func TestListPagesAndCursor(t *testing.T) {
 	e := invitetest.New(t)
 	a, owner, _ := e.Account(t)
 	b, otherOwner, _ := e.Account(t)
-	proto := store.Invitation{AccountID: a.ID, AccountName: a.Name, Email: "seed@example.com", Role: domain.RoleMember,
+	proto := domain.Invitation{AccountID: a.ID, AccountName: a.Name, Email: "seed@example.com", Role: domain.RoleMember,
 		Permissions: domain.PermissionSet{Granted: []string{}}, InviterID: owner.ID, CreatedAt: time.Now().UTC(),
-		ExpiresAt: time.Now().Add(time.Hour), State: store.InvitePending, Delivery: store.DeliverySent}
+		ExpiresAt: time.Now().Add(time.Hour), State: domain.InvitePending, Delivery: domain.DeliverySent}
 	if err := e.Store.SeedInvitations(ctx, proto, 120); err != nil {
 		t.Fatal(err)
 	}

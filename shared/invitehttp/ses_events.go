@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"roster/shared/app"
+	"roster/shared/domain"
 	"roster/shared/store"
 )
 
@@ -129,7 +130,7 @@ func changeOf(e sesEvent) (store.DeliveryEvent, bool) {
 		}
 		kind := clean(b.BounceType+"/"+b.BounceSubType, 48)
 		if b.BounceType == "Permanent" {
-			c.Delivery = store.DeliveryBounced
+			c.Delivery = domain.DeliveryBounced
 			switch b.BounceSubType {
 			case "Suppressed", "OnAccountSuppressionList":
 				c.Reason = "Not delivered: the address is on the mail service's suppression list after earlier bounces or complaints"
@@ -139,7 +140,7 @@ func changeOf(e sesEvent) (store.DeliveryEvent, bool) {
 		} else {
 			// Transient (mailbox full, message too large, ...) or
 			// Undetermined: the mail service may still deliver it.
-			c.Delivery = store.DeliverySent
+			c.Delivery = domain.DeliverySent
 			c.Reason = "Delayed: a temporary delivery problem; the mail service may retry"
 		}
 		c.Reason += " (" + kind
@@ -151,13 +152,13 @@ func changeOf(e sesEvent) (store.DeliveryEvent, bool) {
 		if e.Complaint == nil {
 			return c, false
 		}
-		c.Delivery = store.DeliveryComplained
+		c.Delivery = domain.DeliveryComplained
 		c.Reason = "The recipient reported the invitation email as spam"
 		if t := clean(e.Complaint.ComplaintFeedbackType, 32); t != "" {
 			c.Reason += " (" + t + ")"
 		}
 	case "Reject":
-		c.Delivery = store.DeliveryFailed
+		c.Delivery = domain.DeliveryFailed
 		c.Reason = "The mail service rejected the message"
 		if e.Reject != nil {
 			if r := clean(e.Reject.Reason, 64); r != "" {
@@ -166,7 +167,7 @@ func changeOf(e sesEvent) (store.DeliveryEvent, bool) {
 		}
 	case "Delivery":
 		// Delivered: clears a transient bounce's reason.
-		c.Delivery = store.DeliverySent
+		c.Delivery = domain.DeliverySent
 	default:
 		return c, false
 	}

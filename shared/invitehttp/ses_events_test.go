@@ -48,7 +48,7 @@ func mailEventsSample(t *testing.T, name, messageID string, edit func(m map[stri
 // sent invites a new email through the real create path (the local SES)
 // and returns the env, the owner as actor, and the stored invitation with
 // its SES message id.
-func sent(t *testing.T) (*invitetest.Env, domain.Actor, store.Invitation) {
+func sent(t *testing.T) (*invitetest.Env, domain.Actor, domain.Invitation) {
 	t.Helper()
 	e := invitetest.New(t)
 	a, owner, _ := e.Account(t)
@@ -57,7 +57,7 @@ func sent(t *testing.T) (*invitetest.Env, domain.Actor, store.Invitation) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Delivery != store.DeliverySent || inv.MessageID == "" {
+	if inv.Delivery != domain.DeliverySent || inv.MessageID == "" {
 		t.Fatalf("sent invitation: got delivery %q message id %q", inv.Delivery, inv.MessageID)
 	}
 	actor := domain.Actor{UserID: owner.ID, Email: owner.Email, Name: owner.Name(), Role: domain.RoleOwner, Status: domain.StatusActive,
@@ -66,7 +66,7 @@ func sent(t *testing.T) (*invitetest.Env, domain.Actor, store.Invitation) {
 }
 
 // listed returns the invitation as the Pending list's response shows it.
-func listed(t *testing.T, e *invitetest.Env, actor domain.Actor, inv store.Invitation) invite.View {
+func listed(t *testing.T, e *invitetest.Env, actor domain.Actor, inv domain.Invitation) invite.View {
 	t.Helper()
 	p, err := e.Service.List(context.Background(), actor, inv.AccountID, "")
 	if err != nil {
@@ -96,7 +96,7 @@ func TestBounce(t *testing.T) {
 			t.Fatalf("delivery %d: %v", i+1, err)
 		}
 		v := listed(t, e, actor, inv)
-		if v.Delivery != store.DeliveryBounced || !strings.Contains(v.DeliveryReason, "Bounced") ||
+		if v.Delivery != domain.DeliveryBounced || !strings.Contains(v.DeliveryReason, "Bounced") ||
 			!strings.Contains(v.DeliveryReason, "550 5.1.1 user unknown") || v.Version != inv.Version {
 			t.Fatalf("delivery %d: got %q %q v%d", i+1, v.Delivery, v.DeliveryReason, v.Version)
 		}
@@ -117,13 +117,13 @@ func TestComplaint(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := listed(t, e, actor, inv)
-	if v.Delivery != store.DeliveryComplained || v.DeliveryReason != "The recipient reported the invitation email as spam (abuse)" {
+	if v.Delivery != domain.DeliveryComplained || v.DeliveryReason != "The recipient reported the invitation email as spam (abuse)" {
 		t.Fatalf("got %q %q", v.Delivery, v.DeliveryReason)
 	}
 	if err := h.Handle(context.Background(), mailEventsSample(t, "bounce", inv.MessageID, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if v := listed(t, e, actor, inv); v.Delivery != store.DeliveryComplained {
+	if v := listed(t, e, actor, inv); v.Delivery != domain.DeliveryComplained {
 		t.Errorf("after a bounce: got %q, want complained", v.Delivery)
 	}
 }
@@ -144,7 +144,7 @@ func TestTransientBounce(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := listed(t, e, actor, inv)
-	if v.Delivery != store.DeliverySent || !strings.Contains(v.DeliveryReason, "Transient/MailboxFull: smtp; 452 4.2.2 mailbox full") {
+	if v.Delivery != domain.DeliverySent || !strings.Contains(v.DeliveryReason, "Transient/MailboxFull: smtp; 452 4.2.2 mailbox full") {
 		t.Fatalf("got %q %q", v.Delivery, v.DeliveryReason)
 	}
 	if n := len([]rune(v.DeliveryReason)); n > maxReason || strings.ContainsAny(v.DeliveryReason, "\x00\x1b") {
@@ -158,7 +158,7 @@ func TestTransientBounce(t *testing.T) {
 	if err := h.Handle(context.Background(), delivered); err != nil {
 		t.Fatal(err)
 	}
-	if v := listed(t, e, actor, inv); v.Delivery != store.DeliverySent || v.DeliveryReason != "" {
+	if v := listed(t, e, actor, inv); v.Delivery != domain.DeliverySent || v.DeliveryReason != "" {
 		t.Errorf("after delivery: got %q %q", v.Delivery, v.DeliveryReason)
 	}
 }
@@ -195,7 +195,7 @@ func TestSkipped(t *testing.T) {
 		if !strings.Contains(logs.String(), tt.log) {
 			t.Errorf("%s: log %q lacks %q", tt.name, logs.String(), tt.log)
 		}
-		if v := listed(t, e, actor, inv); v.Delivery != store.DeliverySent || v.DeliveryReason != "" {
+		if v := listed(t, e, actor, inv); v.Delivery != domain.DeliverySent || v.DeliveryReason != "" {
 			t.Errorf("%s: got %q %q, want sent", tt.name, v.Delivery, v.DeliveryReason)
 		}
 	}
@@ -219,13 +219,13 @@ func TestResentInvitation(t *testing.T) {
 	if err := h.Handle(context.Background(), mailEventsSample(t, "bounce", inv.MessageID, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if v := listed(t, e, actor, inv); v.Delivery != store.DeliverySent {
+	if v := listed(t, e, actor, inv); v.Delivery != domain.DeliverySent {
 		t.Fatalf("old email's bounce: got %q, want sent", v.Delivery)
 	}
 	if err := h.Handle(context.Background(), mailEventsSample(t, "bounce", cur.MessageID, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if v := listed(t, e, actor, inv); v.Delivery != store.DeliveryBounced {
+	if v := listed(t, e, actor, inv); v.Delivery != domain.DeliveryBounced {
 		t.Errorf("new email's bounce: got %q, want bounced", v.Delivery)
 	}
 }

@@ -28,9 +28,9 @@ const expiredFixture = "../../events/stream-invitation-expired.json"
 func realInvitation(t *testing.T, db *dynamodb.Client, table string, s *store.Store, acct string, expires time.Time) (marker, invitation map[string]types.AttributeValue) {
 	t.Helper()
 	ctx := context.Background()
-	inv := store.Invitation{ID: store.NewID(), AccountID: acct, AccountName: "Acme", Email: testenv.UniqueEmail(t), FirstName: "Grace", LastName: "Hopper",
+	inv := domain.Invitation{ID: store.NewID(), AccountID: acct, AccountName: "Acme", Email: testenv.UniqueEmail(t), FirstName: "Grace", LastName: "Hopper",
 		Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, InviterID: "u1", InviterName: "Ada",
-		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: store.InvitePending, Delivery: store.DeliverySent, TokenHash: store.NewID()}
+		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: domain.InvitePending, Delivery: domain.DeliverySent, TokenHash: store.NewID()}
 	ev := domain.AuditEvent{AccountID: acct, At: inv.CreatedAt, Action: domain.ActionInvitationCreated, Target: domain.EventTarget{Kind: "invitation", ID: inv.ID}}
 	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: ev}); err != nil {
 		t.Fatalf("create invitation: %v", err)

@@ -103,61 +103,28 @@ func CheckEdit(actor domain.Actor, cur, next domain.Membership) error {
 	})
 }
 
-// Target returns the audit target of a member.
-func Target(m domain.Membership) domain.EventTarget {
-	return domain.EventTarget{Kind: "member", ID: m.UserID, UserID: m.UserID, Email: m.Email, Name: domain.FullName(m.FirstName, m.LastName, m.Email)}
-}
-
-// PermissionsChange is the before or after of a permissions_changed event:
-// the whole set, and the names added (after) or removed (before).
-type PermissionsChange struct {
-	Permissions domain.PermissionSet `json:"permissions" dynamodbav:"permissions"`
-	Added       []string             `json:"added,omitempty" dynamodbav:"added,omitempty"`
-	Removed     []string             `json:"removed,omitempty" dynamodbav:"removed,omitempty"`
-}
-
-// RoleChange is the before or after of a role_changed event.
-type RoleChange struct {
-	Role domain.Role `json:"role" dynamodbav:"role"`
-}
-
-// ProfileChange is the before or after of a profile_changed event.
-type ProfileChange struct {
-	FirstName string `json:"firstName" dynamodbav:"firstName"`
-	LastName  string `json:"lastName" dynamodbav:"lastName"`
-}
-
-// StatusChange is the before or after of a deactivated, reactivated or
-// removed event.
-type StatusChange struct {
-	Status      domain.MemberStatus  `json:"status,omitempty" dynamodbav:"status,omitempty"`
-	Role        domain.Role          `json:"role,omitempty" dynamodbav:"role,omitempty"`
-	Permissions domain.PermissionSet `json:"permissions" dynamodbav:"permissions"`
-}
-
 // EditEvents returns one event per kind of change from cur to next, in a
 // fixed order (role, permissions, profile); none for a no-op.
 func EditEvents(actor domain.Actor, cur, next domain.Membership, at time.Time) []domain.AuditEvent {
 	ch := diff(cur, next)
 	var out []domain.AuditEvent
-	ev := func(action string, before, after any) {
-		e := domain.EventFor(actor, cur.AccountID, action, at)
+	add := func(e domain.AuditEvent) {
 		e.ID = store.NewID()
-		e.Target = Target(next)
-		e.Before, e.After = before, after
 		out = append(out, e)
 	}
 	if ch.role {
-		ev(domain.ActionMemberRole, RoleChange{cur.Role}, RoleChange{next.Role})
+		add(domain.MemberEvent(actor, domain.ActionMemberRole, next, domain.RoleChange{Role: cur.Role}, domain.RoleChange{Role: next.Role}, at))
 	}
 	if ch.permissions {
 		added, removed := cur.Permissions.Diff(next.Permissions)
-		ev(domain.ActionMemberPermissions,
-			PermissionsChange{Permissions: cur.Permissions, Removed: removed},
-			PermissionsChange{Permissions: next.Permissions, Added: added})
+		add(domain.MemberEvent(actor, domain.ActionMemberPermissions, next,
+			domain.PermissionsChange{Permissions: cur.Permissions, Removed: removed},
+			domain.PermissionsChange{Permissions: next.Permissions, Added: added}, at))
 	}
 	if ch.profile {
-		ev(domain.ActionMemberProfile, ProfileChange{cur.FirstName, cur.LastName}, ProfileChange{next.FirstName, next.LastName})
+		add(domain.MemberEvent(actor, domain.ActionMemberProfile, next,
+			domain.ProfileChange{FirstName: cur.FirstName, LastName: cur.LastName},
+			domain.ProfileChange{FirstName: next.FirstName, LastName: next.LastName}, at))
 	}
 	return out
 }

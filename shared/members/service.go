@@ -238,11 +238,7 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 		}
 		next := cur
 		next.Status = want
-		ev := domain.EventFor(actor, accountID, action, s.store.Now())
-		ev.Target = Target(cur)
-		ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
-		ev.After = StatusChange{Status: next.Status, Role: next.Role, Permissions: next.Permissions}
-		return next, []domain.AuditEvent{ev}, nil
+		return next, []domain.AuditEvent{domain.MemberStatusChanged(actor, action, cur, next, s.store.Now())}, nil
 	})
 	if err != nil {
 		return Member{}, memberError(err)
@@ -263,10 +259,7 @@ func (s *Service) Remove(ctx context.Context, actor domain.Actor, accountID, use
 		if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
 			return domain.AuditEvent{}, err
 		}
-		ev := domain.EventFor(actor, accountID, domain.ActionMemberRemoved, s.store.Now())
-		ev.Target = Target(cur)
-		ev.Before = StatusChange{Status: cur.Status, Role: cur.Role, Permissions: cur.Permissions}
-		return ev, nil
+		return domain.MemberStatusChanged(actor, domain.ActionMemberRemoved, cur, domain.Membership{}, s.store.Now()), nil
 	})
 	return memberError(err)
 }
@@ -330,10 +323,7 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 	ownerAs, targetAs := owner, target
 	ownerAs.Role, ownerAs.Permissions, ownerAs.Version = domain.RoleAdmin, domain.PermissionSet{All: true}, owner.Version+1
 	targetAs.Role, targetAs.Permissions, targetAs.Version = domain.RoleOwner, domain.PermissionSet{All: true}, target.Version+1
-	ev := domain.EventFor(actor, accountID, domain.ActionOwnershipHandedOver, s.store.Now())
-	ev.Target = Target(target)
-	ev.Before = map[string]string{"ownerId": owner.UserID}
-	ev.After = map[string]string{"ownerId": target.UserID}
+	ev := domain.OwnershipHandedOver(actor, owner, target, s.store.Now())
 	err = s.store.TransferOwnership(ctx, store.HandOver{Account: acct, Owner: owner, NewOwner: target, OwnerAs: ownerAs, NewOwnerAs: targetAs, Event: ev})
 	if errors.Is(err, store.ErrConflict) {
 		return Member{}, s.stale(ctx, accountID, h.UserID)

@@ -116,20 +116,20 @@ func boolean(b bool) types.AttributeValue { return &types.AttributeValueMemberBO
 // user, so that member lists (one GSI2 query of memberships) show each
 // member's last login without reading users, and writes the account's
 // member.signed_in event in the same transaction: one Query on GSI1, then
-// one TransactWriteItems per active membership. ev carries the actor and
-// request details; its account, target and action are set here. Like
+// one TransactWriteItems per active membership, each with the
+// member.signed_in event of actor at at. Like
 // TouchLogin it does not bump versions, so it never makes an admin's edit
 // stale. A deactivated membership is left as it is: that member cannot use
 // the account. It returns the SDK's errors, wrapped, after trying every
 // membership.
-func (s *Store) RecordSignIn(ctx context.Context, userID string, ev domain.AuditEvent) error {
+func (s *Store) RecordSignIn(ctx context.Context, actor domain.Actor, at time.Time) error {
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :acct)"),
-		ExpressionAttributeValues: item{":pk": str(userPK(userID)), ":acct": str("ACCOUNT#")},
+		ExpressionAttributeValues: item{":pk": str(userPK(actor.UserID)), ":acct": str("ACCOUNT#")},
 	})
-	at := ev.At.UTC().Format(time.RFC3339Nano)
+	stamp := at.UTC().Format(time.RFC3339Nano)
 	var errs []error
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -145,14 +145,10 @@ func (s *Store) RecordSignIn(ctx context.Context, userID string, ev domain.Audit
 			if m.Status != domain.StatusActive {
 				continue
 			}
-			e := ev
-			e.ID = ""
-			e.AccountID = m.AccountID
-			e.Action = domain.ActionMemberSignedIn
-			e.Target = domain.EventTarget{Kind: "member", ID: m.UserID, UserID: m.UserID, Email: m.Email, Name: domain.FullName(m.FirstName, m.LastName, m.Email)}
+			e := domain.MemberSignedIn(actor, m, at)
 			tx := s.tx().update(memberKey(m.AccountID, m.UserID), "SET lastLoginAt = :t", cond{
 				expr:   "attribute_exists(PK)",
-				values: item{":t": str(at)},
+				values: item{":t": str(stamp)},
 			})
 			s.audit(tx, e)
 			if err := tx.commit(ctx); err != nil && !errors.Is(err, ErrConflict) {

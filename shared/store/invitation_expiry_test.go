@@ -62,7 +62,7 @@ func (e *markerEnv) marker(id string) map[string]types.AttributeValue {
 
 // checkMarker checks that the invitation's marker expires (TTL) at its
 // expiry, rounded up to the second, and carries its names.
-func (e *markerEnv) checkMarker(inv store.Invitation) {
+func (e *markerEnv) checkMarker(inv domain.Invitation) {
 	e.t.Helper()
 	m := e.marker(inv.ID)
 	if m == nil {
@@ -87,7 +87,7 @@ func (e *markerEnv) checkMarker(inv store.Invitation) {
 }
 
 // create creates a pending invitation expiring at expires.
-func (e *markerEnv) create(email string, expires time.Time, replace string) store.Invitation {
+func (e *markerEnv) create(email string, expires time.Time, replace string) domain.Invitation {
 	e.t.Helper()
 	inv := newInvitation(e.acct, email, e.now)
 	inv.FirstName, inv.LastName, inv.ExpiresAt = "Grace", "Hopper", expires
@@ -215,7 +215,7 @@ func TestExpiredEventOnce(t *testing.T) {
 	if n := len(e.expired(f.ID)); n != 1 {
 		t.Errorf("expired events after stream then replacement: got %d, want 1", n)
 	}
-	if got, _ := e.s.GetInvitation(ctx, e.acct, f.ID); got.State != store.InviteExpired {
+	if got, _ := e.s.GetInvitation(ctx, e.acct, f.ID); got.State != domain.InviteExpired {
 		t.Errorf("replaced invitation: got state %q, want expired", got.State)
 	}
 

@@ -29,20 +29,6 @@ const (
 	typeIdempotency  = "idempotency"
 )
 
-// Invitation states and delivery states.
-const (
-	InvitePending  = "pending"
-	InviteAccepted = "accepted"
-	InviteRevoked  = "revoked"
-	InviteExpired  = "expired"
-
-	DeliveryQueued     = "queued"
-	DeliverySent       = "sent"
-	DeliveryFailed     = "failed"
-	DeliveryBounced    = "bounced"
-	DeliveryComplained = "complained"
-)
-
 // InvitationRetention is how long an invitation and its token outlive their
 // expiry before DynamoDB TTL deletes them. Expiry itself is enforced on read
 // (InviteExpiresAt); the grace keeps an expired invitation resendable from
@@ -54,50 +40,6 @@ const InvitationRetention = 30 * 24 * time.Hour
 
 // IdempotencyTTL is how long a create's Idempotency-Key is remembered.
 const IdempotencyTTL = 24 * time.Hour
-
-// Invitation is an invitation of an email into an account. Only the hash of
-// its link's token is stored.
-type Invitation struct {
-	ID           string               `dynamodbav:"id"`
-	AccountID    string               `dynamodbav:"accountId"`
-	AccountName  string               `dynamodbav:"accountName"`
-	Email        string               `dynamodbav:"email"`
-	FirstName    string               `dynamodbav:"firstName"`
-	LastName     string               `dynamodbav:"lastName"`
-	Role         domain.Role          `dynamodbav:"role"`
-	Permissions  domain.PermissionSet `dynamodbav:"permissions"`
-	InviterID    string               `dynamodbav:"inviterId"`
-	InviterName  string               `dynamodbav:"inviterName"`
-	InviterEmail string               `dynamodbav:"inviterEmail"`
-	CreatedAt    time.Time            `dynamodbav:"createdAt"`
-	// SentAt is when the first email went out; LastSentAt the latest.
-	SentAt     time.Time `dynamodbav:"sentAt"`
-	LastSentAt time.Time `dynamodbav:"lastSentAt"`
-	// ExpiresAt is when the link stops working. The item's TTL attribute
-	// (expiresAt, epoch seconds) is ExpiresAt + InvitationRetention.
-	ExpiresAt      time.Time `dynamodbav:"inviteExpiresAt"`
-	State          string    `dynamodbav:"state"`
-	Delivery       string    `dynamodbav:"delivery"`
-	DeliveryReason string    `dynamodbav:"deliveryReason"`
-	// MessageID is SES's id of the current link's email, once SES took it;
-	// a lookup item (SESMSG#<id>) leads SES's bounce and complaint events
-	// back to the invitation.
-	MessageID   string `dynamodbav:"messageId,omitempty"`
-	ResendCount int    `dynamodbav:"resendCount"`
-	TokenHash   string `dynamodbav:"tokenHash"`
-	// ExceedsInviter is set when an accept was refused because the inviter
-	// no longer holds what the invitation grants.
-	ExceedsInviter bool `dynamodbav:"exceedsInviter"`
-	// LastAttemptAt is the latest create or resend, for the minimum
-	// interval between resends.
-	LastAttemptAt time.Time `dynamodbav:"lastAttemptAt"`
-	AcceptedBy    string    `dynamodbav:"acceptedBy,omitempty"`
-	ClosedAt      time.Time `dynamodbav:"closedAt,omitempty"`
-	Version       int64     `dynamodbav:"version"`
-}
-
-// Expired reports whether the invitation's link has expired at now.
-func (i Invitation) Expired(now time.Time) bool { return !now.Before(i.ExpiresAt) }
 
 // Errors of the invitation writes.
 var (
@@ -176,7 +118,7 @@ type inviteExpiry struct {
 // expiryMarker is inv's expiry marker item. Its TTL is the expiry rounded
 // up to the second (TTL counts whole seconds), so that it is never deleted
 // while the link still works.
-func expiryMarker(inv Invitation) (item, error) {
+func expiryMarker(inv domain.Invitation) (item, error) {
 	ttl := inv.ExpiresAt.Truncate(time.Second)
 	if ttl.Before(inv.ExpiresAt) {
 		ttl = ttl.Add(time.Second)
@@ -192,10 +134,8 @@ func expiryMarker(inv Invitation) (item, error) {
 // writes it (the stream function, the replacement of the expired
 // invitation, its resend) writes the same item, once.
 func expiredEvent(accountID, id, email, first, last string, expiresAt time.Time) domain.AuditEvent {
-	return domain.AuditEvent{ID: ExpiredEventID(id, expiresAt), AccountID: accountID, At: expiresAt,
-		Actor: domain.EventActor{System: true, Name: "Roster"}, Action: domain.ActionInvitationExpired,
-		Target: domain.EventTarget{Kind: "invitation", ID: id, Email: email, Name: domain.FullName(first, last, "")},
-		Before: map[string]any{"state": InvitePending}, After: map[string]any{"state": InviteExpired}}
+	return domain.InvitationExpired(ExpiredEventID(id, expiresAt), domain.Invitation{
+		ID: id, AccountID: accountID, Email: email, FirstName: first, LastName: last, ExpiresAt: expiresAt})
 }
 
 // auditExpiredOnce adds inv's invitation.expired event to the transaction
@@ -204,7 +144,7 @@ func expiredEvent(accountID, id, email, first, last string, expiresAt time.Time)
 // stream function write it between that read and the commit, the event's
 // conditional put fails the transaction (ErrConflict, to be retried), so
 // the event is written exactly once.
-func (s *Store) auditExpiredOnce(ctx context.Context, tx *Tx, inv Invitation) {
+func (s *Store) auditExpiredOnce(ctx context.Context, tx *Tx, inv domain.Invitation) {
 	ev := expiredEvent(inv.AccountID, inv.ID, inv.Email, inv.FirstName, inv.LastName, inv.ExpiresAt)
 	m, err := s.invRead(ctx, key(historyPK(inv.AccountID), eventSK(ev)))
 	if err != nil {
@@ -223,22 +163,22 @@ type idempotencyRecord struct {
 
 // invitationItem is the invitation with its TTL and, while pending, its
 // place in the account's Pending list (GSI2, oldest first).
-func invitationItem(inv Invitation) (item, error) {
+func invitationItem(inv domain.Invitation) (item, error) {
 	it, err := record(typeInvitation, inviteKey(inv.AccountID, inv.ID), inv, inv.ExpiresAt.Add(InvitationRetention))
 	if err != nil {
 		return nil, err
 	}
-	if inv.State == InvitePending {
+	if inv.State == domain.InvitePending {
 		it[AttrGSI2PK] = str(pendingInvitesPK(inv.AccountID))
 		it[AttrGSI2SK] = str(timeKey(inv.CreatedAt) + "#" + inv.ID)
 	}
 	return it, nil
 }
 
-func decodeInvitation(m item) (Invitation, error) {
-	var inv Invitation
+func decodeInvitation(m item) (domain.Invitation, error) {
+	var inv domain.Invitation
 	if err := attributevalue.UnmarshalMap(m, &inv); err != nil {
-		return Invitation{}, fmt.Errorf("decode invitation: %w", err)
+		return domain.Invitation{}, fmt.Errorf("decode invitation: %w", err)
 	}
 	return inv, nil
 }
@@ -276,7 +216,7 @@ func invPendingAt(version int64) cond {
 	return cond{
 		expr:   "#state = :pending AND version = :v",
 		names:  map[string]string{"#state": "state"},
-		values: item{":pending": str(InvitePending), ":v": num(version)},
+		values: item{":pending": str(domain.InvitePending), ":v": num(version)},
 	}
 }
 
@@ -380,7 +320,7 @@ func (s *Store) ReadForCreate(ctx context.Context, accountID, email, actorID, id
 // NewInvitation is one create: the invitation (pending, with its token
 // hash) and what the transaction must also hold.
 type NewInvitation struct {
-	Invitation Invitation
+	Invitation domain.Invitation
 	// MemberUserID, when set, is the email's login: the create fails with
 	// ErrAlreadyMember if it is a member of the account.
 	MemberUserID string
@@ -466,11 +406,11 @@ func (s *Store) expireInTx(ctx context.Context, tx *Tx, accountID, id string, no
 		tx.err = errors.Join(tx.err, err)
 		return
 	}
-	if old.State != InvitePending {
+	if old.State != domain.InvitePending {
 		return
 	}
 	c := invPendingAt(old.Version)
-	c.values[":expired"] = str(InviteExpired)
+	c.values[":expired"] = str(domain.InviteExpired)
 	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx.invUpdate(inviteKey(accountID, id), "SET #state = :expired, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
 	tx.delete(inviteTokenKey(old.TokenHash), cond{}).
@@ -499,15 +439,15 @@ func mapConflict(err error, reasons map[int]error) error {
 }
 
 // GetInvitation returns the account's invitation in whatever state, expired
-// or not (the caller judges expiry with Invitation.Expired), or ErrNotFound.
+// or not (the caller judges expiry with domain.Invitation.Expired), or ErrNotFound.
 // The read is strongly consistent.
-func (s *Store) GetInvitation(ctx context.Context, accountID, id string) (Invitation, error) {
+func (s *Store) GetInvitation(ctx context.Context, accountID, id string) (domain.Invitation, error) {
 	m, err := s.invRead(ctx, inviteKey(accountID, id))
 	if err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	if m == nil {
-		return Invitation{}, ErrNotFound
+		return domain.Invitation{}, ErrNotFound
 	}
 	return decodeInvitation(m)
 }
@@ -517,31 +457,31 @@ func (s *Store) GetInvitation(ctx context.Context, accountID, id string) (Invita
 // returns ErrNotFound when the token is unknown or no longer the
 // invitation's (revoked, used, replaced by a resend). An expired invitation
 // is returned as is.
-func (s *Store) InvitationByToken(ctx context.Context, hash string) (Invitation, error) {
+func (s *Store) InvitationByToken(ctx context.Context, hash string) (domain.Invitation, error) {
 	m, err := s.invRead(ctx, inviteTokenKey(hash))
 	if err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	if m == nil {
-		return Invitation{}, ErrNotFound
+		return domain.Invitation{}, ErrNotFound
 	}
 	var t inviteToken
 	if err := attributevalue.UnmarshalMap(m, &t); err != nil {
-		return Invitation{}, fmt.Errorf("decode invitation token: %w", err)
+		return domain.Invitation{}, fmt.Errorf("decode invitation token: %w", err)
 	}
 	inv, err := s.GetInvitation(ctx, t.AccountID, t.InviteID)
 	if err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	if inv.TokenHash != hash {
-		return Invitation{}, ErrNotFound
+		return domain.Invitation{}, ErrNotFound
 	}
 	return inv, nil
 }
 
 // AcceptReads is what accepting an invitation reads in one round trip.
 type AcceptReads struct {
-	Invitation Invitation
+	Invitation domain.Invitation
 	// Inviter is the inviter's current membership; InviterFound false
 	// when the inviter was removed.
 	Inviter      domain.Membership
@@ -601,11 +541,11 @@ func (s *Store) ReadForAccept(ctx context.Context, hash, userID string) (AcceptR
 // ErrAlreadyMember when the user is a member already (two accepts racing:
 // exactly one wins), ErrNotFound when the invitation is no longer pending at
 // that version, and ErrConflict on a lost race.
-func (s *Store) AcceptInvitation(ctx context.Context, inv Invitation, m domain.Membership, ev domain.AuditEvent) error {
+func (s *Store) AcceptInvitation(ctx context.Context, inv domain.Invitation, m domain.Membership, ev domain.AuditEvent) error {
 	m.Version = 1
 	now := s.now()
 	c := invPendingAt(inv.Version)
-	c.values[":accepted"] = str(InviteAccepted)
+	c.values[":accepted"] = str(domain.InviteAccepted)
 	c.values[":by"] = str(m.UserID)
 	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
@@ -626,10 +566,10 @@ func invGuardOf(id string) cond {
 // EditInvitation writes a pending invitation's new names, role and
 // permissions, and its expiry marker's names, with the event, if it is still pending at inv.Version. It
 // returns the invitation as written, or ErrConflict when it moved on.
-func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.AuditEvent) (Invitation, error) {
+func (s *Store) EditInvitation(ctx context.Context, inv domain.Invitation, ev domain.AuditEvent) (domain.Invitation, error) {
 	perms, err := attributevalue.Marshal(inv.Permissions)
 	if err != nil {
-		return Invitation{}, fmt.Errorf("marshal permissions: %w", err)
+		return domain.Invitation{}, fmt.Errorf("marshal permissions: %w", err)
 	}
 	c := invPendingAt(inv.Version)
 	c.names["#role"] = "role"
@@ -644,12 +584,12 @@ func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.Au
 	// that predates markers gets one).
 	marker, err := expiryMarker(inv)
 	if err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	tx.put(marker, cond{})
 	s.audit(tx, ev)
 	if err := mapConflict(tx.commit(ctx), map[int]error{0: ErrConflict}); err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	inv.Version++
 	return inv, nil
@@ -660,9 +600,9 @@ func (s *Store) EditInvitation(ctx context.Context, inv Invitation, ev domain.Au
 // marker, with the event.
 // It returns ErrConflict when the invitation is no longer pending at
 // inv.Version.
-func (s *Store) RevokeInvitation(ctx context.Context, inv Invitation, ev domain.AuditEvent) error {
+func (s *Store) RevokeInvitation(ctx context.Context, inv domain.Invitation, ev domain.AuditEvent) error {
 	c := invPendingAt(inv.Version)
-	c.values[":revoked"] = str(InviteRevoked)
+	c.values[":revoked"] = str(domain.InviteRevoked)
 	c.values[":now"] = str(s.now().UTC().Format(time.RFC3339Nano))
 	tx := s.tx().
 		invUpdate(inviteKey(inv.AccountID, inv.ID), "SET #state = :revoked, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c)).
@@ -682,14 +622,14 @@ func (s *Store) RevokeInvitation(ctx context.Context, inv Invitation, ev domain.
 // one transaction. It returns the invitation as written; ErrConflict
 // when it moved on from inv.Version, ErrInvitationPending when another
 // invitation took the email's slot, *RateLimitedError past the limit.
-func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash string, newExpiry time.Time, l Limit, ev domain.AuditEvent) (Invitation, error) {
+func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, newHash string, newExpiry time.Time, l Limit, ev domain.AuditEvent) (domain.Invitation, error) {
 	now := s.now()
 	c := invPendingAt(inv.Version)
 	c.names["#exp"] = AttrExpiresAt
 	c.values[":hash"] = str(newHash)
 	c.values[":invExp"] = str(newExpiry.UTC().Format(time.RFC3339Nano))
 	c.values[":ttl"] = num(newExpiry.Add(InvitationRetention).Unix())
-	c.values[":queued"] = str(DeliveryQueued)
+	c.values[":queued"] = str(domain.DeliveryQueued)
 	c.values[":empty"] = str("")
 	c.values[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	c.values[":iid"] = str(inv.InviterID)
@@ -719,7 +659,7 @@ func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash st
 	next.ExpiresAt = newExpiry
 	marker, err := expiryMarker(next)
 	if err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
 	tx.put(marker, cond{})
 	if inv.Expired(now) {
@@ -731,9 +671,9 @@ func (s *Store) ResendInvitation(ctx context.Context, inv Invitation, newHash st
 	}
 	s.audit(tx, ev)
 	if err := mapConflict(tx.commit(ctx), reasons); err != nil {
-		return Invitation{}, err
+		return domain.Invitation{}, err
 	}
-	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason, inv.MessageID = newHash, newExpiry, DeliveryQueued, "", ""
+	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason, inv.MessageID = newHash, newExpiry, domain.DeliveryQueued, "", ""
 	inv.ResendCount++
 	inv.Version++
 	inv.ExceedsInviter = false
@@ -779,7 +719,7 @@ func (s *Store) FlagExceedsInviter(ctx context.Context, accountID, id string) er
 		UpdateExpression:          aws.String("SET exceedsInviter = :t"),
 		ConditionExpression:       aws.String("#state = :pending"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: item{":t": &types.AttributeValueMemberBOOL{Value: true}, ":pending": str(InvitePending)},
+		ExpressionAttributeValues: item{":t": &types.AttributeValueMemberBOOL{Value: true}, ":pending": str(domain.InvitePending)},
 	})
 	if err != nil && !isConditionFailed(err) {
 		return fmt.Errorf("flag invitation: %w", err)
@@ -806,7 +746,7 @@ func cursorSum(accountID, id, created string) string {
 // the next page ("" at the end). Items keep state pending even past their
 // expiry: the caller shows those as expired. It returns ErrInvalidCursor
 // for a malformed cursor or one of another account.
-func (s *Store) ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]Invitation, string, error) {
+func (s *Store) ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]domain.Invitation, string, error) {
 	pk := pendingInvitesPK(accountID)
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
@@ -830,7 +770,7 @@ func (s *Store) ListPendingInvitations(ctx context.Context, accountID, cursor st
 	if err != nil {
 		return nil, "", fmt.Errorf("list invitations: %w", err)
 	}
-	invs := make([]Invitation, 0, len(out.Items))
+	invs := make([]domain.Invitation, 0, len(out.Items))
 	for _, m := range out.Items {
 		inv, err := decodeInvitation(m)
 		if err != nil {
@@ -851,7 +791,7 @@ func (s *Store) ListPendingInvitations(ctx context.Context, accountID, cursor st
 // SeedInvitations writes n pending invitations into the account with
 // BatchWriteItem (no guards, tokens or events), for benchmarks of the
 // Pending list. It is not used by any function.
-func (s *Store) SeedInvitations(ctx context.Context, proto Invitation, n int) error {
+func (s *Store) SeedInvitations(ctx context.Context, proto domain.Invitation, n int) error {
 	var reqs []types.WriteRequest
 	flush := func() error {
 		for len(reqs) > 0 {

@@ -10,10 +10,10 @@ import (
 	"roster/shared/testenv"
 )
 
-func newInvitation(accountID, email string, now time.Time) store.Invitation {
-	return store.Invitation{ID: store.NewID(), AccountID: accountID, AccountName: "Acme", Email: email, Role: domain.RoleMember,
+func newInvitation(accountID, email string, now time.Time) domain.Invitation {
+	return domain.Invitation{ID: store.NewID(), AccountID: accountID, AccountName: "Acme", Email: email, Role: domain.RoleMember,
 		Permissions: domain.PermissionSet{Granted: []string{"billing.view"}}, InviterID: "inviter", CreatedAt: now, LastAttemptAt: now,
-		ExpiresAt: now.Add(time.Hour), State: store.InvitePending, Delivery: store.DeliveryQueued, TokenHash: store.NewID()}
+		ExpiresAt: now.Add(time.Hour), State: domain.InvitePending, Delivery: domain.DeliveryQueued, TokenHash: store.NewID()}
 }
 
 func invEvent(accountID string, now time.Time) domain.AuditEvent {
@@ -82,10 +82,10 @@ func TestInvitationWrites(t *testing.T) {
 		t.Errorf("old token: got %v, want ErrNotFound", err)
 	}
 	// A delivery report of the old link no longer applies.
-	if err := s.SetDelivery(ctx, acct, first.ID, first.TokenHash, store.DeliveryFailed, "late", time.Time{}, false); err != nil {
+	if err := s.SetDelivery(ctx, acct, first.ID, first.TokenHash, domain.DeliveryFailed, "late", time.Time{}, false); err != nil {
 		t.Fatal(err)
 	}
-	if cur, _ := s.GetInvitation(ctx, acct, first.ID); cur.Delivery != store.DeliveryQueued || cur.TokenHash != "new-hash" {
+	if cur, _ := s.GetInvitation(ctx, acct, first.ID); cur.Delivery != domain.DeliveryQueued || cur.TokenHash != "new-hash" {
 		t.Errorf("after late report: got delivery %q hash %q", cur.Delivery, cur.TokenHash)
 	}
 	// A write at a stale version is refused.

@@ -571,12 +571,11 @@ func (s *Store) TransferOwnership(ctx context.Context, h HandOver) error {
 // SyncMemberNames copies the user's names onto each of their memberships
 // that still carries other ones, so that member lists and searches show a
 // name the user changed. Each membership changes in its own transaction
-// with its search entries and a member.profile_changed event made from ev
-// (the actor and request details; account, target and before/after are
-// set here). A membership edited at the same moment is read again and
+// with its search entries and the member.profile_changed event of actor at
+// at. A membership edited at the same moment is read again and
 // retried once. It returns the errors of the memberships it could not
 // update, joined, after trying them all.
-func (s *Store) SyncMemberNames(ctx context.Context, u domain.User, ev domain.AuditEvent) error {
+func (s *Store) SyncMemberNames(ctx context.Context, u domain.User, actor domain.Actor, at time.Time) error {
 	ms, err := s.AccountsOfUser(ctx, u.ID)
 	if err != nil {
 		return err
@@ -589,13 +588,7 @@ func (s *Store) SyncMemberNames(ctx context.Context, u domain.User, ev domain.Au
 			}
 			next := m
 			next.FirstName, next.LastName, next.Version = u.FirstName, u.LastName, m.Version+1
-			e := ev
-			e.ID = ""
-			e.AccountID = m.AccountID
-			e.Action = domain.ActionMemberProfile
-			e.Target = domain.EventTarget{Kind: "member", ID: m.UserID, UserID: m.UserID, Email: m.Email, Name: domain.FullName(u.FirstName, u.LastName, m.Email)}
-			e.Before = map[string]string{"firstName": m.FirstName, "lastName": m.LastName}
-			e.After = map[string]string{"firstName": u.FirstName, "lastName": u.LastName}
+			e := domain.ProfileChanged(actor, m, u.FirstName, u.LastName, at)
 			err := s.replaceMember(ctx, m, next, []domain.AuditEvent{e})
 			if err == nil {
 				break

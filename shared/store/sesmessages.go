@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"roster/shared/domain"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -29,13 +31,13 @@ type sesMessage struct {
 // SetDelivery it does not bump the version and writes nothing when the
 // invitation has a newer link meanwhile (its token hash is no longer
 // inv.TokenHash). first says it is the invitation's first email (sentAt).
-func (s *Store) RecordSent(ctx context.Context, inv Invitation, messageID string, sent time.Time, first bool) error {
+func (s *Store) RecordSent(ctx context.Context, inv domain.Invitation, messageID string, sent time.Time, first bool) error {
 	expr := "SET delivery = :d, deliveryReason = :r, messageId = :mid, lastSentAt = :t"
 	if first {
 		expr += ", sentAt = :t"
 	}
 	c := cond{expr: "tokenHash = :h", values: item{
-		":d": str(DeliverySent), ":r": str(""), ":mid": str(messageID), ":h": str(inv.TokenHash),
+		":d": str(domain.DeliverySent), ":r": str(""), ":mid": str(messageID), ":h": str(inv.TokenHash),
 		":t": str(sent.UTC().Format(time.RFC3339Nano)),
 	}}
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID), expr, c).
@@ -70,8 +72,8 @@ func (s *Store) InvitationOfMessage(ctx context.Context, messageID string) (acco
 // DeliveryEvent is what SES reported about one message.
 type DeliveryEvent struct {
 	MessageID string
-	// Delivery is the invitation's new delivery state: DeliveryBounced,
-	// DeliveryComplained or DeliveryFailed; DeliverySent records only the
+	// Delivery is the invitation's new delivery state: domain.DeliveryBounced,
+	// domain.DeliveryComplained or domain.DeliveryFailed; domain.DeliverySent records only the
 	// reason (a transient bounce, or "" once the message was delivered)
 	// and only while the delivery is still sent.
 	Delivery string
@@ -91,15 +93,15 @@ func (s *Store) RecordDeliveryEvent(ctx context.Context, accountID, inviteID str
 	names := map[string]string{}
 	var expr, condition string
 	switch e.Delivery {
-	case DeliverySent:
+	case domain.DeliverySent:
 		expr, condition = "SET deliveryReason = :r", "messageId = :mid AND delivery = :d"
-		values[":d"] = str(DeliverySent)
-	case DeliveryComplained:
+		values[":d"] = str(domain.DeliverySent)
+	case domain.DeliveryComplained:
 		expr, condition = "SET delivery = :d, deliveryReason = :r", "messageId = :mid"
-		values[":d"] = str(DeliveryComplained)
-	case DeliveryBounced, DeliveryFailed:
+		values[":d"] = str(domain.DeliveryComplained)
+	case domain.DeliveryBounced, domain.DeliveryFailed:
 		expr, condition = "SET delivery = :d, deliveryReason = :r", "messageId = :mid AND delivery <> :c"
-		values[":d"], values[":c"] = str(e.Delivery), str(DeliveryComplained)
+		values[":d"], values[":c"] = str(e.Delivery), str(domain.DeliveryComplained)
 	default:
 		return false, fmt.Errorf("store: delivery event %q is not one of sent, bounced, complained, failed", e.Delivery)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/shared/domain"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
@@ -37,7 +38,7 @@ func TestSESMessageLookup(t *testing.T) {
 		t.Errorf("lookup items: got %d, want 1", n)
 	}
 	cur, _ := s.GetInvitation(ctx, acct, inv.ID)
-	if cur.MessageID != "ses-1" || cur.Delivery != store.DeliverySent || cur.SentAt.IsZero() || cur.Version != 1 {
+	if cur.MessageID != "ses-1" || cur.Delivery != domain.DeliverySent || cur.SentAt.IsZero() || cur.Version != 1 {
 		t.Fatalf("after send: got %+v", cur)
 	}
 
@@ -53,12 +54,12 @@ func TestSESMessageLookup(t *testing.T) {
 			t.Fatalf("%+v: got %q %q v%d, want %q %q v%d", e, cur.Delivery, cur.DeliveryReason, cur.Version, wantDelivery, wantReason, version)
 		}
 	}
-	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliverySent, Reason: "mailbox full"}, true, store.DeliverySent, "mailbox full")
-	apply(store.DeliveryEvent{MessageID: "ses-other", Delivery: store.DeliveryBounced, Reason: "x"}, false, store.DeliverySent, "mailbox full")
-	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryComplained, Reason: "spam"}, true, store.DeliveryComplained, "spam")
-	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryComplained, Reason: "spam"}, true, store.DeliveryComplained, "spam")
-	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryBounced, Reason: "gone"}, false, store.DeliveryComplained, "spam")
-	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliverySent, Reason: ""}, false, store.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliverySent, Reason: "mailbox full"}, true, domain.DeliverySent, "mailbox full")
+	apply(store.DeliveryEvent{MessageID: "ses-other", Delivery: domain.DeliveryBounced, Reason: "x"}, false, domain.DeliverySent, "mailbox full")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliveryComplained, Reason: "spam"}, true, domain.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliveryComplained, Reason: "spam"}, true, domain.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliveryBounced, Reason: "gone"}, false, domain.DeliveryComplained, "spam")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliverySent, Reason: ""}, false, domain.DeliveryComplained, "spam")
 	if _, err := s.RecordDeliveryEvent(ctx, acct, inv.ID, store.DeliveryEvent{MessageID: "ses-1", Delivery: "weird"}); err == nil {
 		t.Error("unknown delivery state: got no error")
 	}
@@ -70,7 +71,7 @@ func TestSESMessageLookup(t *testing.T) {
 		t.Fatalf("resend: got %+v, %v", resent, err)
 	}
 	version = 2
-	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: store.DeliveryBounced, Reason: "late"}, false, store.DeliveryQueued, "")
+	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliveryBounced, Reason: "late"}, false, domain.DeliveryQueued, "")
 	// A send recorded for an old link writes nothing, not even a lookup.
 	if err := s.RecordSent(ctx, inv, "ses-stale", now, false); err != nil {
 		t.Fatal(err)
@@ -81,6 +82,6 @@ func TestSESMessageLookup(t *testing.T) {
 	if err := s.RecordSent(ctx, resent, "ses-2", now, false); err != nil {
 		t.Fatal(err)
 	}
-	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: store.DeliveryBounced, Reason: "gone"}, true, store.DeliveryBounced, "gone")
-	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: store.DeliveryBounced, Reason: "gone"}, true, store.DeliveryBounced, "gone")
+	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: domain.DeliveryBounced, Reason: "gone"}, true, domain.DeliveryBounced, "gone")
+	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: domain.DeliveryBounced, Reason: "gone"}, true, domain.DeliveryBounced, "gone")
 }

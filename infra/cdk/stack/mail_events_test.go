@@ -2,9 +2,10 @@ package stack
 
 import (
 	"reflect"
-	"roster/shared/deploy"
 	"strings"
 	"testing"
+
+	"roster/shared/deploy"
 )
 
 // TestMailEvents: the configuration set publishes bounces, complaints,

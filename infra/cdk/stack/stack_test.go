@@ -3,10 +3,11 @@ package stack
 import (
 	"os/exec"
 	"reflect"
-	"roster/shared/deploy"
 	"sort"
 	"strings"
 	"testing"
+
+	"roster/shared/deploy"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"

@@ -95,9 +95,9 @@ func TestExpiredInvitationEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	acct := store.NewID()
 	expires := time.Now().UTC().Add(2 * time.Second).Truncate(time.Millisecond)
-	inv := store.Invitation{ID: store.NewID(), AccountID: acct, AccountName: "Acme", Email: testenv.UniqueEmail(t), FirstName: "Grace", LastName: "Hopper",
+	inv := domain.Invitation{ID: store.NewID(), AccountID: acct, AccountName: "Acme", Email: testenv.UniqueEmail(t), FirstName: "Grace", LastName: "Hopper",
 		Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, InviterID: "u1", InviterName: "Ada",
-		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: store.InvitePending, Delivery: store.DeliverySent, TokenHash: store.NewID()}
+		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: domain.InvitePending, Delivery: domain.DeliverySent, TokenHash: store.NewID()}
 	ev := domain.AuditEvent{AccountID: acct, At: inv.CreatedAt, Action: domain.ActionInvitationCreated, Target: domain.EventTarget{Kind: "invitation", ID: inv.ID}}
 	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: ev}); err != nil {
 		t.Fatalf("create invitation: %v", err)
@@ -133,7 +133,7 @@ func TestExpiredInvitationEndToEnd(t *testing.T) {
 	}
 	// The invitation is still there (its link answers "expired, ask X",
 	// and it can be resent).
-	if got, err := s.GetInvitation(ctx, acct, inv.ID); err != nil || got.State != store.InvitePending || !got.Expired(time.Now()) {
+	if got, err := s.GetInvitation(ctx, acct, inv.ID); err != nil || got.State != domain.InvitePending || !got.Expired(time.Now()) {
 		t.Errorf("invitation after its expiry: got %+v %v, want it kept, pending and expired", got, err)
 	}
 	if _, started := gw.Stats("StreamExpiredFunction"); started != 1 {
