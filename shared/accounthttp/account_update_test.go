@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/shared/accounts"
 	"roster/shared/api"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
@@ -15,7 +16,7 @@ import (
 func TestRenameAccount(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newRenameHandler(e.Auth, e.Store)
+	h := newRename(e.Auth, accounts.NewService(e.Store))
 	ctx := context.Background()
 	owner, viewer, stranger := e.User(t, true), e.User(t, true), e.User(t, true)
 	now := time.Now().UTC()
@@ -53,7 +54,7 @@ func TestRenameAccount(t *testing.T) {
 		{"signed out", "", map[string]any{"name": "New", "version": 1}, 401, "unauthenticated"},
 	}
 	for _, tt := range refusals {
-		resp := authtest.Call(t, h.Handle, request(tt.cookie, tt.body))
+		resp := authtest.Call(t, h, request(tt.cookie, tt.body))
 		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
@@ -62,7 +63,7 @@ func TestRenameAccount(t *testing.T) {
 		t.Fatalf("refusals changed the account: got %+v and %d events, want Acme v1 and %d", a, history(), before)
 	}
 
-	resp := authtest.Call(t, h.Handle, request(ownerCookie, map[string]any{"name": " Acme Analytical ", "version": 1}))
+	resp := authtest.Call(t, h, request(ownerCookie, map[string]any{"name": " Acme Analytical ", "version": 1}))
 	var got domain.Account
 	authtest.Decode(t, resp, &got)
 	if resp.StatusCode != 200 || got.Name != "Acme Analytical" || got.Version != 2 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"roster/shared/accounts"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
 )
@@ -12,7 +13,7 @@ import (
 func TestCreateAccount(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newCreateHandler(e.Auth, e.Store)
+	h := newCreate(e.Auth, accounts.NewService(e.Store))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
 
@@ -31,7 +32,7 @@ func TestCreateAccount(t *testing.T) {
 		{"signed out", "", map[string]string{"name": "Acme"}, 401, "unauthenticated"},
 	}
 	for _, tt := range refusals {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "accounts-create.json", tt.body, tt.cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "accounts-create.json", tt.body, tt.cookie))
 		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
@@ -42,7 +43,7 @@ func TestCreateAccount(t *testing.T) {
 		}
 	}
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "accounts-create.json", map[string]string{"name": " Analytical Engines "}, cookie))
+	resp := authtest.Call(t, h, authtest.Request(t, "accounts-create.json", map[string]string{"name": " Analytical Engines "}, cookie))
 	var got struct{ ID, Name, Role string }
 	authtest.Decode(t, resp, &got)
 	if resp.StatusCode != 201 || got.ID == "" || got.Name != "Analytical Engines" || got.Role != "owner" {
