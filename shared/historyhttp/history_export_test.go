@@ -19,7 +19,8 @@ func TestExport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	env := authtest.New(t)
-	h := newExportHandler(env.Store, env.Auth, domain.DefaultCatalog())
+	svc := history.NewService(env.Store, domain.DefaultCatalog())
+	h := newExport(env.Auth, svc)
 	acct := store.NewID()
 	owner, manager, viewer := env.User(t, true), env.User(t, true), env.User(t, true)
 	now := time.Now().UTC()
@@ -51,11 +52,11 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	cOwner, cManager, cViewer := env.SignIn(t, owner), env.SignIn(t, manager), env.SignIn(t, viewer)
-	get := func(h *exportHandler, cookie string, q map[string]string) api.Response {
+	get := func(h api.HandlerFunc, cookie string, q map[string]string) api.Response {
 		req := authtest.Request(t, "history-export.json", nil, cookie)
 		req.PathParameters = map[string]string{"accountId": acct}
 		req.QueryStringParameters = q
-		return authtest.Call(t, h.Handle, req)
+		return authtest.Call(t, h, req)
 	}
 
 	t.Run("csv", func(t *testing.T) {
@@ -96,7 +97,7 @@ func TestExport(t *testing.T) {
 	})
 	errs := []struct {
 		name       string
-		h          *exportHandler
+		h          api.HandlerFunc
 		cookie     string
 		q          map[string]string
 		wantStatus int
@@ -106,8 +107,8 @@ func TestExport(t *testing.T) {
 		{"unknown format", h, cOwner, map[string]string{"format": "xlsx"}, 400, "invalid_format"},
 		{"unknown period", h, cOwner, map[string]string{"period": "2y"}, 400, "invalid_period"},
 		{"unknown member", h, cOwner, map[string]string{"member": store.NewID()}, 404, "member_not_found"},
-		{"over the event bound", &exportHandler{store: env.Store, auth: env.Auth, catalog: domain.DefaultCatalog(), maxEvents: 3, maxBytes: MaxBytes}, cOwner, nil, 413, "export_too_large"},
-		{"over the size bound", &exportHandler{store: env.Store, auth: env.Auth, catalog: domain.DefaultCatalog(), maxEvents: MaxEvents, maxBytes: 600}, cOwner, nil, 413, "export_too_large"},
+		{"over the event bound", newExport(env.Auth, svc.WithExportBounds(3, history.MaxBytes)), cOwner, nil, 413, "export_too_large"},
+		{"over the size bound", newExport(env.Auth, svc.WithExportBounds(history.MaxEvents, 600)), cOwner, nil, 413, "export_too_large"},
 		{"no session", h, "", nil, 401, "unauthenticated"},
 	}
 	for _, tt := range errs {

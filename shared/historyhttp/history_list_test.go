@@ -10,6 +10,7 @@ import (
 	"roster/shared/api"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/history"
 	"roster/shared/store"
 )
 
@@ -17,7 +18,7 @@ import (
 // member without it, a removed member with history, and events.
 type listFixture struct {
 	env                     *authtest.Env
-	h                       *listHandler
+	h                       api.HandlerFunc
 	acct, other             string
 	owner, viewer, plain    domain.User
 	cOwner, cViewer, cPlain string
@@ -28,7 +29,7 @@ func listSetup(t *testing.T) *listFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &listFixture{env: authtest.New(t), acct: store.NewID(), other: store.NewID(), removedID: store.NewID()}
-	f.h = newListHandler(f.env.Store, f.env.Auth, domain.DefaultCatalog())
+	f.h = newList(f.env.Auth, history.NewService(f.env.Store, domain.DefaultCatalog()))
 	f.owner, f.viewer, f.plain = f.env.User(t, true), f.env.User(t, true), f.env.User(t, true)
 	now := time.Now().UTC()
 	mk := func(u domain.User, acct string, role domain.Role, p domain.PermissionSet) domain.Membership {
@@ -79,10 +80,10 @@ func (f *listFixture) get(t *testing.T, cookie, acct string, q map[string]string
 	req := authtest.Request(t, "history-list.json", nil, cookie)
 	req.PathParameters = map[string]string{"accountId": acct}
 	req.QueryStringParameters = q
-	return authtest.Call(t, f.h.Handle, req)
+	return authtest.Call(t, f.h, req)
 }
 
-func ids(p listPage) []string {
+func ids(p history.Page) []string {
 	out := []string{}
 	for _, it := range p.Items {
 		out = append(out, it.ID)
@@ -133,7 +134,7 @@ func TestList(t *testing.T) {
 				}
 				return
 			}
-			var p listPage
+			var p history.Page
 			authtest.Decode(t, resp, &p)
 			if tt.wantIDs != nil && !slices.Equal(ids(p), tt.wantIDs) {
 				t.Errorf("events: got %v, want %v", ids(p), tt.wantIDs)
@@ -145,7 +146,7 @@ func TestList(t *testing.T) {
 func TestListItemShape(t *testing.T) {
 	t.Parallel()
 	f := listSetup(t)
-	var p listPage
+	var p history.Page
 	authtest.Decode(t, f.get(t, f.cOwner, f.acct, map[string]string{"member": f.plain.ID, "limit": "1"}), &p)
 	if len(p.Items) != 1 {
 		t.Fatalf("items: got %d, want 1", len(p.Items))
@@ -174,7 +175,7 @@ func TestListPaging(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("page %d: got %d %s", pages+1, resp.StatusCode, resp.Body)
 		}
-		var p listPage
+		var p history.Page
 		authtest.Decode(t, resp, &p)
 		got = append(got, ids(p)...)
 		pages++
