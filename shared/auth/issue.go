@@ -3,7 +3,6 @@ package auth
 import (
 	"time"
 
-	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/mail"
 )
@@ -16,9 +15,10 @@ const (
 	ResetTTL = time.Hour
 )
 
-// NewSession returns a new session of the user, made by the request at now,
-// and the token for its cookie (only the token's hash is in the session).
-func NewSession(u domain.User, req api.Request, now time.Time) (domain.Session, string) {
+// NewSession returns a new session of the user, started by the client (its
+// source address and user agent, as ClientOf gives them) at now, and the
+// token for its cookie (only the token's hash is in the session).
+func NewSession(u domain.User, client domain.Actor, now time.Time) (domain.Session, string) {
 	token, hash := NewToken()
 	return domain.Session{
 		TokenHash: hash,
@@ -28,8 +28,8 @@ func NewSession(u domain.User, req api.Request, now time.Time) (domain.Session, 
 		Verified:  u.EmailVerified,
 		CreatedAt: now,
 		ExpiresAt: now.Add(SessionTTL),
-		SourceIP:  api.SourceIP(req),
-		UserAgent: api.UserAgent(req),
+		SourceIP:  client.SourceIP,
+		UserAgent: client.UserAgent,
 	}, token
 }
 

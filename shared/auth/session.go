@@ -169,24 +169,17 @@ func (a *Authenticator) Member(ctx context.Context, req api.Request, accountID s
 // ActorOf returns the actor a session and membership make, with the
 // request's details for the audit trail.
 func ActorOf(s domain.Session, m domain.Membership, req api.Request) domain.Actor {
-	return domain.Actor{
-		UserID:      s.UserID,
-		Email:       s.Email,
-		Name:        s.Name,
-		Role:        m.Role,
-		Status:      m.Status,
-		Permissions: m.Permissions,
-		SourceIP:    api.SourceIP(req),
-		UserAgent:   api.UserAgent(req),
-		RequestID:   req.RequestContext.RequestID,
-	}
+	a := ClientOf(req)
+	a.UserID, a.Email, a.Name = s.UserID, s.Email, s.Name
+	a.Role, a.Status, a.Permissions = m.Role, m.Status, m.Permissions
+	return a
 }
 
-// UserActor returns the user as the actor of a change to their own login
-// (no membership), with the request's details for the audit trail.
-func UserActor(u domain.User, req api.Request) domain.Actor {
-	return domain.Actor{UserID: u.ID, Email: u.Email, Name: u.Name(),
-		SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID}
+// ClientOf returns the request's details for the audit trail and the
+// limits (source address, user agent, request id) as an actor not yet
+// known: what services take for a request of someone not signed in.
+func ClientOf(req api.Request) domain.Actor {
+	return domain.Actor{SourceIP: api.SourceIP(req), UserAgent: api.UserAgent(req), RequestID: req.RequestContext.RequestID}
 }
 
 // Account authenticates a request on an account's resource: it reads the

@@ -8,17 +8,17 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
-	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 	"roster/shared/store"
 	"roster/shared/telemetry"
 )
 
 var ctx = context.Background()
 
-func loginLogin(email, password, code string) map[string]any {
+func login(email, password, code string) map[string]any {
 	b := map[string]any{"email": email, "password": password}
 	if code != "" {
 		b["code"] = code
@@ -29,7 +29,7 @@ func loginLogin(email, password, code string) map[string]any {
 func TestLogin(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newLoginHandler(e.Store, false)
+	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	verified, unverified := e.User(t, true), e.User(t, false)
 	// The verified user is a member of an account: its member list shows
 	// the last login.
@@ -53,7 +53,7 @@ func TestLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.Sessions(t, tt.user.ID)
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-login.json", loginLogin(tt.email, authtest.Password, ""), ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(tt.email, authtest.Password, ""), ""))
 			if resp.StatusCode != 200 {
 				t.Fatalf("status: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
 			}
@@ -90,7 +90,7 @@ func TestLogin(t *testing.T) {
 func TestLoginRefusals(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newLoginHandler(e.Store, false)
+	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(t, true)
 	unknown := "nobody-" + u.Email
 
@@ -100,17 +100,17 @@ func TestLoginRefusals(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
-		{"unknown email", loginLogin(unknown, authtest.Password, ""), 401, "invalid_credentials"},
-		{"wrong password", loginLogin(u.Email, authtest.Password+"!", ""), 401, "invalid_credentials"},
-		{"password in another case", loginLogin(u.Email, strings.ToUpper(authtest.Password), ""), 401, "invalid_credentials"},
-		{"malformed email", loginLogin("not-an-email", authtest.Password, ""), 400, "invalid_email"},
-		{"no password", loginLogin(u.Email, "", ""), 400, "invalid_password"},
+		{"unknown email", login(unknown, authtest.Password, ""), 401, "invalid_credentials"},
+		{"wrong password", login(u.Email, authtest.Password+"!", ""), 401, "invalid_credentials"},
+		{"password in another case", login(u.Email, strings.ToUpper(authtest.Password), ""), 401, "invalid_credentials"},
+		{"malformed email", login("not-an-email", authtest.Password, ""), 400, "invalid_email"},
+		{"no password", login(u.Email, "", ""), 400, "invalid_password"},
 		{"unknown field", map[string]any{"email": u.Email, "password": "x", "remember": true}, 400, "unknown_field"},
 	}
 	bodies := map[string]string{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-login.json", tt.body, ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", tt.body, ""))
 			if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 			}
@@ -136,19 +136,19 @@ func TestLoginRefusals(t *testing.T) {
 func TestLoginRateLimits(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newLoginHandler(e.Store, false)
+	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(t, true)
 
 	// Per email: after LoginPerEmail.Max failures even the right password
 	// is refused with 429 and Retry-After, for known and unknown emails alike.
 	for _, email := range []string{u.Email, "nobody-" + u.Email} {
 		for i := range auth.LoginPerEmail.Max {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-login.json", loginLogin(email, "wrong password!", ""), ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(email, "wrong password!", ""), ""))
 			if resp.StatusCode != 401 {
 				t.Fatalf("%s attempt %d: got %d, want 401", email, i+1, resp.StatusCode)
 			}
 		}
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-login.json", loginLogin(email, authtest.Password, ""), ""))
+		resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(email, authtest.Password, ""), ""))
 		if resp.StatusCode != 429 || authtest.ErrorOf(t, resp).Error.Code != "rate_limited" {
 			t.Fatalf("%s after %d failures: got %d %s, want 429", email, auth.LoginPerEmail.Max, resp.StatusCode, resp.Body)
 		}
@@ -167,13 +167,13 @@ func TestLoginRateLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	req := authtest.Request(t, "auth-login.json", loginLogin(v.Email, authtest.Password, ""), "")
+	req := authtest.Request(t, "auth-login.json", login(v.Email, authtest.Password, ""), "")
 	req.RequestContext.HTTP.SourceIP = "198.51.100.9"
-	if resp := authtest.Call(t, h.Handle, req); resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
+	if resp := authtest.Call(t, h, req); resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
 		t.Errorf("from a limited address: got %d %v, want 429 with Retry-After", resp.StatusCode, resp.Headers)
 	}
 	req.RequestContext.HTTP.SourceIP = "198.51.100.10"
-	if resp := authtest.Call(t, h.Handle, req); resp.StatusCode != 200 {
+	if resp := authtest.Call(t, h, req); resp.StatusCode != 200 {
 		t.Errorf("from another address: got %d, want 200", resp.StatusCode)
 	}
 }
@@ -181,7 +181,7 @@ func TestLoginRateLimits(t *testing.T) {
 func TestLoginTwoFactor(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newLoginHandler(e.Store, false)
+	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(t, true)
 	secret, _, err := auth.NewTOTP(u.Email)
 	if err != nil {
@@ -229,7 +229,7 @@ func TestLoginTwoFactor(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.Sessions(t, u.ID)
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-login.json", loginLogin(u.Email, tt.password, tt.code), ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(u.Email, tt.password, tt.code), ""))
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
@@ -249,13 +249,11 @@ func TestLoginTwoFactor(t *testing.T) {
 	}
 }
 
-var _ api.HandlerFunc = (&loginHandler{}).Handle
-
 // BenchmarkLoginCost reports the DynamoDB calls and capacity of one
-// successful sign-in (go test -run '^$' -bench LoginCost ./functions/auth-login).
+// successful sign-in (go test -run '^$' -bench LoginCost ./shared/identityhttp).
 func BenchmarkLoginCost(b *testing.B) {
 	e := authtest.New(b)
-	h := newLoginHandler(e.Store, false)
+	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(b, true)
 	// A member of one account, as most users are.
 	account := store.NewID()
@@ -264,12 +262,12 @@ func BenchmarkLoginCost(b *testing.B) {
 		domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}); err != nil {
 		b.Fatal(err)
 	}
-	req := authtest.Request(b, "auth-login.json", loginLogin(u.Email, authtest.Password, ""), "")
+	req := authtest.Request(b, "auth-login.json", login(u.Email, authtest.Password, ""), "")
 	var calls, rcu, wcu float64
 	ops := map[string]int{}
 	for b.Loop() {
 		c, rec := telemetry.WithRecorder(ctx)
-		if resp, err := h.Handle(c, req); err != nil || resp.StatusCode != 200 {
+		if resp, err := h(c, req); err != nil || resp.StatusCode != 200 {
 			b.Fatalf("got %d %v", resp.StatusCode, err)
 		}
 		s := rec.Summary()

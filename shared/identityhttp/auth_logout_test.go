@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"roster/shared/auth/authtest"
+	"roster/shared/identity"
 )
 
 func TestLogout(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newLogoutHandler(e.Auth, e.Store)
+	h := newLogout(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(t, true)
 	cookie, other := e.SignIn(t, u), e.SignIn(t, u)
 
@@ -26,7 +27,7 @@ func TestLogout(t *testing.T) {
 		{"signed out already", cookie},
 	}
 	for _, tt := range tests {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-logout.json", nil, tt.cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "auth-logout.json", nil, tt.cookie))
 		if resp.StatusCode != 204 {
 			t.Errorf("%s: got %d, want 204", tt.name, resp.StatusCode)
 		}

@@ -7,13 +7,14 @@ import (
 
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
+	"roster/shared/identity"
 	"roster/shared/store"
 )
 
 func TestResetConfirm(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newPasswordResetConfirmHandler(e.Store)
+	h := newPasswordResetConfirm(identity.NewService(e.Store, nil, ""))
 	u := e.User(t, false)
 	cookies := []string{e.SignIn(t, u), e.SignIn(t, u)}
 	put := func(kind string, expires time.Time) string {
@@ -49,7 +50,7 @@ func TestResetConfirm(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset-confirm.json", tt.body, ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset-confirm.json", tt.body, ""))
 			if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 			}
@@ -62,7 +63,7 @@ func TestResetConfirm(t *testing.T) {
 		t.Fatalf("sessions after refusals: got %d, want 2", n)
 	}
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset-confirm.json", body(good, newPassword), ""))
+	resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset-confirm.json", body(good, newPassword), ""))
 	if resp.StatusCode != 204 {
 		t.Fatalf("confirm: got %d %s, want 204", resp.StatusCode, resp.Body)
 	}
@@ -86,7 +87,7 @@ func TestResetConfirm(t *testing.T) {
 		}
 	}
 	// The link works once.
-	resp = authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset-confirm.json", body(good, "yet another passphrase"), ""))
+	resp = authtest.Call(t, h, authtest.Request(t, "auth-password-reset-confirm.json", body(good, "yet another passphrase"), ""))
 	if resp.StatusCode != 404 || authtest.ErrorOf(t, resp).Error.Code != "invalid_token" {
 		t.Errorf("reused link: got %d %s, want 404 invalid_token", resp.StatusCode, resp.Body)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
+	"roster/shared/identity"
 	"roster/shared/mail"
 	"roster/shared/testenv"
 )
@@ -13,12 +14,12 @@ import (
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newPasswordResetHandler(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000")
+	h := newPasswordReset(identity.NewService(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000"))
 	u := e.User(t, true)
 	unknown := "nobody-" + u.Email
 
-	known := authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": strings.ToUpper(u.Email)}, ""))
-	other := authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": unknown}, ""))
+	known := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": strings.ToUpper(u.Email)}, ""))
+	other := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": unknown}, ""))
 	// No enumeration: the same status and body for both.
 	if known.StatusCode != 202 || other.StatusCode != 202 || known.Body != other.Body {
 		t.Fatalf("got %d %s and %d %s, want the same 202", known.StatusCode, known.Body, other.StatusCode, other.Body)
@@ -35,7 +36,7 @@ func TestPasswordReset(t *testing.T) {
 		t.Errorf("mails to an unknown address: got %d, want 0", n)
 	}
 
-	if resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": "nope"}, "")); resp.StatusCode != 400 || authtest.ErrorOf(t, resp).Error.Code != "invalid_email" {
+	if resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": "nope"}, "")); resp.StatusCode != 400 || authtest.ErrorOf(t, resp).Error.Code != "invalid_email" {
 		t.Errorf("malformed email: got %d %s, want 400 invalid_email", resp.StatusCode, resp.Body)
 	}
 
@@ -44,7 +45,7 @@ func TestPasswordReset(t *testing.T) {
 		var last int
 		var retry string
 		for range auth.ResetPerEmail.Max + 1 {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": email}, ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": email}, ""))
 			last, retry = resp.StatusCode, resp.Headers["Retry-After"]
 		}
 		if last != 429 || retry == "" {

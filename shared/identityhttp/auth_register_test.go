@@ -5,16 +5,18 @@ import (
 	"strings"
 	"testing"
 
+	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 	"roster/shared/mail"
 	"roster/shared/testenv"
 )
 
-func newRegisterTestHandler(t *testing.T) (*registerHandler, *authtest.Env) {
+func newRegisterTestHandler(t *testing.T) (api.HandlerFunc, *authtest.Env) {
 	e := authtest.New(t)
-	return newRegisterHandler(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000", false), e
+	return newRegister(identity.NewService(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000"), false), e
 }
 
 func registerBody(email string) map[string]any {
@@ -25,7 +27,7 @@ func TestRegister(t *testing.T) {
 	t.Parallel()
 	h, e := newRegisterTestHandler(t)
 	email := testenv.UniqueEmail(t)
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-register.json", registerBody("  "+strings.ToUpper(email)+" "), ""))
+	resp := authtest.Call(t, h, authtest.Request(t, "auth-register.json", registerBody("  "+strings.ToUpper(email)+" "), ""))
 	if resp.StatusCode != 201 {
 		t.Fatalf("status: got %d, want 201 (%s)", resp.StatusCode, resp.Body)
 	}
@@ -64,7 +66,7 @@ func TestRegister(t *testing.T) {
 	// nothing written, no second mail.
 	fullwidth := string(rune(0xFF41+int(email[0]-'a'))) + strings.ToUpper(email[1:])
 	for _, again := range []string{email, strings.ToUpper(email), fullwidth} {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-register.json", registerBody(again), ""))
+		resp := authtest.Call(t, h, authtest.Request(t, "auth-register.json", registerBody(again), ""))
 		b := authtest.ErrorOf(t, resp)
 		if resp.StatusCode != 409 || b.Error.Code != "email_taken" || b.Error.Field != "email" {
 			t.Errorf("%q again: got %d %+v, want 409 email_taken on email", again, resp.StatusCode, b.Error)
@@ -109,7 +111,7 @@ func TestRegisterRefusesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-register.json", tt.body, ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-register.json", tt.body, ""))
 			b := authtest.ErrorOf(t, resp)
 			if resp.StatusCode != 400 || b.Error.Code != tt.wantCode || b.Error.Field != tt.wantField {
 				t.Errorf("got %d %+v, want 400 %s on %q", resp.StatusCode, b.Error, tt.wantCode, tt.wantField)
@@ -135,7 +137,7 @@ func TestRegisterRateLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	resp := authtest.Call(t, h.Handle, req)
+	resp := authtest.Call(t, h, req)
 	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" || authtest.ErrorOf(t, resp).Error.Code != "rate_limited" {
 		t.Fatalf("got %d %v %s, want 429 with Retry-After", resp.StatusCode, resp.Headers, resp.Body)
 	}

@@ -7,13 +7,14 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 	"roster/shared/store"
 )
 
 func TestVerify(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newVerifyHandler(e.Store)
+	h := newVerify(identity.NewService(e.Store, nil, ""))
 	u := e.User(t, false)
 	cookie := e.SignIn(t, u) // signed in before verifying
 	put := func(kind string, expires time.Time) string {
@@ -44,7 +45,7 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-verify.json", tt.body, ""))
+			resp := authtest.Call(t, h, authtest.Request(t, "auth-verify.json", tt.body, ""))
 			if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 			}
@@ -54,7 +55,7 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("user after refusals: got verified=%v version=%d, want unchanged", got.EmailVerified, got.Version)
 	}
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
+	resp := authtest.Call(t, h, authtest.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
 	if resp.StatusCode != 200 {
 		t.Fatalf("verify: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
 	}
@@ -71,7 +72,7 @@ func TestVerify(t *testing.T) {
 		t.Errorf("session after verification: got %+v, %v", sess, err)
 	}
 	// The link works once.
-	resp = authtest.Call(t, h.Handle, authtest.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
+	resp = authtest.Call(t, h, authtest.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
 	if resp.StatusCode != 404 || authtest.ErrorOf(t, resp).Error.Code != "invalid_token" {
 		t.Errorf("reused link: got %d %s, want 404 invalid_token", resp.StatusCode, resp.Body)
 	}

@@ -11,16 +11,17 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 )
 
 func TestConfirm(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newConfirmTwoFactorHandler(e.Auth, e.Store)
+	h := newConfirmTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(t, true)
 	cookie := e.SignIn(t, u)
 	confirm := func(code string) (int, string) {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa-confirm.json", map[string]string{"code": code}, cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa-confirm.json", map[string]string{"code": code}, cookie))
 		if resp.StatusCode != 200 {
 			return resp.StatusCode, authtest.ErrorOf(t, resp).Error.Code
 		}
@@ -61,8 +62,8 @@ func TestConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	stored := e.GetUser(t, u.ID)
-	if !stored.TOTPEnabled || len(got.RecoveryCodes) != RecoveryCodes || len(stored.RecoveryCodes) != RecoveryCodes {
-		t.Fatalf("got enabled=%v %d codes, %d stored, want on and %d", stored.TOTPEnabled, len(got.RecoveryCodes), len(stored.RecoveryCodes), RecoveryCodes)
+	if !stored.TOTPEnabled || len(got.RecoveryCodes) != identity.RecoveryCodes || len(stored.RecoveryCodes) != identity.RecoveryCodes {
+		t.Fatalf("got enabled=%v %d codes, %d stored, want on and %d", stored.TOTPEnabled, len(got.RecoveryCodes), len(stored.RecoveryCodes), identity.RecoveryCodes)
 	}
 	seen := map[string]bool{}
 	for i, c := range got.RecoveryCodes {

@@ -10,12 +10,13 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 )
 
 func TestDisable(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newDeleteTwoFactorHandler(e.Auth, e.Store)
+	h := newDeleteTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
 	enrolled := func() (domain.User, string, []string) {
 		u := e.User(t, true)
 		secret, _, _ := auth.NewTOTP(u.Email)
@@ -32,7 +33,7 @@ func TestDisable(t *testing.T) {
 	u, _, codes := enrolled()
 	cookie := e.SignIn(t, u)
 	del := func(cookie string, body any) (int, string) {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa-delete.json", body, cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa-delete.json", body, cookie))
 		if resp.StatusCode == 204 {
 			return 204, ""
 		}

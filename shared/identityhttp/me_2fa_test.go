@@ -7,12 +7,13 @@ import (
 
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 )
 
 func TestEnrol(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newStartTwoFactorHandler(e.Auth, e.Store)
+	h := newStartTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
 
@@ -29,7 +30,7 @@ func TestEnrol(t *testing.T) {
 		{"signed out", "", map[string]string{"password": authtest.Password}, 401, "unauthenticated"},
 	}
 	for _, tt := range refusals {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa.json", tt.body, tt.cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa.json", tt.body, tt.cookie))
 		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
@@ -40,7 +41,7 @@ func TestEnrol(t *testing.T) {
 
 	var first struct{ Secret, OtpauthURL string }
 	for i := range 2 { // starting again replaces the pending secret
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
 		var got struct {
 			Secret     string `json:"secret"`
 			OtpauthURL string `json:"otpauthUrl"`
@@ -66,7 +67,7 @@ func TestEnrol(t *testing.T) {
 	if _, err := e.Store.UpdateUser(context.Background(), u.ID, func(u *domain.User) error { u.TOTPEnabled = true; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
+	resp := authtest.Call(t, h, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
 	if resp.StatusCode != 409 || authtest.ErrorOf(t, resp).Error.Code != "two_factor_enabled" {
 		t.Errorf("enabled already: got %d %s, want 409 two_factor_enabled", resp.StatusCode, resp.Body)
 	}

@@ -6,12 +6,13 @@ import (
 
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
+	"roster/shared/identity"
 )
 
 func TestChangePassword(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newChangePasswordHandler(e.Auth, e.Store)
+	h := newChangePassword(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(t, true)
 	cookie, other1, other2 := e.SignIn(t, u), e.SignIn(t, u), e.SignIn(t, u)
 	const newPassword = "a completely new passphrase"
@@ -32,7 +33,7 @@ func TestChangePassword(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-password.json", tt.body, cookie))
+			resp := authtest.Call(t, h, authtest.Request(t, "me-password.json", tt.body, cookie))
 			b := authtest.ErrorOf(t, resp)
 			if resp.StatusCode != 400 || b.Error.Code != tt.wantCode || b.Error.Field != tt.wantField {
 				t.Errorf("got %d %+v, want 400 %s on %s", resp.StatusCode, b.Error, tt.wantCode, tt.wantField)
@@ -46,7 +47,7 @@ func TestChangePassword(t *testing.T) {
 		t.Fatalf("sessions after refusals: got %d, want 3", n)
 	}
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-password.json", body(authtest.Password, newPassword), cookie))
+	resp := authtest.Call(t, h, authtest.Request(t, "me-password.json", body(authtest.Password, newPassword), cookie))
 	if resp.StatusCode != 204 {
 		t.Fatalf("got %d %s, want 204", resp.StatusCode, resp.Body)
 	}
@@ -68,15 +69,15 @@ func TestChangePassword(t *testing.T) {
 func TestChangePasswordRateLimit(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newChangePasswordHandler(e.Auth, e.Store)
+	h := newChangePassword(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(t, true)
 	cookie := e.SignIn(t, u)
 	body := map[string]string{"currentPassword": "guess", "newPassword": "a completely new passphrase"}
 	for range auth.SecondFactorPerUser.Max {
-		authtest.Call(t, h.Handle, authtest.Request(t, "me-password.json", body, cookie))
+		authtest.Call(t, h, authtest.Request(t, "me-password.json", body, cookie))
 	}
 	body["currentPassword"] = authtest.Password
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-password.json", body, cookie))
+	resp := authtest.Call(t, h, authtest.Request(t, "me-password.json", body, cookie))
 	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
 		t.Errorf("got %d %v, want 429 with Retry-After", resp.StatusCode, resp.Headers)
 	}

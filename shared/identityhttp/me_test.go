@@ -9,13 +9,14 @@ import (
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 	"roster/shared/telemetry"
 )
 
 func TestMe(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newMeHandler(e.Auth, e.Store)
+	h := newMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	u, unverified, other := e.User(t, true), e.User(t, false), e.User(t, true)
 	cookie := e.SignIn(t, u)
 	revoked := e.SignIn(t, u)
@@ -23,7 +24,7 @@ func TestMe(t *testing.T) {
 	if err := e.Store.DeleteSession(context.Background(), hash); err != nil {
 		t.Fatal(err)
 	}
-	sess, token := auth.NewSession(u, authtest.Request(t, "me.json", nil, ""), time.Now().Add(-13*time.Hour))
+	sess, token := auth.NewSession(u, auth.ClientOf(authtest.Request(t, "me.json", nil, "")), time.Now().Add(-13*time.Hour))
 	if err := e.Store.CreateSession(context.Background(), sess); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestMe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "me.json", nil, tt.cookie))
+			resp := authtest.Call(t, h, authtest.Request(t, "me.json", nil, tt.cookie))
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
@@ -78,17 +79,17 @@ func TestMe(t *testing.T) {
 		})
 	}
 	var p domain.Profile
-	authtest.Decode(t, authtest.Call(t, h.Handle, authtest.Request(t, "me.json", nil, cookie)), &p)
+	authtest.Decode(t, authtest.Call(t, h, authtest.Request(t, "me.json", nil, cookie)), &p)
 	if p.Email != u.Email || p.FirstName != "Ada" || p.LastName != "Lovelace" {
 		t.Errorf("profile: got %+v", p)
 	}
 }
 
 // BenchmarkAuthenticatedCost reports the DynamoDB calls and capacity of
-// GET /api/me, and of authenticating alone (go test -run '^$' -bench Cost ./functions/me).
+// GET /api/me, and of authenticating alone (go test -run '^$' -bench AuthenticatedCost ./shared/identityhttp).
 func BenchmarkAuthenticatedCost(b *testing.B) {
 	e := authtest.New(b)
-	h := newMeHandler(e.Auth, e.Store)
+	h := newMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(b, true)
 	req := authtest.Request(b, "me.json", nil, e.SignIn(b, u))
 	for _, bc := range []struct {
@@ -96,7 +97,7 @@ func BenchmarkAuthenticatedCost(b *testing.B) {
 		run  func(ctx context.Context) error
 	}{
 		{"authenticate", func(ctx context.Context) error { _, err := e.Auth.Session(ctx, req); return err }},
-		{"me", func(ctx context.Context) error { _, err := h.Handle(ctx, req); return err }},
+		{"me", func(ctx context.Context) error { _, err := h(ctx, req); return err }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var calls, rcu, wcu float64

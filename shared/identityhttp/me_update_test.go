@@ -8,13 +8,14 @@ import (
 
 	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/identity"
 	"roster/shared/store"
 )
 
 func TestUpdate(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newUpdateMeHandler(e.Auth, e.Store)
+	h := newUpdateMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
 
@@ -36,7 +37,7 @@ func TestUpdate(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-update.json", tt.body, tt.cookie))
+			resp := authtest.Call(t, h, authtest.Request(t, "me-update.json", tt.body, tt.cookie))
 			b := authtest.ErrorOf(t, resp)
 			if resp.StatusCode != tt.wantStatus || b.Error.Code != tt.wantCode || b.Error.Field != tt.wantField {
 				t.Errorf("got %d %+v, want %d %s on %q", resp.StatusCode, b.Error, tt.wantStatus, tt.wantCode, tt.wantField)
@@ -50,7 +51,7 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("unverified user's name changed")
 	}
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-update.json", map[string]any{"lastName": "  King "}, cookie))
+	resp := authtest.Call(t, h, authtest.Request(t, "me-update.json", map[string]any{"lastName": "  King "}, cookie))
 	var p domain.Profile
 	authtest.Decode(t, resp, &p)
 	if resp.StatusCode != 200 || p.FirstName != "Ada" || p.LastName != "King" {
@@ -67,7 +68,7 @@ func TestUpdate(t *testing.T) {
 func TestRenameReachesMemberships(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newUpdateMeHandler(e.Auth, e.Store)
+	h := newUpdateMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	ctx := context.Background()
 	u := e.User(t, true)
 	var accounts []string
@@ -88,7 +89,7 @@ func TestRenameReachesMemberships(t *testing.T) {
 		before[id] = e.Count(t, "ACCOUNT#"+id+"#HISTORY")
 	}
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-update.json", map[string]any{"firstName": "Grace", "lastName": "Hopper"}, e.SignIn(t, u)))
+	resp := authtest.Call(t, h, authtest.Request(t, "me-update.json", map[string]any{"firstName": "Grace", "lastName": "Hopper"}, e.SignIn(t, u)))
 	if resp.StatusCode != 200 {
 		t.Fatalf("rename: got %d %s", resp.StatusCode, resp.Body)
 	}

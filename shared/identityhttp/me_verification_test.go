@@ -6,6 +6,7 @@ import (
 
 	"roster/shared/auth"
 	"roster/shared/auth/authtest"
+	"roster/shared/identity"
 	"roster/shared/mail"
 	"roster/shared/testenv"
 )
@@ -13,11 +14,11 @@ import (
 func TestResendVerification(t *testing.T) {
 	t.Parallel()
 	e := authtest.New(t)
-	h := newResendVerificationHandler(e.Auth, e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000")
+	h := newResendVerification(e.Auth, identity.NewService(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000"))
 	u, verified := e.User(t, false), e.User(t, true)
 	cookie := e.SignIn(t, u)
 
-	resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, cookie))
+	resp := authtest.Call(t, h, authtest.Request(t, "me-verification.json", nil, cookie))
 	if resp.StatusCode != 202 {
 		t.Fatalf("got %d %s, want 202", resp.StatusCode, resp.Body)
 	}
@@ -39,7 +40,7 @@ func TestResendVerification(t *testing.T) {
 		{"signed out", "", 401, "unauthenticated"},
 	}
 	for _, tt := range tests {
-		resp := authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, tt.cookie))
+		resp := authtest.Call(t, h, authtest.Request(t, "me-verification.json", nil, tt.cookie))
 		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
@@ -50,9 +51,9 @@ func TestResendVerification(t *testing.T) {
 
 	// Rate limited per user.
 	for range auth.VerificationPerUser.Max - 1 {
-		authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, cookie))
+		authtest.Call(t, h, authtest.Request(t, "me-verification.json", nil, cookie))
 	}
-	resp = authtest.Call(t, h.Handle, authtest.Request(t, "me-verification.json", nil, cookie))
+	resp = authtest.Call(t, h, authtest.Request(t, "me-verification.json", nil, cookie))
 	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
 		t.Errorf("past the limit: got %d %v, want 429 with Retry-After", resp.StatusCode, resp.Headers)
 	}

@@ -65,7 +65,7 @@ func (e *Env) User(t testing.TB, verified bool) domain.User {
 // value that carries it.
 func (e *Env) SignIn(t testing.TB, u domain.User) string {
 	t.Helper()
-	sess, token := auth.NewSession(u, api.Request{}, time.Now().UTC())
+	sess, token := auth.NewSession(u, domain.Actor{}, time.Now().UTC())
 	if err := e.Store.CreateSession(context.Background(), sess); err != nil {
 		t.Fatalf("create session: %v", err)
 	}

@@ -97,7 +97,7 @@ func (f *Fixture) User(t testing.TB, first, last string) domain.User {
 // SignIn stores a session of the user and returns its Cookie value.
 func (f *Fixture) SignIn(t testing.TB, u domain.User) string {
 	t.Helper()
-	sess, token := auth.NewSession(u, api.Request{}, time.Now().UTC())
+	sess, token := auth.NewSession(u, domain.Actor{}, time.Now().UTC())
 	if err := f.Store.CreateSession(context.Background(), sess); err != nil {
 		t.Fatalf("create session: %v", err)
 	}

@@ -1,0 +1,153 @@
+// Package identityhttp holds the handlers of sign-in and of the user's own
+// login: each decodes, calls the identity service, and sets or clears the
+// session cookie. Rules and writes are the service's.
+package identityhttp
+
+import (
+	"context"
+	"net/http"
+
+	"roster/shared/api"
+	"roster/shared/app"
+	"roster/shared/auth"
+	"roster/shared/identity"
+	"roster/shared/mail"
+)
+
+// mailingService is the identity service of the functions that send mail.
+func mailingService(d app.Deps) *identity.Service {
+	return identity.NewService(d.Store(), mail.NewSender(mail.MustNewClient(context.Background()), d.Config.MailFrom), d.Config.SiteURL)
+}
+
+// withCookie answers status with {user} and the new session's cookie.
+func withCookie(status int, body any, sess *identity.NewSession, secure bool) api.Response {
+	resp := api.JSON(status, body)
+	if sess != nil {
+		api.SetCookie(&resp, auth.SessionCookie(sess.UserID, sess.Token, sess.ExpiresAt, secure))
+	}
+	return resp
+}
+
+// Register is POST /api/auth/register: it creates a login, mails the link
+// that confirms the address, and signs the new user in. It answers 201
+// {user} with the session cookie; 400 for bad input, 409 email_taken, 429
+// when the address registered too often.
+func Register(d app.Deps) api.HandlerFunc { return newRegister(mailingService(d), !d.Config.Local) }
+
+func newRegister(svc *identity.Service, secure bool) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		var in identity.Registration
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		u, sess, err := svc.Register(ctx, auth.ClientOf(req), in)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return withCookie(http.StatusCreated, map[string]any{"user": u.Profile()}, sess, secure), nil
+	}
+}
+
+// Verify is POST /api/auth/verify {token}: it confirms the address. It
+// answers 200 {user}; 400, 404 invalid_token, 410 token_expired.
+func Verify(d app.Deps) api.HandlerFunc {
+	return newVerify(identity.NewService(d.Store(), nil, d.Config.SiteURL))
+}
+
+func newVerify(svc *identity.Service) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		var in struct {
+			Token string `json:"token"`
+		}
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		u, err := svc.Verify(ctx, in.Token)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return api.JSON(http.StatusOK, map[string]any{"user": u.Profile()}), nil
+	}
+}
+
+// Login is POST /api/auth/login {email, password, code?}. It answers 200
+// {user} with the session cookie; 400 for a malformed body; 401
+// invalid_credentials, code_required or invalid_code; 429 with Retry-After.
+func Login(d app.Deps) api.HandlerFunc {
+	return newLogin(identity.NewService(d.Store(), nil, d.Config.SiteURL), !d.Config.Local)
+}
+
+func newLogin(svc *identity.Service, secure bool) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		var in identity.Credentials
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		u, sess, err := svc.Login(ctx, auth.ClientOf(req), in)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return withCookie(http.StatusOK, map[string]any{"user": u.Profile()}, &sess, secure), nil
+	}
+}
+
+// Logout is POST /api/auth/logout: it ends the session at once, if any, and
+// clears the cookie. It answers 204.
+func Logout(d app.Deps) api.HandlerFunc {
+	return newLogout(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+}
+
+func newLogout(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		if _, hash, err := a.SessionToken(req); err == nil {
+			if err := svc.Logout(ctx, hash); err != nil {
+				return api.Response{}, err
+			}
+		}
+		resp := api.NoContent()
+		api.SetCookie(&resp, auth.ClearedCookie(a.Secure()))
+		return resp, nil
+	}
+}
+
+// PasswordReset is POST /api/auth/password-reset {email}: the same 202 for
+// any address; a login's address gets the link. 400, 429 otherwise.
+func PasswordReset(d app.Deps) api.HandlerFunc { return newPasswordReset(mailingService(d)) }
+
+func newPasswordReset(svc *identity.Service) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		var in struct {
+			Email string `json:"email"`
+		}
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		if err := svc.RequestReset(ctx, auth.ClientOf(req), in.Email); err != nil {
+			return api.Response{}, err
+		}
+		return api.JSON(http.StatusAccepted, map[string]string{"status": "If this address has a Roster login, we sent it a link to choose a new password."}), nil
+	}
+}
+
+// PasswordResetConfirm is POST /api/auth/password-reset/confirm {token,
+// password}: the new password, every session ended. It answers 204; 400
+// weak_password, 404 invalid_token, 410 token_expired.
+func PasswordResetConfirm(d app.Deps) api.HandlerFunc {
+	return newPasswordResetConfirm(identity.NewService(d.Store(), nil, d.Config.SiteURL))
+}
+
+func newPasswordResetConfirm(svc *identity.Service) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		var in struct {
+			Token    string `json:"token"`
+			Password string `json:"password"`
+		}
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		if err := svc.ConfirmReset(ctx, in.Token, in.Password); err != nil {
+			return api.Response{}, err
+		}
+		return api.NoContent(), nil
+	}
+}
