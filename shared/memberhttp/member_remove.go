@@ -33,7 +33,7 @@ func (h *removeHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 	if err != nil {
 		return api.Response{}, err
 	}
-	version, err := members.VersionOf(req)
+	version, err := versionOf(req)
 	if err != nil {
 		return api.Response{}, err
 	}

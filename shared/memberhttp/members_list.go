@@ -31,7 +31,7 @@ func (h *listHandler) Handle(ctx context.Context, req api.Request) (api.Response
 	if err != nil {
 		return api.Response{}, err
 	}
-	q, err := members.ListQueryOf(req)
+	q, err := listQueryOf(req)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -38,7 +38,7 @@ func (h *statusHandler) Handle(ctx context.Context, req api.Request) (api.Respon
 	if err != nil {
 		return api.Response{}, err
 	}
-	version, err := members.VersionOf(req)
+	version, err := versionOf(req)
 	if err != nil {
 		return api.Response{}, err
 	}

@@ -1,4 +1,4 @@
-package members
+package memberhttp
 
 import (
 	"strconv"
@@ -6,20 +6,21 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
+	"roster/shared/members"
 )
 
-// VersionBody is the body of deactivate, reactivate and remove.
-type VersionBody struct {
+// versionBody is the body of deactivate, reactivate and remove.
+type versionBody struct {
 	Version int64 `json:"version"`
 }
 
 var errMissingVersion = domain.CodeMissingVersion.Field("version", "Send the version of the member you act on.")
 
-// VersionOf returns the member version a request acts on: the query
+// versionOf returns the member version a request acts on: the query
 // parameter version, else the JSON body's version. It returns invalid
 // missing_version when there is none or it is not a positive whole number,
 // and the errors of api.Decode for a malformed body.
-func VersionOf(req api.Request) (int64, error) {
+func versionOf(req api.Request) (int64, error) {
 	if v, ok := req.QueryStringParameters["version"]; ok {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -34,7 +35,7 @@ func VersionOf(req api.Request) (int64, error) {
 	if strings.TrimSpace(string(b)) == "" {
 		return 0, errMissingVersion
 	}
-	var body VersionBody
+	var body versionBody
 	if err := api.Decode(req, &body); err != nil {
 		return 0, err
 	}
@@ -44,15 +45,15 @@ func VersionOf(req api.Request) (int64, error) {
 	return body.Version, nil
 }
 
-// ListQueryOf reads the member list's query string: status, q, cursor and
+// listQueryOf reads the member list's query string: status, q, cursor and
 // limit. It returns invalid invalid_limit when limit is not a whole number
 // from 1 to MaxLimit.
-func ListQueryOf(req api.Request) (ListQuery, error) {
+func listQueryOf(req api.Request) (members.ListQuery, error) {
 	p := req.QueryStringParameters
-	q := ListQuery{Status: domain.MemberStatus(p["status"]), Q: p["q"], Cursor: p["cursor"]}
+	q := members.ListQuery{Status: domain.MemberStatus(p["status"]), Q: p["q"], Cursor: p["cursor"]}
 	if l, ok := p["limit"]; ok {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > MaxLimit {
+		if err != nil || n < 1 || n > members.MaxLimit {
 			return q, domain.CodeInvalidLimit.Field("limit", "The page size must be between 1 and 100.")
 		}
 		q.Limit = n
