@@ -8,14 +8,14 @@ import (
 
 	"roster/shared/accounts"
 	"roster/shared/api"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/store"
 )
 
 func TestRenameAccount(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newRename(e.Auth, accounts.NewService(e.Store))
 	ctx := context.Background()
 	owner, viewer, stranger := e.User(t, true), e.User(t, true), e.User(t, true)
@@ -30,7 +30,7 @@ func TestRenameAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	request := func(cookie string, body any) api.Request {
-		req := authtest.Request(t, "account-update.json", body, cookie)
+		req := fixture.Request(t, "account-update.json", body, cookie)
 		req.PathParameters = map[string]string{"accountId": acct.ID}
 		return req
 	}
@@ -54,8 +54,8 @@ func TestRenameAccount(t *testing.T) {
 		{"signed out", "", map[string]any{"name": "New", "version": 1}, 401, "unauthenticated"},
 	}
 	for _, tt := range refusals {
-		resp := authtest.Call(t, h, request(tt.cookie, tt.body))
-		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+		resp := fixture.Call(t, h, request(tt.cookie, tt.body))
+		if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
 	}
@@ -63,9 +63,9 @@ func TestRenameAccount(t *testing.T) {
 		t.Fatalf("refusals changed the account: got %+v and %d events, want Acme v1 and %d", a, history(), before)
 	}
 
-	resp := authtest.Call(t, h, request(ownerCookie, map[string]any{"name": " Acme Analytical ", "version": 1}))
+	resp := fixture.Call(t, h, request(ownerCookie, map[string]any{"name": " Acme Analytical ", "version": 1}))
 	var got domain.Account
-	authtest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if resp.StatusCode != 200 || got.Name != "Acme Analytical" || got.Version != 2 {
 		t.Fatalf("rename: got %d %s, want 200 with the new name at version 2", resp.StatusCode, resp.Body)
 	}

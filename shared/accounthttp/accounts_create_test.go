@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"roster/shared/accounts"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 )
 
 func TestCreateAccount(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newCreate(e.Auth, accounts.NewService(e.Store))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
@@ -32,8 +32,8 @@ func TestCreateAccount(t *testing.T) {
 		{"signed out", "", map[string]string{"name": "Acme"}, 401, "unauthenticated"},
 	}
 	for _, tt := range refusals {
-		resp := authtest.Call(t, h, authtest.Request(t, "accounts-create.json", tt.body, tt.cookie))
-		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+		resp := fixture.Call(t, h, fixture.Request(t, "accounts-create.json", tt.body, tt.cookie))
+		if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
 	}
@@ -43,9 +43,9 @@ func TestCreateAccount(t *testing.T) {
 		}
 	}
 
-	resp := authtest.Call(t, h, authtest.Request(t, "accounts-create.json", map[string]string{"name": " Analytical Engines "}, cookie))
+	resp := fixture.Call(t, h, fixture.Request(t, "accounts-create.json", map[string]string{"name": " Analytical Engines "}, cookie))
 	var got struct{ ID, Name, Role string }
-	authtest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if resp.StatusCode != 201 || got.ID == "" || got.Name != "Analytical Engines" || got.Role != "owner" {
 		t.Fatalf("got %d %s, want 201 with the owner role", resp.StatusCode, resp.Body)
 	}

@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"roster/shared/accounts"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/store"
 	"roster/shared/telemetry"
 )
 
 func TestListAccounts(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newList(e.Auth, accounts.NewService(e.Store))
 	u, other := e.User(t, true), e.User(t, true)
 	create := func(owner domain.User, name string) string {
@@ -32,12 +32,12 @@ func TestListAccounts(t *testing.T) {
 	cookie := e.SignIn(t, u)
 
 	ctx, rec := telemetry.WithRecorder(context.Background())
-	resp, err := h(ctx, authtest.Request(t, "accounts-list.json", nil, cookie))
+	resp, err := h(ctx, fixture.Request(t, "accounts-list.json", nil, cookie))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("got %d %v %s, want 200", resp.StatusCode, err, resp.Body)
 	}
 	var got struct{ Items []accounts.Summary }
-	authtest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	want := []accounts.Summary{{ID: alpha, Name: "Alpha", Role: domain.RoleOwner, Status: domain.StatusActive}, {ID: zulu, Name: "zulu", Role: domain.RoleOwner, Status: domain.StatusActive}}
 	if len(got.Items) != 2 || got.Items[0] != want[0] || got.Items[1] != want[1] {
 		t.Errorf("items: got %+v, want %+v", got.Items, want)
@@ -47,11 +47,11 @@ func TestListAccounts(t *testing.T) {
 		t.Errorf("DynamoDB calls: got %v, want one GetItem, one Query and one BatchGetItem", sum.ByOp)
 	}
 
-	resp = authtest.Call(t, h, authtest.Request(t, "accounts-list.json", nil, e.SignIn(t, e.User(t, true))))
+	resp = fixture.Call(t, h, fixture.Request(t, "accounts-list.json", nil, e.SignIn(t, e.User(t, true))))
 	if resp.StatusCode != 200 || resp.Body != `{"items":[]}` {
 		t.Errorf("no accounts: got %d %s, want an empty list", resp.StatusCode, resp.Body)
 	}
-	if resp := authtest.Call(t, h, authtest.Request(t, "accounts-list.json", nil, "")); resp.StatusCode != 401 {
+	if resp := fixture.Call(t, h, fixture.Request(t, "accounts-list.json", nil, "")); resp.StatusCode != 401 {
 		t.Errorf("signed out: got %d, want 401", resp.StatusCode)
 	}
 }

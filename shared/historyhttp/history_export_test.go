@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"roster/shared/api"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/history"
 	"roster/shared/store"
 )
@@ -18,7 +18,7 @@ import (
 func TestExport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	env := authtest.New(t)
+	env := fixture.New(t)
 	svc := history.NewService(env.Store, domain.DefaultCatalog())
 	h := newExport(env.Auth, svc)
 	acct := store.NewID()
@@ -53,10 +53,10 @@ func TestExport(t *testing.T) {
 	}
 	cOwner, cManager, cViewer := env.SignIn(t, owner), env.SignIn(t, manager), env.SignIn(t, viewer)
 	get := func(h api.HandlerFunc, cookie string, q map[string]string) api.Response {
-		req := authtest.Request(t, "history-export.json", nil, cookie)
+		req := fixture.Request(t, "history-export.json", nil, cookie)
 		req.PathParameters = map[string]string{"accountId": acct}
 		req.QueryStringParameters = q
-		return authtest.Call(t, h, req)
+		return fixture.Call(t, h, req)
 	}
 
 	t.Run("csv", func(t *testing.T) {
@@ -114,7 +114,7 @@ func TestExport(t *testing.T) {
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := get(tt.h, tt.cookie, tt.q)
-			if resp.StatusCode != tt.wantStatus || authtest.ErrorOf(t, resp).Error.Code != tt.wantCode {
+			if resp.StatusCode != tt.wantStatus || fixture.ErrorOf(t, resp).Error.Code != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, resp.Body, tt.wantStatus, tt.wantCode)
 			}
 		})

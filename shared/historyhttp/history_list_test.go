@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"roster/shared/api"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/history"
 	"roster/shared/store"
 )
@@ -17,7 +17,7 @@ import (
 // fixture is an account with an owner, a member holding history.view, a
 // member without it, a removed member with history, and events.
 type listFixture struct {
-	env                     *authtest.Env
+	env                     *fixture.Env
 	h                       api.HandlerFunc
 	acct, other             string
 	owner, viewer, plain    domain.User
@@ -28,7 +28,7 @@ type listFixture struct {
 func listSetup(t *testing.T) *listFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &listFixture{env: authtest.New(t), acct: store.NewID(), other: store.NewID(), removedID: store.NewID()}
+	f := &listFixture{env: fixture.New(t), acct: store.NewID(), other: store.NewID(), removedID: store.NewID()}
 	f.h = newList(f.env.Auth, history.NewService(f.env.Store, domain.DefaultCatalog()))
 	f.owner, f.viewer, f.plain = f.env.User(t, true), f.env.User(t, true), f.env.User(t, true)
 	now := time.Now().UTC()
@@ -77,10 +77,10 @@ func listSetup(t *testing.T) *listFixture {
 
 func (f *listFixture) get(t *testing.T, cookie, acct string, q map[string]string) api.Response {
 	t.Helper()
-	req := authtest.Request(t, "history-list.json", nil, cookie)
+	req := fixture.Request(t, "history-list.json", nil, cookie)
 	req.PathParameters = map[string]string{"accountId": acct}
 	req.QueryStringParameters = q
-	return authtest.Call(t, f.h, req)
+	return fixture.Call(t, f.h, req)
 }
 
 func ids(p history.Page) []string {
@@ -129,13 +129,13 @@ func TestList(t *testing.T) {
 				t.Fatalf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
 			if tt.wantCode != "" {
-				if got := authtest.ErrorOf(t, resp).Error.Code; got != tt.wantCode {
+				if got := fixture.ErrorOf(t, resp).Error.Code; got != tt.wantCode {
 					t.Errorf("code: got %q, want %q", got, tt.wantCode)
 				}
 				return
 			}
 			var p history.Page
-			authtest.Decode(t, resp, &p)
+			fixture.Decode(t, resp, &p)
 			if tt.wantIDs != nil && !slices.Equal(ids(p), tt.wantIDs) {
 				t.Errorf("events: got %v, want %v", ids(p), tt.wantIDs)
 			}
@@ -147,7 +147,7 @@ func TestListItemShape(t *testing.T) {
 	t.Parallel()
 	f := listSetup(t)
 	var p history.Page
-	authtest.Decode(t, f.get(t, f.cOwner, f.acct, map[string]string{"member": f.plain.ID, "limit": "1"}), &p)
+	fixture.Decode(t, f.get(t, f.cOwner, f.acct, map[string]string{"member": f.plain.ID, "limit": "1"}), &p)
 	if len(p.Items) != 1 {
 		t.Fatalf("items: got %d, want 1", len(p.Items))
 	}
@@ -176,7 +176,7 @@ func TestListPaging(t *testing.T) {
 			t.Fatalf("page %d: got %d %s", pages+1, resp.StatusCode, resp.Body)
 		}
 		var p history.Page
-		authtest.Decode(t, resp, &p)
+		fixture.Decode(t, resp, &p)
 		got = append(got, ids(p)...)
 		pages++
 		if p.Next == "" {
@@ -195,7 +195,7 @@ func TestListPaging(t *testing.T) {
 				"another member":  {f.acct, map[string]string{"cursor": cursor, "member": f.plain.ID}},
 			} {
 				resp := f.get(t, f.cOwner, other.acct, other.q)
-				if resp.StatusCode != 400 || authtest.ErrorOf(t, resp).Error.Code != "invalid_cursor" {
+				if resp.StatusCode != 400 || fixture.ErrorOf(t, resp).Error.Code != "invalid_cursor" {
 					t.Errorf("cursor in %s: got %d %s, want 400 invalid_cursor", name, resp.StatusCode, resp.Body)
 				}
 			}

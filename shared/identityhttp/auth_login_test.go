@@ -9,8 +9,8 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/store"
 	"roster/shared/telemetry"
@@ -28,7 +28,7 @@ func login(email, password, code string) map[string]any {
 
 func TestLogin(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	verified, unverified := e.User(t, true), e.User(t, false)
 	// The verified user is a member of an account: its member list shows
@@ -53,12 +53,12 @@ func TestLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.Sessions(t, tt.user.ID)
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(tt.email, authtest.Password, ""), ""))
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(tt.email, fixture.Password, ""), ""))
 			if resp.StatusCode != 200 {
 				t.Fatalf("status: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
 			}
 			var got struct{ User domain.Profile }
-			authtest.Decode(t, resp, &got)
+			fixture.Decode(t, resp, &got)
 			if got.User.ID != tt.user.ID || got.User.EmailVerified != tt.wantVerified || got.User.LastLoginAt.IsZero() {
 				t.Errorf("user: got %+v", got.User)
 			}
@@ -66,7 +66,7 @@ func TestLogin(t *testing.T) {
 				t.Errorf("cookie: got %v, want one HttpOnly SameSite=Lax", resp.Cookies)
 			}
 			// The cookie authenticates, with the user's verification state.
-			req := authtest.Request(t, "me.json", nil, authtest.SessionCookie(t, resp))
+			req := fixture.Request(t, "me.json", nil, fixture.SessionCookie(t, resp))
 			sess, err := e.Auth.Session(ctx, req)
 			if err != nil || sess.UserID != tt.user.ID || sess.Verified != tt.wantVerified {
 				t.Errorf("session: got %+v, %v", sess, err)
@@ -82,14 +82,14 @@ func TestLogin(t *testing.T) {
 	if m, err := e.Store.GetMembership(ctx, account, verified.ID); err != nil || time.Since(m.LastLoginAt) > time.Minute {
 		t.Errorf("membership lastLoginAt: got %v, %v, want now", m.LastLoginAt, err)
 	}
-	if _, err := e.Auth.Verified(ctx, authtest.Request(t, "me.json", nil, e.SignIn(t, unverified))); domain.AsError(err) == nil || domain.AsError(err).Code != "email_unverified" {
+	if _, err := e.Auth.Verified(ctx, fixture.Request(t, "me.json", nil, e.SignIn(t, unverified))); domain.AsError(err) == nil || domain.AsError(err).Code != "email_unverified" {
 		t.Errorf("unverified session on a verified-only endpoint: got %v, want email_unverified", err)
 	}
 }
 
 func TestLoginRefusals(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(t, true)
 	unknown := "nobody-" + u.Email
@@ -100,18 +100,18 @@ func TestLoginRefusals(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
-		{"unknown email", login(unknown, authtest.Password, ""), 401, "invalid_credentials"},
-		{"wrong password", login(u.Email, authtest.Password+"!", ""), 401, "invalid_credentials"},
-		{"password in another case", login(u.Email, strings.ToUpper(authtest.Password), ""), 401, "invalid_credentials"},
-		{"malformed email", login("not-an-email", authtest.Password, ""), 400, "invalid_email"},
+		{"unknown email", login(unknown, fixture.Password, ""), 401, "invalid_credentials"},
+		{"wrong password", login(u.Email, fixture.Password+"!", ""), 401, "invalid_credentials"},
+		{"password in another case", login(u.Email, strings.ToUpper(fixture.Password), ""), 401, "invalid_credentials"},
+		{"malformed email", login("not-an-email", fixture.Password, ""), 400, "invalid_email"},
 		{"no password", login(u.Email, "", ""), 400, "invalid_password"},
 		{"unknown field", map[string]any{"email": u.Email, "password": "x", "remember": true}, 400, "unknown_field"},
 	}
 	bodies := map[string]string{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", tt.body, ""))
-			if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", tt.body, ""))
+			if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 			}
 			if len(resp.Cookies) != 0 {
@@ -135,7 +135,7 @@ func TestLoginRefusals(t *testing.T) {
 
 func TestLoginRateLimits(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(t, true)
 
@@ -143,13 +143,13 @@ func TestLoginRateLimits(t *testing.T) {
 	// is refused with 429 and Retry-After, for known and unknown emails alike.
 	for _, email := range []string{u.Email, "nobody-" + u.Email} {
 		for i := range auth.LoginPerEmail.Max {
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(email, "wrong password!", ""), ""))
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(email, "wrong password!", ""), ""))
 			if resp.StatusCode != 401 {
 				t.Fatalf("%s attempt %d: got %d, want 401", email, i+1, resp.StatusCode)
 			}
 		}
-		resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(email, authtest.Password, ""), ""))
-		if resp.StatusCode != 429 || authtest.ErrorOf(t, resp).Error.Code != "rate_limited" {
+		resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(email, fixture.Password, ""), ""))
+		if resp.StatusCode != 429 || fixture.ErrorOf(t, resp).Error.Code != "rate_limited" {
 			t.Fatalf("%s after %d failures: got %d %s, want 429", email, auth.LoginPerEmail.Max, resp.StatusCode, resp.Body)
 		}
 		if ra := resp.Headers["Retry-After"]; ra == "" || ra == "0" {
@@ -167,20 +167,20 @@ func TestLoginRateLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	req := authtest.Request(t, "auth-login.json", login(v.Email, authtest.Password, ""), "")
+	req := fixture.Request(t, "auth-login.json", login(v.Email, fixture.Password, ""), "")
 	req.RequestContext.HTTP.SourceIP = "198.51.100.9"
-	if resp := authtest.Call(t, h, req); resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
+	if resp := fixture.Call(t, h, req); resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
 		t.Errorf("from a limited address: got %d %v, want 429 with Retry-After", resp.StatusCode, resp.Headers)
 	}
 	req.RequestContext.HTTP.SourceIP = "198.51.100.10"
-	if resp := authtest.Call(t, h, req); resp.StatusCode != 200 {
+	if resp := fixture.Call(t, h, req); resp.StatusCode != 200 {
 		t.Errorf("from another address: got %d, want 200", resp.StatusCode)
 	}
 }
 
 func TestLoginTwoFactor(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(t, true)
 	secret, _, err := auth.NewTOTP(u.Email)
@@ -212,31 +212,31 @@ func TestLoginTwoFactor(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
-		{"no code", authtest.Password, "", 401, "code_required"},
-		{"wrong code", authtest.Password, wrong, 401, "invalid_code"},
-		{"expired code", authtest.Password, old, 401, "invalid_code"},
-		{"malformed code", authtest.Password, "12ab", 401, "invalid_code"},
-		{"unknown recovery code", authtest.Password, "aaaa-bbbb-cccc", 401, "invalid_code"},
+		{"no code", fixture.Password, "", 401, "code_required"},
+		{"wrong code", fixture.Password, wrong, 401, "invalid_code"},
+		{"expired code", fixture.Password, old, 401, "invalid_code"},
+		{"malformed code", fixture.Password, "12ab", 401, "invalid_code"},
+		{"unknown recovery code", fixture.Password, "aaaa-bbbb-cccc", 401, "invalid_code"},
 		{"right code, wrong password", "wrong password!", now, 401, "invalid_credentials"},
-		{"current code", authtest.Password, now, 200, ""},
-		{"the same code again (replay)", authtest.Password, now, 401, "invalid_code"},
-		{"next code with spaces", authtest.Password, next[:3] + " " + next[3:], 200, ""},
-		{"an older code after a newer one", authtest.Password, now, 401, "invalid_code"},
-		{"recovery code", authtest.Password, strings.ToUpper(codes[3]), 200, ""},
-		{"recovery code used up", authtest.Password, codes[3], 401, "invalid_code"},
-		{"another recovery code", authtest.Password, strings.ReplaceAll(codes[7], "-", ""), 200, ""},
+		{"current code", fixture.Password, now, 200, ""},
+		{"the same code again (replay)", fixture.Password, now, 401, "invalid_code"},
+		{"next code with spaces", fixture.Password, next[:3] + " " + next[3:], 200, ""},
+		{"an older code after a newer one", fixture.Password, now, 401, "invalid_code"},
+		{"recovery code", fixture.Password, strings.ToUpper(codes[3]), 200, ""},
+		{"recovery code used up", fixture.Password, codes[3], 401, "invalid_code"},
+		{"another recovery code", fixture.Password, strings.ReplaceAll(codes[7], "-", ""), 200, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.Sessions(t, u.ID)
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-login.json", login(u.Email, tt.password, tt.code), ""))
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(u.Email, tt.password, tt.code), ""))
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
 			want := before
 			if tt.wantStatus == 200 {
 				want++
-			} else if got := authtest.ErrorOf(t, resp).Error.Code; got != tt.wantCode {
+			} else if got := fixture.ErrorOf(t, resp).Error.Code; got != tt.wantCode {
 				t.Errorf("code: got %s, want %s", got, tt.wantCode)
 			}
 			if n := e.Sessions(t, u.ID); n != want {
@@ -252,7 +252,7 @@ func TestLoginTwoFactor(t *testing.T) {
 // BenchmarkLoginCost reports the DynamoDB calls and capacity of one
 // successful sign-in (go test -run '^$' -bench LoginCost ./shared/identityhttp).
 func BenchmarkLoginCost(b *testing.B) {
-	e := authtest.New(b)
+	e := fixture.New(b)
 	h := newLogin(identity.NewService(e.Store, nil, ""), false)
 	u := e.User(b, true)
 	// A member of one account, as most users are.
@@ -262,7 +262,7 @@ func BenchmarkLoginCost(b *testing.B) {
 		domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}); err != nil {
 		b.Fatal(err)
 	}
-	req := authtest.Request(b, "auth-login.json", login(u.Email, authtest.Password, ""), "")
+	req := fixture.Request(b, "auth-login.json", login(u.Email, fixture.Password, ""), "")
 	var calls, rcu, wcu float64
 	ops := map[string]int{}
 	for b.Loop() {

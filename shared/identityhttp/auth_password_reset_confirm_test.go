@@ -6,14 +6,14 @@ import (
 	"time"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/store"
 )
 
 func TestResetConfirm(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newPasswordResetConfirm(identity.NewService(e.Store, nil, ""))
 	u := e.User(t, false)
 	cookies := []string{e.SignIn(t, u), e.SignIn(t, u)}
@@ -50,8 +50,8 @@ func TestResetConfirm(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset-confirm.json", tt.body, ""))
-			if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-password-reset-confirm.json", tt.body, ""))
+			if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 			}
 		})
@@ -63,7 +63,7 @@ func TestResetConfirm(t *testing.T) {
 		t.Fatalf("sessions after refusals: got %d, want 2", n)
 	}
 
-	resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset-confirm.json", body(good, newPassword), ""))
+	resp := fixture.Call(t, h, fixture.Request(t, "auth-password-reset-confirm.json", body(good, newPassword), ""))
 	if resp.StatusCode != 204 {
 		t.Fatalf("confirm: got %d %s, want 204", resp.StatusCode, resp.Body)
 	}
@@ -71,7 +71,7 @@ func TestResetConfirm(t *testing.T) {
 	if ok, _ := auth.VerifyPassword(newPassword, got.PasswordHash); !ok {
 		t.Error("new password does not verify")
 	}
-	if ok, _ := auth.VerifyPassword(authtest.Password, got.PasswordHash); ok {
+	if ok, _ := auth.VerifyPassword(fixture.Password, got.PasswordHash); ok {
 		t.Error("old password still verifies")
 	}
 	if !got.EmailVerified {
@@ -82,13 +82,13 @@ func TestResetConfirm(t *testing.T) {
 		t.Errorf("sessions after reset: got %d, want 0", n)
 	}
 	for _, c := range cookies {
-		if _, err := e.Auth.Session(ctx, authtest.Request(t, "me.json", nil, c)); err == nil {
+		if _, err := e.Auth.Session(ctx, fixture.Request(t, "me.json", nil, c)); err == nil {
 			t.Error("a session survived the reset")
 		}
 	}
 	// The link works once.
-	resp = authtest.Call(t, h, authtest.Request(t, "auth-password-reset-confirm.json", body(good, "yet another passphrase"), ""))
-	if resp.StatusCode != 404 || authtest.ErrorOf(t, resp).Error.Code != "invalid_token" {
+	resp = fixture.Call(t, h, fixture.Request(t, "auth-password-reset-confirm.json", body(good, "yet another passphrase"), ""))
+	if resp.StatusCode != 404 || fixture.ErrorOf(t, resp).Error.Code != "invalid_token" {
 		t.Errorf("reused link: got %d %s, want 404 invalid_token", resp.StatusCode, resp.Body)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/mail"
 	"roster/shared/testenv"
@@ -13,13 +13,13 @@ import (
 
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newPasswordReset(identity.NewService(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000"))
 	u := e.User(t, true)
 	unknown := "nobody-" + u.Email
 
-	known := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": strings.ToUpper(u.Email)}, ""))
-	other := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": unknown}, ""))
+	known := fixture.Call(t, h, fixture.Request(t, "auth-password-reset.json", map[string]string{"email": strings.ToUpper(u.Email)}, ""))
+	other := fixture.Call(t, h, fixture.Request(t, "auth-password-reset.json", map[string]string{"email": unknown}, ""))
 	// No enumeration: the same status and body for both.
 	if known.StatusCode != 202 || other.StatusCode != 202 || known.Body != other.Body {
 		t.Fatalf("got %d %s and %d %s, want the same 202", known.StatusCode, known.Body, other.StatusCode, other.Body)
@@ -28,15 +28,15 @@ func TestPasswordReset(t *testing.T) {
 	if len(mails) != 1 || !strings.Contains(mails[0].Body.Text, "http://localhost:3000/reset#token=") {
 		t.Fatalf("mails: got %+v, want one reset link", mails)
 	}
-	token := authtest.TokenFromMail(t, u.Email)
+	token := fixture.TokenFromMail(t, u.Email)
 	if n := e.Count(t, "TOKEN#"+auth.HashToken(token)); n != 1 {
 		t.Errorf("stored reset tokens: got %d, want 1", n)
 	}
-	if n := authtest.Mails(t, unknown); n != 0 {
+	if n := fixture.Mails(t, unknown); n != 0 {
 		t.Errorf("mails to an unknown address: got %d, want 0", n)
 	}
 
-	if resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": "nope"}, "")); resp.StatusCode != 400 || authtest.ErrorOf(t, resp).Error.Code != "invalid_email" {
+	if resp := fixture.Call(t, h, fixture.Request(t, "auth-password-reset.json", map[string]string{"email": "nope"}, "")); resp.StatusCode != 400 || fixture.ErrorOf(t, resp).Error.Code != "invalid_email" {
 		t.Errorf("malformed email: got %d %s, want 400 invalid_email", resp.StatusCode, resp.Body)
 	}
 
@@ -45,7 +45,7 @@ func TestPasswordReset(t *testing.T) {
 		var last int
 		var retry string
 		for range auth.ResetPerEmail.Max + 1 {
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-password-reset.json", map[string]string{"email": email}, ""))
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-password-reset.json", map[string]string{"email": email}, ""))
 			last, retry = resp.StatusCode, resp.Headers["Retry-After"]
 		}
 		if last != 429 || retry == "" {

@@ -7,15 +7,15 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/mail"
 	"roster/shared/testenv"
 )
 
-func newRegisterTestHandler(t *testing.T) (api.HandlerFunc, *authtest.Env) {
-	e := authtest.New(t)
+func newRegisterTestHandler(t *testing.T) (api.HandlerFunc, *fixture.Env) {
+	e := fixture.New(t)
 	return newRegister(identity.NewService(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000"), false), e
 }
 
@@ -27,12 +27,12 @@ func TestRegister(t *testing.T) {
 	t.Parallel()
 	h, e := newRegisterTestHandler(t)
 	email := testenv.UniqueEmail(t)
-	resp := authtest.Call(t, h, authtest.Request(t, "auth-register.json", registerBody("  "+strings.ToUpper(email)+" "), ""))
+	resp := fixture.Call(t, h, fixture.Request(t, "auth-register.json", registerBody("  "+strings.ToUpper(email)+" "), ""))
 	if resp.StatusCode != 201 {
 		t.Fatalf("status: got %d, want 201 (%s)", resp.StatusCode, resp.Body)
 	}
 	var got struct{ User domain.Profile }
-	authtest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if got.User.Email != email || got.User.EmailVerified || got.User.FirstName != "Ada" || got.User.ID == "" {
 		t.Errorf("user: got %+v, want %s unverified", got.User, email)
 	}
@@ -43,7 +43,7 @@ func TestRegister(t *testing.T) {
 		t.Errorf("email claims: got %d, want 1", n)
 	}
 	// Signed in, unverified, and the mail carries the link in the fragment.
-	cookie := authtest.SessionCookie(t, resp)
+	cookie := fixture.SessionCookie(t, resp)
 	if cookie == "" {
 		t.Fatal("no session cookie")
 	}
@@ -54,7 +54,7 @@ func TestRegister(t *testing.T) {
 	if len(mails) != 1 || !strings.Contains(mails[0].Body.Text, "http://localhost:3000/verify#token=") {
 		t.Fatalf("mails: got %+v, want one with the verify link", mails)
 	}
-	token := authtest.TokenFromMail(t, email)
+	token := fixture.TokenFromMail(t, email)
 	if n := e.Count(t, "TOKEN#"+auth.HashToken(token)); n != 1 {
 		t.Errorf("stored token (by hash): got %d, want 1", n)
 	}
@@ -66,8 +66,8 @@ func TestRegister(t *testing.T) {
 	// nothing written, no second mail.
 	fullwidth := string(rune(0xFF41+int(email[0]-'a'))) + strings.ToUpper(email[1:])
 	for _, again := range []string{email, strings.ToUpper(email), fullwidth} {
-		resp := authtest.Call(t, h, authtest.Request(t, "auth-register.json", registerBody(again), ""))
-		b := authtest.ErrorOf(t, resp)
+		resp := fixture.Call(t, h, fixture.Request(t, "auth-register.json", registerBody(again), ""))
+		b := fixture.ErrorOf(t, resp)
 		if resp.StatusCode != 409 || b.Error.Code != "email_taken" || b.Error.Field != "email" {
 			t.Errorf("%q again: got %d %+v, want 409 email_taken on email", again, resp.StatusCode, b.Error)
 		}
@@ -111,8 +111,8 @@ func TestRegisterRefusesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-register.json", tt.body, ""))
-			b := authtest.ErrorOf(t, resp)
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-register.json", tt.body, ""))
+			b := fixture.ErrorOf(t, resp)
 			if resp.StatusCode != 400 || b.Error.Code != tt.wantCode || b.Error.Field != tt.wantField {
 				t.Errorf("got %d %+v, want 400 %s on %q", resp.StatusCode, b.Error, tt.wantCode, tt.wantField)
 			}
@@ -130,15 +130,15 @@ func TestRegisterRateLimit(t *testing.T) {
 	t.Parallel()
 	h, e := newRegisterTestHandler(t)
 	email := testenv.UniqueEmail(t)
-	req := authtest.Request(t, "auth-register.json", registerBody(email), "")
+	req := fixture.Request(t, "auth-register.json", registerBody(email), "")
 	req.RequestContext.HTTP.SourceIP = "192.0.2.77"
 	for range auth.RegisterPerIP.Max {
 		if _, err := e.Store.Hit(context.Background(), auth.LimitRegisterIP("192.0.2.77"), auth.RegisterPerIP); err != nil {
 			t.Fatal(err)
 		}
 	}
-	resp := authtest.Call(t, h, req)
-	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" || authtest.ErrorOf(t, resp).Error.Code != "rate_limited" {
+	resp := fixture.Call(t, h, req)
+	if resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" || fixture.ErrorOf(t, resp).Error.Code != "rate_limited" {
 		t.Fatalf("got %d %v %s, want 429 with Retry-After", resp.StatusCode, resp.Headers, resp.Body)
 	}
 	if n := e.Count(t, "EMAIL#"+email); n != 0 {

@@ -5,15 +5,15 @@ import (
 	"time"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/store"
 )
 
 func TestVerify(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newVerify(identity.NewService(e.Store, nil, ""))
 	u := e.User(t, false)
 	cookie := e.SignIn(t, u) // signed in before verifying
@@ -45,8 +45,8 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h, authtest.Request(t, "auth-verify.json", tt.body, ""))
-			if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-verify.json", tt.body, ""))
+			if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 			}
 		})
@@ -55,12 +55,12 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("user after refusals: got verified=%v version=%d, want unchanged", got.EmailVerified, got.Version)
 	}
 
-	resp := authtest.Call(t, h, authtest.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
+	resp := fixture.Call(t, h, fixture.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
 	if resp.StatusCode != 200 {
 		t.Fatalf("verify: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
 	}
 	var got struct{ User domain.Profile }
-	authtest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if !got.User.EmailVerified || !e.GetUser(t, u.ID).EmailVerified {
 		t.Errorf("verified: got %+v, want true", got.User)
 	}
@@ -68,12 +68,12 @@ func TestVerify(t *testing.T) {
 		t.Errorf("used token still stored: %d", n)
 	}
 	// The session opened before verification goes on, verified.
-	if sess, err := e.Auth.Verified(ctx, authtest.Request(t, "me.json", nil, cookie)); err != nil || !sess.Verified {
+	if sess, err := e.Auth.Verified(ctx, fixture.Request(t, "me.json", nil, cookie)); err != nil || !sess.Verified {
 		t.Errorf("session after verification: got %+v, %v", sess, err)
 	}
 	// The link works once.
-	resp = authtest.Call(t, h, authtest.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
-	if resp.StatusCode != 404 || authtest.ErrorOf(t, resp).Error.Code != "invalid_token" {
+	resp = fixture.Call(t, h, fixture.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
+	if resp.StatusCode != 404 || fixture.ErrorOf(t, resp).Error.Code != "invalid_token" {
 		t.Errorf("reused link: got %d %s, want 404 invalid_token", resp.StatusCode, resp.Body)
 	}
 }

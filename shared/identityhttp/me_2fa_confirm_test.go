@@ -9,21 +9,21 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 )
 
 func TestConfirm(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newConfirmTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(t, true)
 	cookie := e.SignIn(t, u)
 	confirm := func(code string) (int, string) {
-		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa-confirm.json", map[string]string{"code": code}, cookie))
+		resp := fixture.Call(t, h, fixture.Request(t, "me-2fa-confirm.json", map[string]string{"code": code}, cookie))
 		if resp.StatusCode != 200 {
-			return resp.StatusCode, authtest.ErrorOf(t, resp).Error.Code
+			return resp.StatusCode, fixture.ErrorOf(t, resp).Error.Code
 		}
 		return 200, resp.Body
 	}

@@ -8,14 +8,14 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 )
 
 func TestDisable(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newDeleteTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
 	enrolled := func() (domain.User, string, []string) {
 		u := e.User(t, true)
@@ -33,11 +33,11 @@ func TestDisable(t *testing.T) {
 	u, _, codes := enrolled()
 	cookie := e.SignIn(t, u)
 	del := func(cookie string, body any) (int, string) {
-		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa-delete.json", body, cookie))
+		resp := fixture.Call(t, h, fixture.Request(t, "me-2fa-delete.json", body, cookie))
 		if resp.StatusCode == 204 {
 			return 204, ""
 		}
-		return resp.StatusCode, authtest.ErrorOf(t, resp).Error.Code
+		return resp.StatusCode, fixture.ErrorOf(t, resp).Error.Code
 	}
 	refusals := []struct {
 		name       string
@@ -46,7 +46,7 @@ func TestDisable(t *testing.T) {
 		wantCode   string
 	}{
 		{"no proof", map[string]string{}, 400, "proof_required"},
-		{"both proofs", map[string]string{"password": authtest.Password, "code": "123456"}, 400, "proof_required"},
+		{"both proofs", map[string]string{"password": fixture.Password, "code": "123456"}, 400, "proof_required"},
 		{"wrong password", map[string]string{"password": "nope"}, 400, "wrong_password"},
 		{"wrong code", map[string]string{"code": "000000"}, 400, "invalid_code"},
 		{"unknown recovery code", map[string]string{"code": "aaaa-bbbb-cccc"}, 400, "invalid_code"},
@@ -66,7 +66,7 @@ func TestDisable(t *testing.T) {
 	if got := e.GetUser(t, u.ID); got.TOTPEnabled || got.TOTPSecret != "" || len(got.RecoveryCodes) != 0 {
 		t.Errorf("after removal: got %+v, want 2FA off and no secrets", got)
 	}
-	if status, code := del(cookie, map[string]string{"password": authtest.Password}); status != 409 || code != "two_factor_disabled" {
+	if status, code := del(cookie, map[string]string{"password": fixture.Password}); status != 409 || code != "two_factor_disabled" {
 		t.Errorf("off already: got %d %s, want 409 two_factor_disabled", status, code)
 	}
 
@@ -76,7 +76,7 @@ func TestDisable(t *testing.T) {
 		t.Errorf("with a TOTP code: got %d %s, want 204", status, code)
 	}
 	w, _, _ := enrolled()
-	if status, code := del(e.SignIn(t, w), map[string]string{"password": authtest.Password}); status != 204 {
+	if status, code := del(e.SignIn(t, w), map[string]string{"password": fixture.Password}); status != 204 {
 		t.Errorf("with the password: got %d %s, want 204", status, code)
 	}
 }

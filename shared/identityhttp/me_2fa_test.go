@@ -5,14 +5,14 @@ import (
 	"net/url"
 	"testing"
 
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 )
 
 func TestEnrol(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newStartTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
@@ -26,12 +26,12 @@ func TestEnrol(t *testing.T) {
 	}{
 		{"wrong password", cookie, map[string]string{"password": "nope"}, 400, "wrong_password"},
 		{"no password", cookie, map[string]string{}, 400, "wrong_password"},
-		{"unverified", e.SignIn(t, unverified), map[string]string{"password": authtest.Password}, 403, "email_unverified"},
-		{"signed out", "", map[string]string{"password": authtest.Password}, 401, "unauthenticated"},
+		{"unverified", e.SignIn(t, unverified), map[string]string{"password": fixture.Password}, 403, "email_unverified"},
+		{"signed out", "", map[string]string{"password": fixture.Password}, 401, "unauthenticated"},
 	}
 	for _, tt := range refusals {
-		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa.json", tt.body, tt.cookie))
-		if got := authtest.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+		resp := fixture.Call(t, h, fixture.Request(t, "me-2fa.json", tt.body, tt.cookie))
+		if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
 			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
 		}
 	}
@@ -41,12 +41,12 @@ func TestEnrol(t *testing.T) {
 
 	var first struct{ Secret, OtpauthURL string }
 	for i := range 2 { // starting again replaces the pending secret
-		resp := authtest.Call(t, h, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
+		resp := fixture.Call(t, h, fixture.Request(t, "me-2fa.json", map[string]string{"password": fixture.Password}, cookie))
 		var got struct {
 			Secret     string `json:"secret"`
 			OtpauthURL string `json:"otpauthUrl"`
 		}
-		authtest.Decode(t, resp, &got)
+		fixture.Decode(t, resp, &got)
 		if resp.StatusCode != 200 || len(got.Secret) < 16 {
 			t.Fatalf("enrol: got %d %s", resp.StatusCode, resp.Body)
 		}
@@ -67,8 +67,8 @@ func TestEnrol(t *testing.T) {
 	if _, err := e.Store.UpdateUser(context.Background(), u.ID, func(u *domain.User) error { u.TOTPEnabled = true; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	resp := authtest.Call(t, h, authtest.Request(t, "me-2fa.json", map[string]string{"password": authtest.Password}, cookie))
-	if resp.StatusCode != 409 || authtest.ErrorOf(t, resp).Error.Code != "two_factor_enabled" {
+	resp := fixture.Call(t, h, fixture.Request(t, "me-2fa.json", map[string]string{"password": fixture.Password}, cookie))
+	if resp.StatusCode != 409 || fixture.ErrorOf(t, resp).Error.Code != "two_factor_enabled" {
 		t.Errorf("enabled already: got %d %s, want 409 two_factor_enabled", resp.StatusCode, resp.Body)
 	}
 	if got := e.GetUser(t, u.ID).TOTPSecret; got != first.Secret {

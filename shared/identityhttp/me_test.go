@@ -7,24 +7,24 @@ import (
 	"time"
 
 	"roster/shared/auth"
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/telemetry"
 )
 
 func TestMe(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	u, unverified, other := e.User(t, true), e.User(t, false), e.User(t, true)
 	cookie := e.SignIn(t, u)
 	revoked := e.SignIn(t, u)
-	_, hash, _ := e.Auth.SessionToken(authtest.Request(t, "me.json", nil, revoked))
+	_, hash, _ := e.Auth.SessionToken(fixture.Request(t, "me.json", nil, revoked))
 	if err := e.Store.DeleteSession(context.Background(), hash); err != nil {
 		t.Fatal(err)
 	}
-	sess, token := auth.NewSession(u, auth.ClientOf(authtest.Request(t, "me.json", nil, "")), time.Now().Add(-13*time.Hour))
+	sess, token := auth.NewSession(u, auth.ClientOf(fixture.Request(t, "me.json", nil, "")), time.Now().Add(-13*time.Hour))
 	if err := e.Store.CreateSession(context.Background(), sess); err != nil {
 		t.Fatal(err)
 	}
@@ -53,18 +53,18 @@ func TestMe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h, authtest.Request(t, "me.json", nil, tt.cookie))
+			resp := fixture.Call(t, h, fixture.Request(t, "me.json", nil, tt.cookie))
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
 			if tt.wantStatus != 200 {
-				if code := authtest.ErrorOf(t, resp).Error.Code; code != "unauthenticated" {
+				if code := fixture.ErrorOf(t, resp).Error.Code; code != "unauthenticated" {
 					t.Errorf("code: got %s, want unauthenticated", code)
 				}
 				return
 			}
 			var got map[string]any
-			authtest.Decode(t, resp, &got)
+			fixture.Decode(t, resp, &got)
 			for _, k := range []string{"id", "email", "firstName", "lastName", "emailVerified", "twoFactorEnabled"} {
 				if _, ok := got[k]; !ok {
 					t.Errorf("field %s missing from %s", k, resp.Body)
@@ -79,7 +79,7 @@ func TestMe(t *testing.T) {
 		})
 	}
 	var p domain.Profile
-	authtest.Decode(t, authtest.Call(t, h, authtest.Request(t, "me.json", nil, cookie)), &p)
+	fixture.Decode(t, fixture.Call(t, h, fixture.Request(t, "me.json", nil, cookie)), &p)
 	if p.Email != u.Email || p.FirstName != "Ada" || p.LastName != "Lovelace" {
 		t.Errorf("profile: got %+v", p)
 	}
@@ -88,10 +88,10 @@ func TestMe(t *testing.T) {
 // BenchmarkAuthenticatedCost reports the DynamoDB calls and capacity of
 // GET /api/me, and of authenticating alone (go test -run '^$' -bench AuthenticatedCost ./shared/identityhttp).
 func BenchmarkAuthenticatedCost(b *testing.B) {
-	e := authtest.New(b)
+	e := fixture.New(b)
 	h := newMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	u := e.User(b, true)
-	req := authtest.Request(b, "me.json", nil, e.SignIn(b, u))
+	req := fixture.Request(b, "me.json", nil, e.SignIn(b, u))
 	for _, bc := range []struct {
 		name string
 		run  func(ctx context.Context) error

@@ -6,15 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"roster/shared/auth/authtest"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/identity"
 	"roster/shared/store"
 )
 
 func TestUpdate(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newUpdateMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
@@ -37,8 +37,8 @@ func TestUpdate(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := authtest.Call(t, h, authtest.Request(t, "me-update.json", tt.body, tt.cookie))
-			b := authtest.ErrorOf(t, resp)
+			resp := fixture.Call(t, h, fixture.Request(t, "me-update.json", tt.body, tt.cookie))
+			b := fixture.ErrorOf(t, resp)
 			if resp.StatusCode != tt.wantStatus || b.Error.Code != tt.wantCode || b.Error.Field != tt.wantField {
 				t.Errorf("got %d %+v, want %d %s on %q", resp.StatusCode, b.Error, tt.wantStatus, tt.wantCode, tt.wantField)
 			}
@@ -51,9 +51,9 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("unverified user's name changed")
 	}
 
-	resp := authtest.Call(t, h, authtest.Request(t, "me-update.json", map[string]any{"lastName": "  King "}, cookie))
+	resp := fixture.Call(t, h, fixture.Request(t, "me-update.json", map[string]any{"lastName": "  King "}, cookie))
 	var p domain.Profile
-	authtest.Decode(t, resp, &p)
+	fixture.Decode(t, resp, &p)
 	if resp.StatusCode != 200 || p.FirstName != "Ada" || p.LastName != "King" {
 		t.Fatalf("got %d %+v, want Ada King", resp.StatusCode, p)
 	}
@@ -67,7 +67,7 @@ func TestUpdate(t *testing.T) {
 // an account the user was removed from is untouched.
 func TestRenameReachesMemberships(t *testing.T) {
 	t.Parallel()
-	e := authtest.New(t)
+	e := fixture.New(t)
 	h := newUpdateMe(e.Auth, identity.NewService(e.Store, nil, ""))
 	ctx := context.Background()
 	u := e.User(t, true)
@@ -89,7 +89,7 @@ func TestRenameReachesMemberships(t *testing.T) {
 		before[id] = e.Count(t, "ACCOUNT#"+id+"#HISTORY")
 	}
 
-	resp := authtest.Call(t, h, authtest.Request(t, "me-update.json", map[string]any{"firstName": "Grace", "lastName": "Hopper"}, e.SignIn(t, u)))
+	resp := fixture.Call(t, h, fixture.Request(t, "me-update.json", map[string]any{"firstName": "Grace", "lastName": "Hopper"}, e.SignIn(t, u)))
 	if resp.StatusCode != 200 {
 		t.Fatalf("rename: got %d %s", resp.StatusCode, resp.Body)
 	}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/telemetry"
 	"roster/shared/testenv"
 )
@@ -71,13 +71,13 @@ func (c *cost) report(b *testing.B) {
 //
 //	go test -run '^$' -bench Cost -benchtime 50x ./shared/invite/
 func BenchmarkCost(b *testing.B) {
-	e := invitetest.New(b)
+	e := fixture.NewInvite(b)
 	e.Config.PerHour = 1 << 30
 	e.Config.ResendInterval = time.Nanosecond
 	e.Config.MaxResends = 1 << 30
 	e.Rebuild()
 	a, owner, cookie := e.Account(b)
-	memberReq := invitetest.Request(b, "invitations-create.json", "", cookie, "accountId", a.ID)
+	memberReq := fixture.Request(b, "invitations-create.json", "", cookie, "accountId", a.ID)
 	member := func(ctx context.Context) domain.Actor {
 		actor, _, err := e.Auth.Member(ctx, memberReq, a.ID)
 		if err != nil {
@@ -95,7 +95,7 @@ func BenchmarkCost(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		toks := invitetest.Tokens(b, email)
+		toks := fixture.Tokens(b, email)
 		return v, toks[len(toks)-1]
 	}
 
@@ -116,7 +116,7 @@ func BenchmarkCost(b *testing.B) {
 		if err := e.Store.SeedInvitations(context.Background(), proto, n); err != nil {
 			b.Fatal(err)
 		}
-		req := invitetest.Request(b, "invitations-list.json", "", bigCookie, "accountId", big.ID)
+		req := fixture.Request(b, "invitations-list.json", "", bigCookie, "accountId", big.ID)
 		// The 100th page's cursor: a page deep in the list costs the same.
 		cursor := ""
 		for i := 0; i < 100; i++ {
@@ -173,9 +173,9 @@ func BenchmarkCost(b *testing.B) {
 	b.Run("accept", func(b *testing.B) {
 		var c cost
 		for i := 0; i < b.N; i++ {
-			u, uc := e.User(b, true)
+			u, uc := e.SignedUser(b, true)
 			_, token := e.Invite(b, a, owner, u.Email, "member", "billing.view")
-			req := invitetest.Request(b, "invitation-accept.json", "", uc)
+			req := fixture.Request(b, "invitation-accept.json", "", uc)
 			c.measure(b, func(ctx context.Context) error {
 				sess, err := e.Auth.Verified(ctx, req)
 				if err != nil {

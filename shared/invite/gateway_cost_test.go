@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"roster/shared/domain"
-	"roster/shared/invite/invitetest"
+	"roster/shared/fixture"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
@@ -76,7 +76,7 @@ func TestGatewayCost(t *testing.T) {
 		table = "roster"
 	}
 	db := store.NewClientFromConfig(testenv.AWSConfig(ddb), true)
-	e := &invitetest.Env{DB: db, Table: table, Store: store.New(db, table)}
+	e := fixture.NewOn(db, table)
 	a, _, cookie := e.Account(t)
 	const n = 20
 
@@ -106,7 +106,7 @@ func TestGatewayCost(t *testing.T) {
 		}
 		var v struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &v)
-		toks := invitetest.Tokens(t, email)
+		toks := fixture.Tokens(t, email)
 		if len(toks) == 0 {
 			t.Fatalf("no mail to %s", email)
 		}
@@ -179,7 +179,7 @@ func TestGatewayCost(t *testing.T) {
 	type invitee struct{ cookie, token string }
 	var invitees []invitee
 	for i := 0; i < n; i++ {
-		u, c := e.User(t, true)
+		u, c := e.SignedUser(t, true)
 		_, tok := invite(pa, pc, u.Email)
 		invitees = append(invitees, invitee{c, tok})
 	}

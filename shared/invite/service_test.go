@@ -11,15 +11,15 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
 
 var ctx = context.Background()
 
-func actorOf(t *testing.T, e *invitetest.Env, a domain.Account, u domain.User) domain.Actor {
+func actorOf(t *testing.T, e *fixture.InviteEnv, a domain.Account, u domain.User) domain.Actor {
 	t.Helper()
 	m, err := e.Store.GetMembership(ctx, a.ID, u.ID)
 	if err != nil {
@@ -49,7 +49,7 @@ func perms(names ...string) *domain.PermissionSet {
 // nothing in the account's partitions and sends no email.
 func TestCreateRefusals(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	viewer, _ := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
 	admin, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.view")
@@ -110,7 +110,7 @@ func TestCreateRefusals(t *testing.T) {
 // slot, its link and its event in one go, then mails a link that previews.
 func TestCreateSendsAndWritesOnce(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	email := testenv.UniqueEmail(t)
 	accBefore, histBefore := e.Items(t, a.ID)
@@ -144,7 +144,7 @@ func TestCreateSendsAndWritesOnce(t *testing.T) {
 			t.Errorf("mail lacks %q in both parts:\n%s", want, m.Body.Text)
 		}
 	}
-	toks := invitetest.Tokens(t, email)
+	toks := fixture.Tokens(t, email)
 	p, err := e.Service.Preview(ctx, toks[0])
 	if err != nil {
 		t.Fatalf("Preview: %v", err)
@@ -166,7 +166,7 @@ func TestCreateSendsAndWritesOnce(t *testing.T) {
 // invitation and one email; the same key with another request is refused.
 func TestIdempotentRetry(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	email := testenv.UniqueEmail(t)
 	in := invite.CreateInput{Email: email, Role: "member", Permissions: perms("billing.view")}
@@ -195,10 +195,10 @@ func TestIdempotentRetry(t *testing.T) {
 // invitation stays with delivery failed and its reason; resend then sends.
 func TestSESFailureLeavesResendable(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	good := e.Mailer
-	e.Mailer = invitetest.BrokenMailer(t)
+	e.Mailer = fixture.BrokenMailer(t)
 	e.Rebuild()
 	email := testenv.UniqueEmail(t)
 	c, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{Email: email, Role: "member", Permissions: perms()}, "")
@@ -230,7 +230,7 @@ func TestSESFailureLeavesResendable(t *testing.T) {
 // TestResend: a new link replaces the old one; interval and cap hold.
 func TestResend(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	now := time.Now().UTC()
 	clock := func() time.Time { return now }
 	e.Store = e.Store.WithClock(func() time.Time { return clock() })
@@ -249,7 +249,7 @@ func TestResend(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resend: %v", err)
 	}
-	toks := invitetest.Tokens(t, email)
+	toks := fixture.Tokens(t, email)
 	if len(toks) != 2 || toks[1] == oldToken {
 		t.Fatalf("tokens mailed: got %d, want 2 different", len(toks))
 	}
@@ -276,12 +276,12 @@ func TestResend(t *testing.T) {
 // before TTL deletes it; resend revives it; a new invite may take its slot.
 func TestExpiry(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	now := time.Now().UTC()
 	e.Store = e.Store.WithClock(func() time.Time { return now })
 	e.Rebuild()
 	a, owner, _ := e.Account(t)
-	invitee, cookie := e.User(t, true)
+	invitee, cookie := e.SignedUser(t, true)
 	_ = cookie
 	v, token := e.Invite(t, a, owner, invitee.Email, "member", "billing.view")
 	now = now.Add(168*time.Hour + time.Second)
@@ -321,7 +321,7 @@ func TestExpiry(t *testing.T) {
 	if n := expired(v.ID); n != 1 {
 		t.Errorf("expired events after resending an expired invitation: got %d, want 1", n)
 	}
-	toks := invitetest.Tokens(t, invitee.Email)
+	toks := fixture.Tokens(t, invitee.Email)
 	if _, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, toks[len(toks)-1]); err != nil {
 		t.Errorf("accept after resend: %v", err)
 	}
@@ -348,14 +348,14 @@ func TestExpiry(t *testing.T) {
 // allows.
 func TestAccept(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	admin, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.view")
 
 	t.Run("another email is refused, nothing changed", func(t *testing.T) {
 		invitee := testenv.UniqueEmail(t)
 		_, token := e.Invite(t, a, owner, invitee, "member")
-		other, _ := e.User(t, true)
+		other, _ := e.SignedUser(t, true)
 		before, _ := e.Items(t, a.ID)
 		_, err := e.Service.Accept(ctx, domain.Actor{UserID: other.ID}, token)
 		if code(err) != "email_mismatch" || !strings.Contains(err.Error(), invitee) {
@@ -366,7 +366,7 @@ func TestAccept(t *testing.T) {
 		}
 	})
 	t.Run("accepted once, then the link is used", func(t *testing.T) {
-		u, _ := e.User(t, true)
+		u, _ := e.SignedUser(t, true)
 		_, token := e.Invite(t, a, admin, u.Email, "member", "billing.view")
 		sess := domain.Session{UserID: u.ID, Verified: true}
 		got, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, token)
@@ -388,7 +388,7 @@ func TestAccept(t *testing.T) {
 	})
 	t.Run("inviter demoted", func(t *testing.T) {
 		inviter, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.manage", "billing.view")
-		u, _ := e.User(t, true)
+		u, _ := e.SignedUser(t, true)
 		v, token := e.Invite(t, a, inviter, u.Email, "member", "billing.manage")
 		e.AddMember(t, a, inviter, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
 		_, err := e.Service.Accept(ctx, domain.Actor{UserID: u.ID}, token)
@@ -406,7 +406,7 @@ func TestAccept(t *testing.T) {
 	t.Run("inviter removed or deactivated", func(t *testing.T) {
 		for _, removed := range []bool{true, false} {
 			inviter, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
-			u, _ := e.User(t, true)
+			u, _ := e.SignedUser(t, true)
 			_, token := e.Invite(t, a, inviter, u.Email, "member", "users.view")
 			if removed {
 				e.RemoveMember(t, a, inviter)
@@ -420,7 +420,7 @@ func TestAccept(t *testing.T) {
 		}
 	})
 	t.Run("bad tokens", func(t *testing.T) {
-		u, _ := e.User(t, true)
+		u, _ := e.SignedUser(t, true)
 		_, token := e.Invite(t, a, owner, u.Email, "member")
 		tampered := []byte(token)
 		tampered[5] ^= 1
@@ -443,9 +443,9 @@ func TestAccept(t *testing.T) {
 // one membership and one accepted event.
 func TestConcurrentAccepts(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
-	u, _ := e.User(t, true)
+	u, _ := e.SignedUser(t, true)
 	_, token := e.Invite(t, a, owner, u.Email, "member", "billing.view")
 	_, histBefore := e.Items(t, a.ID)
 	var wg sync.WaitGroup
@@ -483,7 +483,7 @@ func TestConcurrentAccepts(t *testing.T) {
 // concurrency; revoking kills the link at once.
 func TestEditAndRevoke(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	admin, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.view")
 	email := testenv.UniqueEmail(t)
@@ -532,7 +532,7 @@ func TestEditAndRevoke(t *testing.T) {
 // refused with Retry-After, and nothing is written.
 func TestHourlyCap(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	e.Config.PerHour = 2
 	e.Rebuild()
 	a, owner, _ := e.Account(t)
@@ -562,7 +562,7 @@ func TestHourlyCap(t *testing.T) {
 // another account or a tampered one is refused; users.view is needed.
 func TestListPagesAndCursor(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	b, otherOwner, _ := e.Account(t)
 	proto := domain.Invitation{AccountID: a.ID, AccountName: a.Name, Email: "seed@example.com", Role: domain.RoleMember,

@@ -10,13 +10,13 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/testenv"
 )
 
-func acceptTestHandler(e *invitetest.Env) api.LambdaHandler {
-	return api.Wrap("invitation-accept", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+func acceptTestHandler(e *fixture.InviteEnv) api.LambdaHandler {
+	return api.Wrap("invitation-accept", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newAcceptHandler(e.Auth, e.Service).Handle)
 }
 
@@ -24,11 +24,11 @@ func acceptBody(token string) string { return `{"token":"` + token + `"}` }
 
 func TestAccept(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
-	invitee, inviteeCookie := e.User(t, true)
-	_, otherCookie := e.User(t, true)
-	unverified, unverifiedCookie := e.User(t, false)
+	invitee, inviteeCookie := e.SignedUser(t, true)
+	_, otherCookie := e.SignedUser(t, true)
+	unverified, unverifiedCookie := e.SignedUser(t, false)
 	_, token := e.Invite(t, a, owner, invitee.Email, "member", "billing.view")
 	_, tokenUnverified := e.Invite(t, a, owner, unverified.Email, "member")
 	h := acceptTestHandler(e)
@@ -51,12 +51,12 @@ func TestAccept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := h(context.Background(), invitetest.Request(t, "invitation-accept.json", tt.body, tt.cookie))
+			resp, err := h(context.Background(), fixture.Request(t, "invitation-accept.json", tt.body, tt.cookie))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if resp.StatusCode != tt.wantStatus || invitetest.ErrorCode(resp) != tt.wantCode {
-				t.Errorf("got %d %s, want %d %s (%s)", resp.StatusCode, invitetest.ErrorCode(resp), tt.wantStatus, tt.wantCode, resp.Body)
+			if resp.StatusCode != tt.wantStatus || fixture.ErrorCode(resp) != tt.wantCode {
+				t.Errorf("got %d %s, want %d %s (%s)", resp.StatusCode, fixture.ErrorCode(resp), tt.wantStatus, tt.wantCode, resp.Body)
 			}
 			if tt.wantCode == "email_mismatch" && !strings.Contains(resp.Body, invitee.Email) {
 				t.Errorf("mismatch does not name the invited address: %s", resp.Body)
@@ -67,18 +67,18 @@ func TestAccept(t *testing.T) {
 		t.Errorf("items after refusals: got %d/%d, want %d/%d", acc, hist, accBefore, histBefore)
 	}
 
-	resp, _ := h(context.Background(), invitetest.Request(t, "invitation-accept.json", acceptBody(token), inviteeCookie))
+	resp, _ := h(context.Background(), fixture.Request(t, "invitation-accept.json", acceptBody(token), inviteeCookie))
 	var got invite.Accepted
-	invitetest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if resp.StatusCode != 200 || got.AccountID != a.ID || got.AccountName != a.Name || got.Role != domain.RoleMember {
 		t.Fatalf("accept: got %d %s", resp.StatusCode, resp.Body)
 	}
 	// The new member reaches the account at once.
-	if _, _, err := e.Auth.Member(context.Background(), invitetest.Request(t, "invitations-list.json", "", inviteeCookie), a.ID); err != nil {
+	if _, _, err := e.Auth.Member(context.Background(), fixture.Request(t, "invitations-list.json", "", inviteeCookie), a.ID); err != nil {
 		t.Errorf("new member's access: %v", err)
 	}
-	resp, _ = h(context.Background(), invitetest.Request(t, "invitation-accept.json", acceptBody(token), inviteeCookie))
-	if resp.StatusCode != 404 || invitetest.ErrorCode(resp) != "invalid_token" {
+	resp, _ = h(context.Background(), fixture.Request(t, "invitation-accept.json", acceptBody(token), inviteeCookie))
+	if resp.StatusCode != 404 || fixture.ErrorCode(resp) != "invalid_token" {
 		t.Errorf("used token: got %d %s, want 404 invalid_token", resp.StatusCode, resp.Body)
 	}
 }
@@ -87,9 +87,9 @@ func TestAccept(t *testing.T) {
 // handler make exactly one membership.
 func TestConcurrentAccepts(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
-	invitee, cookie := e.User(t, true)
+	invitee, cookie := e.SignedUser(t, true)
 	_, token := e.Invite(t, a, owner, invitee.Email, "member")
 	h := acceptTestHandler(e)
 	statuses := make([]int, 10)
@@ -98,7 +98,7 @@ func TestConcurrentAccepts(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, _ := h(context.Background(), invitetest.Request(t, "invitation-accept.json", acceptBody(token), cookie))
+			resp, _ := h(context.Background(), fixture.Request(t, "invitation-accept.json", acceptBody(token), cookie))
 			statuses[i] = resp.StatusCode
 		}()
 	}

@@ -9,23 +9,23 @@ import (
 	"time"
 
 	"roster/shared/api"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 )
 
 func TestPreview(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	now := time.Now().UTC()
 	e.Store = e.Store.WithClock(func() time.Time { return now })
 	e.Rebuild()
 	a, owner, _ := e.Account(t)
-	invitee, _ := e.User(t, true)
+	invitee, _ := e.SignedUser(t, true)
 	_, token := e.Invite(t, a, owner, invitee.Email, "admin", "users.view")
-	h := api.Wrap("invitation-preview", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+	h := api.Wrap("invitation-preview", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newPreviewHandler(e.Service).Handle)
 	call := func(body string) api.Response {
-		resp, err := h(context.Background(), invitetest.Request(t, "invitation-preview.json", body, ""))
+		resp, err := h(context.Background(), fixture.Request(t, "invitation-preview.json", body, ""))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestPreview(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		resp := call(`{"token":"` + token + `"}`)
 		var p invite.Preview
-		invitetest.Decode(t, resp, &p)
+		fixture.Decode(t, resp, &p)
 		if resp.StatusCode != 200 || p.AccountName != a.Name || p.InviterEmail != owner.Email || p.Email != invitee.Email || p.Role != "admin" {
 			t.Fatalf("preview %d: got %d %s", i, resp.StatusCode, resp.Body)
 		}
@@ -64,13 +64,13 @@ func TestPreview(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp := call(tt.body)
-		if resp.StatusCode != tt.wantStatus || invitetest.ErrorCode(resp) != tt.wantCode {
-			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, invitetest.ErrorCode(resp), tt.wantStatus, tt.wantCode)
+		if resp.StatusCode != tt.wantStatus || fixture.ErrorCode(resp) != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, fixture.ErrorCode(resp), tt.wantStatus, tt.wantCode)
 		}
 	}
 	now = now.Add(168*time.Hour + time.Minute)
 	resp := call(`{"token":"` + token + `"}`)
-	if resp.StatusCode != 410 || invitetest.ErrorCode(resp) != "invitation_expired" || !strings.Contains(resp.Body, owner.Email) {
+	if resp.StatusCode != 410 || fixture.ErrorCode(resp) != "invitation_expired" || !strings.Contains(resp.Body, owner.Email) {
 		t.Errorf("expired: got %d %s, want 410 invitation_expired naming %s", resp.StatusCode, resp.Body, owner.Email)
 	}
 }

@@ -8,45 +8,45 @@ import (
 	"time"
 
 	"roster/shared/api"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/testenv"
 )
 
 func TestResend(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	now := time.Now().UTC()
 	e.Store = e.Store.WithClock(func() time.Time { return now })
 	e.Rebuild()
 	a, owner, cookie := e.Account(t)
 	email := testenv.UniqueEmail(t)
 	v, oldToken := e.Invite(t, a, owner, email, "member")
-	h := api.Wrap("invitation-resend", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+	h := api.Wrap("invitation-resend", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newResendHandler(e.Auth, e.Service).Handle)
 	resend := func() api.Response {
-		resp, err := h(context.Background(), invitetest.Request(t, "invitation-resend.json", "", cookie, "accountId", a.ID, "id", v.ID))
+		resp, err := h(context.Background(), fixture.Request(t, "invitation-resend.json", "", cookie, "accountId", a.ID, "id", v.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return resp
 	}
 	resp := resend()
-	if resp.StatusCode != 429 || invitetest.ErrorCode(resp) != "resend_too_soon" || resp.Headers["Retry-After"] == "" {
+	if resp.StatusCode != 429 || fixture.ErrorCode(resp) != "resend_too_soon" || resp.Headers["Retry-After"] == "" {
 		t.Errorf("at once: got %d %s %v, want 429 resend_too_soon with Retry-After", resp.StatusCode, resp.Body, resp.Headers)
 	}
 	now = now.Add(8 * 24 * time.Hour) // expired: resend revives it
 	resp = resend()
 	var got invite.View
-	invitetest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if resp.StatusCode != 200 || got.State != "pending" || got.Delivery != "sent" || got.ResendCount != 1 || !got.ExpiresAt.After(now) {
 		t.Fatalf("resend: got %d %s", resp.StatusCode, resp.Body)
 	}
-	toks := invitetest.Tokens(t, email)
+	toks := fixture.Tokens(t, email)
 	if len(toks) != 2 {
 		t.Fatalf("mails: got %d, want 2", len(toks))
 	}
-	if _, err := e.Service.Preview(context.Background(), oldToken); invitetest.ErrorCode(api.Error(context.Background(), err)) != "invalid_token" {
+	if _, err := e.Service.Preview(context.Background(), oldToken); fixture.ErrorCode(api.Error(context.Background(), err)) != "invalid_token" {
 		t.Errorf("old link: got %v, want invalid_token", err)
 	}
 	if _, err := e.Service.Preview(context.Background(), toks[1]); err != nil {

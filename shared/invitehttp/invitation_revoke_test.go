@@ -8,27 +8,27 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
-	"roster/shared/invite/invitetest"
+	"roster/shared/fixture"
 	"roster/shared/testenv"
 )
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, cookie := e.Account(t)
 	_, viewerCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
-	invitee, inviteeCookie := e.User(t, true)
+	invitee, inviteeCookie := e.SignedUser(t, true)
 	v, token := e.Invite(t, a, owner, invitee.Email, "member")
-	h := api.Wrap("invitation-revoke", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+	h := api.Wrap("invitation-revoke", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newRevokeHandler(e.Auth, e.Service).Handle)
 	del := func(cookie string) api.Response {
-		resp, err := h(context.Background(), invitetest.Request(t, "invitation-revoke.json", "", cookie, "accountId", a.ID, "id", v.ID))
+		resp, err := h(context.Background(), fixture.Request(t, "invitation-revoke.json", "", cookie, "accountId", a.ID, "id", v.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return resp
 	}
-	if resp := del(viewerCookie); resp.StatusCode != 403 || invitetest.ErrorCode(resp) != "missing_permission" {
+	if resp := del(viewerCookie); resp.StatusCode != 403 || fixture.ErrorCode(resp) != "missing_permission" {
 		t.Errorf("viewer: got %d %s, want 403 missing_permission", resp.StatusCode, resp.Body)
 	}
 	acc, hist := e.Items(t, a.ID)
@@ -43,11 +43,11 @@ func TestRevoke(t *testing.T) {
 	if _, err := e.Service.Preview(context.Background(), token); err == nil {
 		t.Errorf("revoked link still previews")
 	}
-	sess, _ := e.Auth.Session(context.Background(), invitetest.Request(t, "invitation-accept.json", "", inviteeCookie))
+	sess, _ := e.Auth.Session(context.Background(), fixture.Request(t, "invitation-accept.json", "", inviteeCookie))
 	if _, err := e.Service.Accept(context.Background(), domain.Actor{UserID: sess.UserID}, token); err == nil {
 		t.Errorf("revoked link still accepts")
 	}
-	if resp := del(cookie); resp.StatusCode != 409 || invitetest.ErrorCode(resp) != "invitation_not_pending" {
+	if resp := del(cookie); resp.StatusCode != 409 || fixture.ErrorCode(resp) != "invitation_not_pending" {
 		t.Errorf("again: got %d %s, want 409 invitation_not_pending", resp.StatusCode, resp.Body)
 	}
 	_ = testenv.UniqueEmail

@@ -10,21 +10,21 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/testenv"
 )
 
 func TestUpdate(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, cookie := e.Account(t)
 	_, adminCookie := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
 	v, _ := e.Invite(t, a, owner, testenv.UniqueEmail(t), "member", "billing.view")
-	h := api.Wrap("invitation-update", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+	h := api.Wrap("invitation-update", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newUpdateHandler(e.Auth, e.Service).Handle)
 	patch := func(cookie, id, body string) api.Response {
-		resp, err := h(context.Background(), invitetest.Request(t, "invitation-update.json", body, cookie, "accountId", a.ID, "id", id))
+		resp, err := h(context.Background(), fixture.Request(t, "invitation-update.json", body, cookie, "accountId", a.ID, "id", id))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +32,7 @@ func TestUpdate(t *testing.T) {
 	}
 	resp := patch(cookie, v.ID, `{"version":1,"role":"admin","permissions":{"all":false,"granted":["users.manage","billing.view"]},"lastName":"Hopper"}`)
 	var got invite.View
-	invitetest.Decode(t, resp, &got)
+	fixture.Decode(t, resp, &got)
 	if resp.StatusCode != 200 || got.Role != "admin" || got.LastName != "Hopper" || got.Version != 2 ||
 		strings.Join(got.Permissions.Granted, ",") != "billing.view,users.manage,users.view" {
 		t.Fatalf("patch: got %d %s", resp.StatusCode, resp.Body)
@@ -53,8 +53,8 @@ func TestUpdate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp := patch(tt.cookie, tt.id, tt.body)
-		if resp.StatusCode != tt.wantStatus || invitetest.ErrorCode(resp) != tt.wantCode {
-			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, invitetest.ErrorCode(resp), tt.wantStatus, tt.wantCode)
+		if resp.StatusCode != tt.wantStatus || fixture.ErrorCode(resp) != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, fixture.ErrorCode(resp), tt.wantStatus, tt.wantCode)
 		}
 		if tt.wantCode == "stale_version" {
 			var body struct {

@@ -9,13 +9,13 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/testenv"
 )
 
-func createTestHandler(e *invitetest.Env) api.LambdaHandler {
-	return api.Wrap("invitations-create", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+func createTestHandler(e *fixture.InviteEnv) api.LambdaHandler {
+	return api.Wrap("invitations-create", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newCreateHandler(e.Auth, e.Service).Handle)
 }
 
@@ -23,7 +23,7 @@ func createTestHandler(e *invitetest.Env) api.LambdaHandler {
 // written and no email is sent.
 func TestBadRequests(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, _, cookie := e.Account(t)
 	_, viewerCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
 	email := testenv.UniqueEmail(t)
@@ -53,7 +53,7 @@ func TestBadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := invitetest.Request(t, "invitations-create.json", tt.body, tt.cookie, "accountId", a.ID)
+			req := fixture.Request(t, "invitations-create.json", tt.body, tt.cookie, "accountId", a.ID)
 			if tt.mutate != nil {
 				tt.mutate(&req)
 			}
@@ -61,8 +61,8 @@ func TestBadRequests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if resp.StatusCode != tt.wantStatus || invitetest.ErrorCode(resp) != tt.wantCode {
-				t.Errorf("got %d %s, want %d %s (%s)", resp.StatusCode, invitetest.ErrorCode(resp), tt.wantStatus, tt.wantCode, resp.Body)
+			if resp.StatusCode != tt.wantStatus || fixture.ErrorCode(resp) != tt.wantCode {
+				t.Errorf("got %d %s, want %d %s (%s)", resp.StatusCode, fixture.ErrorCode(resp), tt.wantStatus, tt.wantCode, resp.Body)
 			}
 		})
 	}
@@ -79,21 +79,21 @@ func TestBadRequests(t *testing.T) {
 // without the key a second create is 409 invitation_pending.
 func TestCreateAndRetry(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, _, cookie := e.Account(t)
 	email := testenv.UniqueEmail(t)
 	body := `{"email":"` + email + `","firstName":"Grace","role":"admin","permissions":{"all":true}}`
 	h := createTestHandler(e)
 	var first invite.View
 	for i := 0; i < 2; i++ {
-		req := invitetest.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID)
+		req := fixture.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID)
 		req.Headers["Idempotency-Key"] = "retry-1"
 		resp, err := h(context.Background(), req)
 		if err != nil || resp.StatusCode != 201 {
 			t.Fatalf("create %d: got %d %s, %v; want 201", i, resp.StatusCode, resp.Body, err)
 		}
 		var v invite.View
-		invitetest.Decode(t, resp, &v)
+		fixture.Decode(t, resp, &v)
 		if i == 0 {
 			first = v
 		} else if v.ID != first.ID {
@@ -106,8 +106,8 @@ func TestCreateAndRetry(t *testing.T) {
 	if n := len(testenv.MailTo(t, email)); n != 1 {
 		t.Errorf("mails: got %d, want 1", n)
 	}
-	resp, _ := h(context.Background(), invitetest.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID))
-	if resp.StatusCode != 409 || invitetest.ErrorCode(resp) != "invitation_pending" || !strings.Contains(resp.Body, "Resend") {
+	resp, _ := h(context.Background(), fixture.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID))
+	if resp.StatusCode != 409 || fixture.ErrorCode(resp) != "invitation_pending" || !strings.Contains(resp.Body, "Resend") {
 		t.Errorf("again: got %d %s, want 409 invitation_pending pointing to Resend", resp.StatusCode, resp.Body)
 	}
 }

@@ -9,14 +9,14 @@ import (
 
 	"roster/shared/api"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/testenv"
 )
 
 func TestList(t *testing.T) {
 	t.Parallel()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	now := time.Now().UTC()
 	e.Store = e.Store.WithClock(func() time.Time { return now })
 	e.Rebuild()
@@ -24,10 +24,10 @@ func TestList(t *testing.T) {
 	_, noViewCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "billing.view")
 	email := testenv.UniqueEmail(t)
 	e.Invite(t, a, owner, email, "member", "billing.view")
-	h := api.Wrap("invitations-list", api.Options{SiteURL: invitetest.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
+	h := api.Wrap("invitations-list", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
 		newListHandler(e.Auth, e.Service).Handle)
 	list := func(cookie, cursor string) api.Response {
-		req := invitetest.Request(t, "invitations-list.json", "", cookie, "accountId", a.ID)
+		req := fixture.Request(t, "invitations-list.json", "", cookie, "accountId", a.ID)
 		if cursor != "" {
 			req.QueryStringParameters = map[string]string{"cursor": cursor}
 		}
@@ -39,13 +39,13 @@ func TestList(t *testing.T) {
 	}
 	resp := list(cookie, "")
 	var page invite.Page
-	invitetest.Decode(t, resp, &page)
+	fixture.Decode(t, resp, &page)
 	if resp.StatusCode != 200 || len(page.Items) != 1 || page.Items[0].Email != email || page.Items[0].Inviter.Email != owner.Email ||
 		page.Items[0].State != "pending" || page.Items[0].Delivery != "sent" || page.Items[0].SentAt.IsZero() || page.Next != "" {
 		t.Fatalf("list: got %d %s", resp.StatusCode, resp.Body)
 	}
 	now = now.Add(169 * time.Hour)
-	invitetest.Decode(t, list(cookie, ""), &page)
+	fixture.Decode(t, list(cookie, ""), &page)
 	if len(page.Items) != 1 || page.Items[0].State != "expired" {
 		t.Errorf("after expiry: got %+v, want one expired", page.Items)
 	}
@@ -61,8 +61,8 @@ func TestList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp := list(tt.cookie, tt.cursor)
-		if resp.StatusCode != tt.wantStatus || invitetest.ErrorCode(resp) != tt.wantCode {
-			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, invitetest.ErrorCode(resp), tt.wantStatus, tt.wantCode)
+		if resp.StatusCode != tt.wantStatus || fixture.ErrorCode(resp) != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, fixture.ErrorCode(resp), tt.wantStatus, tt.wantCode)
 		}
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/invite"
-	"roster/shared/invite/invitetest"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
@@ -48,9 +48,9 @@ func mailEventsSample(t *testing.T, name, messageID string, edit func(m map[stri
 // sent invites a new email through the real create path (the local SES)
 // and returns the env, the owner as actor, and the stored invitation with
 // its SES message id.
-func sent(t *testing.T) (*invitetest.Env, domain.Actor, domain.Invitation) {
+func sent(t *testing.T) (*fixture.InviteEnv, domain.Actor, domain.Invitation) {
 	t.Helper()
-	e := invitetest.New(t)
+	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
 	v, _ := e.Invite(t, a, owner, testenv.UniqueEmail(t), "member", "users.view")
 	inv, err := e.Store.GetInvitation(context.Background(), a.ID, v.ID)
@@ -66,7 +66,7 @@ func sent(t *testing.T) (*invitetest.Env, domain.Actor, domain.Invitation) {
 }
 
 // listed returns the invitation as the Pending list's response shows it.
-func listed(t *testing.T, e *invitetest.Env, actor domain.Actor, inv domain.Invitation) invite.View {
+func listed(t *testing.T, e *fixture.InviteEnv, actor domain.Actor, inv domain.Invitation) invite.View {
 	t.Helper()
 	p, err := e.Service.List(context.Background(), actor, inv.AccountID, "")
 	if err != nil {

@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"roster/shared/domain"
-	"roster/shared/members/memberstest"
+	"roster/shared/fixture"
 )
 
 func TestDeactivate(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newDeactivateHandler(f.Auth, f.Service).Handle
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage")
 	target := f.Add(t, "Dee", "Activated", domain.RoleMember, "users.view")
@@ -28,12 +28,12 @@ func TestDeactivate(t *testing.T) {
 		{"the member's next request", target.Cookie, admin.User.ID, `{"version":1}`, 403, "member_deactivated"},
 	}
 	for _, tt := range tests {
-		status, body := memberstest.Call(t, "member-deactivate", h, f.Event(t, "member-deactivate.json", tt.cookie, tt.target, tt.body))
-		if status != tt.status || memberstest.ErrorCode(body) != tt.code {
+		status, body := fixture.Wrapped(t, "member-deactivate", h, f.Event(t, "member-deactivate.json", tt.cookie, tt.target, tt.body))
+		if status != tt.status || fixture.CodeOf(body) != tt.code {
 			t.Errorf("%s: got %d %s, want %d %q", tt.name, status, body, tt.status, tt.code)
 		}
 	}
-	if m := f.Member(t, target.User.ID); m.Status != domain.StatusDeactivated || m.Role != domain.RoleMember || !m.Permissions.Allows("users.view") {
+	if m := f.Membership(t, target.User.ID); m.Status != domain.StatusDeactivated || m.Role != domain.RoleMember || !m.Permissions.Allows("users.view") {
 		t.Errorf("deactivated: got %+v, want deactivated keeping role and permissions", m)
 	}
 }

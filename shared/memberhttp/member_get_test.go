@@ -5,14 +5,14 @@ import (
 	"testing"
 
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/members"
-	"roster/shared/members/memberstest"
 	"roster/shared/store"
 )
 
 func TestGetMember(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newGetHandler(f.Auth, f.Service).Handle
 	viewer := f.Add(t, "Vi", "Ewer", domain.RoleMember, "users.view")
 	plain := f.Add(t, "Pat", "Plain", domain.RoleMember, "billing.view")
@@ -29,8 +29,8 @@ func TestGetMember(t *testing.T) {
 		{"signed out", "", plain.User.ID, 401, "unauthenticated"},
 	}
 	for _, tt := range tests {
-		status, body := memberstest.Call(t, "member-get", h, f.Event(t, "member-get.json", tt.cookie, tt.target, nil))
-		if status != tt.status || memberstest.ErrorCode(body) != tt.code {
+		status, body := fixture.Wrapped(t, "member-get", h, f.Event(t, "member-get.json", tt.cookie, tt.target, nil))
+		if status != tt.status || fixture.CodeOf(body) != tt.code {
 			t.Errorf("%s: got %d %s, want %d %q", tt.name, status, body, tt.status, tt.code)
 			continue
 		}
@@ -42,7 +42,7 @@ func TestGetMember(t *testing.T) {
 		}
 	}
 	// The owner is shown with All.
-	_, body := memberstest.Call(t, "member-get", h, f.Event(t, "member-get.json", viewer.Cookie, f.Owner.User.ID, nil))
+	_, body := fixture.Wrapped(t, "member-get", h, f.Event(t, "member-get.json", viewer.Cookie, f.Owner.User.ID, nil))
 	var owner members.Member
 	_ = json.Unmarshal([]byte(body), &owner)
 	if owner.Role != domain.RoleOwner || !owner.Permissions.All {

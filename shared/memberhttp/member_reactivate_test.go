@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"roster/shared/domain"
-	"roster/shared/members/memberstest"
+	"roster/shared/fixture"
 )
 
 func TestReactivate(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newReactivateHandler(f.Auth, f.Service).Handle
 	target := f.Add(t, "Re", "Activated", domain.RoleAdmin, "users.view", "billing.view")
 	if _, err := f.Service.SetStatus(t.Context(), f.MustActor(t, f.Owner.Cookie), f.Account.ID, target.User.ID, 1, false); err != nil {
@@ -18,7 +18,7 @@ func TestReactivate(t *testing.T) {
 	if _, err := f.Actor(target.Cookie); err == nil {
 		t.Fatal("deactivated member still has access")
 	}
-	status, body := memberstest.Call(t, "member-reactivate", h, f.Event(t, "member-reactivate.json", f.Owner.Cookie, target.User.ID, nil))
+	status, body := fixture.Wrapped(t, "member-reactivate", h, f.Event(t, "member-reactivate.json", f.Owner.Cookie, target.User.ID, nil))
 	if status != 200 {
 		t.Fatalf("reactivate: got %d %s", status, body)
 	}

@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"roster/shared/domain"
-	"roster/shared/members/memberstest"
+	"roster/shared/fixture"
 )
 
 func TestRemove(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newRemoveHandler(f.Auth, f.Service).Handle
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage")
 	target := f.Add(t, "Rem", "Oved", domain.RoleMember, "users.view")
@@ -38,8 +38,8 @@ func TestRemove(t *testing.T) {
 		before := f.Counts(t)
 		req := f.Event(t, "member-remove.json", tt.cookie, tt.target, tt.body)
 		req.QueryStringParameters = tt.query
-		status, body := memberstest.Call(t, "member-remove", h, req)
-		if status != tt.status || memberstest.ErrorCode(body) != tt.code {
+		status, body := fixture.Wrapped(t, "member-remove", h, req)
+		if status != tt.status || fixture.CodeOf(body) != tt.code {
 			t.Errorf("%s: got %d %s, want %d %q", tt.name, status, body, tt.status, tt.code)
 		}
 		if after := f.Counts(t); status != 204 && after != before {

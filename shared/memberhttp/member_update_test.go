@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"roster/shared/domain"
-	"roster/shared/members/memberstest"
+	"roster/shared/fixture"
 	"roster/shared/store"
 )
 
 func TestUpdateMember(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newUpdateHandler(f.Auth, f.Service).Handle
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage", "billing.view", "billing.manage")
 	target := f.Add(t, "Tim", "Target", domain.RoleMember, "billing.view")
@@ -37,8 +37,8 @@ func TestUpdateMember(t *testing.T) {
 	}
 	for _, tt := range tests {
 		before := f.Counts(t)
-		status, body := memberstest.Call(t, "member-update", h, f.Event(t, "member-update.json", tt.cookie, tt.target, tt.body))
-		if status != tt.status || memberstest.ErrorCode(body) != tt.code {
+		status, body := fixture.Wrapped(t, "member-update", h, f.Event(t, "member-update.json", tt.cookie, tt.target, tt.body))
+		if status != tt.status || fixture.CodeOf(body) != tt.code {
 			t.Errorf("%s: got %d %s, want %d %q", tt.name, status, body, tt.status, tt.code)
 		}
 		if after := f.Counts(t); after != before {
@@ -46,7 +46,7 @@ func TestUpdateMember(t *testing.T) {
 		}
 	}
 	// The stale answer carries the current member.
-	_, body := memberstest.Call(t, "member-update", h, f.Event(t, "member-update.json", admin.Cookie, target.User.ID, `{"version":5,"role":"admin"}`))
+	_, body := fixture.Wrapped(t, "member-update", h, f.Event(t, "member-update.json", admin.Cookie, target.User.ID, `{"version":5,"role":"admin"}`))
 	var stale struct {
 		Error struct {
 			Current struct {
@@ -61,15 +61,15 @@ func TestUpdateMember(t *testing.T) {
 	// A bad origin is refused before anything is read.
 	req := f.Event(t, "member-update.json", admin.Cookie, target.User.ID, nil)
 	req.Headers["origin"] = "https://evil.example"
-	if status, body := memberstest.Call(t, "member-update", h, req); status != 403 || memberstest.ErrorCode(body) != "bad_origin" {
+	if status, body := fixture.Wrapped(t, "member-update", h, req); status != 403 || fixture.CodeOf(body) != "bad_origin" {
 		t.Errorf("bad origin: got %d %s", status, body)
 	}
 	// The sample edit: role admin, billing.view and users.view.
-	status, body := memberstest.Call(t, "member-update", h, f.Event(t, "member-update.json", admin.Cookie, target.User.ID, nil))
+	status, body := fixture.Wrapped(t, "member-update", h, f.Event(t, "member-update.json", admin.Cookie, target.User.ID, nil))
 	if status != 200 {
 		t.Fatalf("edit: got %d %s", status, body)
 	}
-	if m := f.Member(t, target.User.ID); m.Role != domain.RoleAdmin || m.Version != 2 || len(m.Permissions.Granted) != 2 {
+	if m := f.Membership(t, target.User.ID); m.Role != domain.RoleAdmin || m.Version != 2 || len(m.Permissions.Granted) != 2 {
 		t.Errorf("edited: got %+v", m)
 	}
 }
@@ -78,7 +78,7 @@ func TestUpdateMember(t *testing.T) {
 // exactly one 200, the others 409 stale_version.
 func TestConcurrentPatches(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newUpdateHandler(f.Auth, f.Service).Handle
 	target := f.Add(t, "Con", "Tested", domain.RoleMember, "billing.view")
 	const n = 10
@@ -91,8 +91,8 @@ func TestConcurrentPatches(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var body string
-			statuses[i], body = memberstest.Call(t, "member-update", h, req)
-			codes[i] = memberstest.ErrorCode(body)
+			statuses[i], body = fixture.Wrapped(t, "member-update", h, req)
+			codes[i] = fixture.CodeOf(body)
 		}()
 	}
 	wg.Wait()

@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/members"
-	"roster/shared/members/memberstest"
 )
 
 func TestListMembers(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	h := newListHandler(f.Auth, f.Service).Handle
 	viewer := f.Add(t, "Ada", "Lovelace", domain.RoleMember, "users.view")
 	f.Add(t, "Adèle", "Blanc-Sec", domain.RoleMember, "billing.view")
@@ -52,8 +52,8 @@ func TestListMembers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := f.Event(t, "members-list.json", tt.cookie, "", nil)
 			tt.query(&req.QueryStringParameters)
-			status, body := memberstest.Call(t, "members-list", h, req)
-			if status != tt.status || memberstest.ErrorCode(body) != tt.code {
+			status, body := fixture.Wrapped(t, "members-list", h, req)
+			if status != tt.status || fixture.CodeOf(body) != tt.code {
 				t.Fatalf("got %d %s, want %d %q", status, body, tt.status, tt.code)
 			}
 			if status != 200 {
@@ -71,12 +71,12 @@ func TestListMembers(t *testing.T) {
 	// The next page follows through the cursor, as the site sends it.
 	req := f.Event(t, "members-list.json", viewer.Cookie, "", nil)
 	req.QueryStringParameters = map[string]string{"limit": "3"}
-	_, body := memberstest.Call(t, "members-list", h, req)
+	_, body := fixture.Wrapped(t, "members-list", h, req)
 	var first members.List
 	_ = json.Unmarshal([]byte(body), &first)
 	cursor, _ := url.QueryUnescape(url.QueryEscape(first.Next))
 	req.QueryStringParameters = map[string]string{"limit": "3", "cursor": cursor}
-	status, body := memberstest.Call(t, "members-list", h, req)
+	status, body := fixture.Wrapped(t, "members-list", h, req)
 	var second members.List
 	_ = json.Unmarshal([]byte(body), &second)
 	if status != 200 || len(second.Items) != 1 || second.Next != "" {

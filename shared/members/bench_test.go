@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/members"
-	"roster/shared/members/memberstest"
 	"roster/shared/store"
 	"roster/shared/telemetry"
 )
@@ -19,16 +19,16 @@ const benchMembers = 10_000
 
 var (
 	benchOnce    sync.Once
-	benchFixture *memberstest.Fixture
-	benchTarget  memberstest.Person
+	benchFixture *fixture.AccountEnv
+	benchTarget  fixture.Person
 )
 
 // bigAccount returns an account of benchMembers members, seeded once per
 // test binary with BatchWriteItem (8 writers): about a minute on DynamoDB
 // Local, so only the benchmarks pay it.
-func bigAccount(b *testing.B) (*memberstest.Fixture, memberstest.Person) {
+func bigAccount(b *testing.B) (*fixture.AccountEnv, fixture.Person) {
 	benchOnce.Do(func() {
-		f := memberstest.New(b)
+		f := fixture.NewAccount(b)
 		seedBig(b, f)
 		benchFixture = f
 		benchTarget = f.Add(b, "Tara", "Target", domain.RoleMember, "billing.view")
@@ -42,13 +42,13 @@ func bigAccount(b *testing.B) (*memberstest.Fixture, memberstest.Person) {
 // measure runs op b.N times, each as one request would: authenticate the
 // actor (one BatchGetItem) and call the service, and reports the DynamoDB
 // calls, read and write units per request beside the time.
-func measure(b *testing.B, f *memberstest.Fixture, op func(ctx context.Context, actor domain.Actor) error) {
+func measure(b *testing.B, f *fixture.AccountEnv, op func(ctx context.Context, actor domain.Actor) error) {
 	b.Helper()
 	var calls, rcu, wcu float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ctx, rec := telemetry.WithRecorder(context.Background())
-		actor, _, err := f.Auth.Member(ctx, memberstest.Request("GET", f.Owner.Cookie, nil), f.Account.ID)
+		actor, _, err := f.Auth.Member(ctx, fixture.Bare("GET", f.Owner.Cookie, nil), f.Account.ID)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func BenchmarkMembers10k(b *testing.B) {
 	})
 	b.Run("permission-save", func(b *testing.B) {
 		sets := []*domain.PermissionSet{perms("billing.view", "users.view"), perms("billing.view")}
-		i, v := 0, f.Member(b, target.User.ID).Version
+		i, v := 0, f.Membership(b, target.User.ID).Version
 		measure(b, f, func(ctx context.Context, a domain.Actor) error {
 			i++
 			m, err := f.Service.Update(ctx, a, f.Account.ID, target.User.ID, members.Edit{Version: v, Permissions: sets[i%2]})
@@ -148,7 +148,7 @@ func BenchmarkMembers10k(b *testing.B) {
 // seedBig adds benchMembers members to the fixture's account with
 // BatchWriteItem (8 writers); a tenth of them are deactivated. First names
 // cycle through 16 (with the index appended), last names through 16.
-func seedBig(t testing.TB, f *memberstest.Fixture) {
+func seedBig(t testing.TB, f *fixture.AccountEnv) {
 	t.Helper()
 	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
 	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"roster/shared/domain"
-	"roster/shared/members/memberstest"
+	"roster/shared/fixture"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
@@ -38,7 +38,7 @@ func TestGatewayFigures(t *testing.T) {
 	if table == "" {
 		table = "roster"
 	}
-	f := memberstest.NewOn(t, store.NewClientFromConfig(testenv.AWSConfig(ddb), true), table)
+	f := fixture.NewAccountOn(t, store.NewClientFromConfig(testenv.AWSConfig(ddb), true), table)
 	start := time.Now()
 	seedBig(t, f)
 	t.Logf("seeded %d members in %v", benchMembers, time.Since(start).Round(time.Second))

@@ -11,8 +11,8 @@ import (
 
 	"roster/shared/auth"
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/members"
-	"roster/shared/members/memberstest"
 	"roster/shared/store"
 	"roster/shared/telemetry"
 )
@@ -40,7 +40,7 @@ func code(t *testing.T, err error) string {
 // holds, or to touch the owner, is refused with its code and writes nothing.
 func TestEscalationAttempts(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	limited := f.Add(t, "Lim", "Ited", domain.RoleAdmin, "users.view", "users.manage", "billing.view")
 	rich := f.Add(t, "Rich", "Admin", domain.RoleAdmin, "all")
 	richer := f.Add(t, "Bill", "Manager", domain.RoleAdmin, "users.view", "billing.manage", "billing.view")
@@ -55,28 +55,28 @@ func TestEscalationAttempts(t *testing.T) {
 
 	type attempt struct {
 		name  string
-		actor memberstest.Person
+		actor fixture.Person
 		do    func(a domain.Actor) error
 		want  string
 	}
-	edit := func(target memberstest.Person, e members.Edit) func(domain.Actor) error {
+	edit := func(target fixture.Person, e members.Edit) func(domain.Actor) error {
 		return func(a domain.Actor) error {
 			if e.Version == 0 {
-				e.Version = f.Member(t, target.User.ID).Version
+				e.Version = f.Membership(t, target.User.ID).Version
 			}
 			_, err := f.Service.Update(ctx, a, f.Account.ID, target.User.ID, e)
 			return err
 		}
 	}
-	deactivate := func(target memberstest.Person) func(domain.Actor) error {
+	deactivate := func(target fixture.Person) func(domain.Actor) error {
 		return func(a domain.Actor) error {
-			_, err := f.Service.SetStatus(ctx, a, f.Account.ID, target.User.ID, f.Member(t, target.User.ID).Version, false)
+			_, err := f.Service.SetStatus(ctx, a, f.Account.ID, target.User.ID, f.Membership(t, target.User.ID).Version, false)
 			return err
 		}
 	}
-	remove := func(target memberstest.Person) func(domain.Actor) error {
+	remove := func(target fixture.Person) func(domain.Actor) error {
 		return func(a domain.Actor) error {
-			return f.Service.Remove(ctx, a, f.Account.ID, target.User.ID, f.Member(t, target.User.ID).Version)
+			return f.Service.Remove(ctx, a, f.Account.ID, target.User.ID, f.Membership(t, target.User.ID).Version)
 		}
 	}
 	attempts := []attempt{
@@ -125,7 +125,7 @@ func TestEscalationAttempts(t *testing.T) {
 
 func TestUpdateWritesOneEventPerKind(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage", "billing.view", "billing.manage")
 	m := f.Add(t, "Max", "Member", domain.RoleMember, "billing.view")
 	actor := f.MustActor(t, admin.Cookie)
@@ -201,7 +201,7 @@ func TestUpdateWritesOneEventPerKind(t *testing.T) {
 
 func TestConcurrentEdits(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	m := f.Add(t, "Con", "Current", domain.RoleMember, "billing.view")
 	actor := f.MustActor(t, f.Owner.Cookie)
 	const n = 10
@@ -229,7 +229,7 @@ func TestConcurrentEdits(t *testing.T) {
 	if won != 1 || stale != n-1 {
 		t.Errorf("got %d won and %d stale, want 1 and %d", won, stale, n-1)
 	}
-	if got := f.Member(t, m.User.ID).Version; got != 2 {
+	if got := f.Membership(t, m.User.ID).Version; got != 2 {
 		t.Errorf("version: got %d, want 2", got)
 	}
 	if got := f.MemberHistory(t, m.User.ID); got != 1 {
@@ -239,7 +239,7 @@ func TestConcurrentEdits(t *testing.T) {
 
 func TestDeactivateReactivateRemove(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage", "billing.view")
 	m := f.Add(t, "Dora", "Explorer", domain.RoleMember, "billing.view")
 	actor := f.MustActor(t, admin.Cookie)
@@ -317,7 +317,7 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 
 func TestRemovedMemberKeepsOtherAccounts(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	m := f.Add(t, "Two", "Accounts", domain.RoleMember, "billing.view")
 	second := domain.Account{ID: store.NewID(), Name: "Second", OwnerID: m.User.ID, CreatedAt: time.Now()}
 	own := domain.Membership{AccountID: second.ID, UserID: m.User.ID, Email: m.User.Email, Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive}
@@ -327,30 +327,30 @@ func TestRemovedMemberKeepsOtherAccounts(t *testing.T) {
 	if err := f.Service.Remove(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, m.User.ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.Auth.Member(ctx, memberstest.Request("GET", m.Cookie, nil), second.ID); err != nil {
+	if _, _, err := f.Auth.Member(ctx, fixture.Bare("GET", m.Cookie, nil), second.ID); err != nil {
 		t.Errorf("the other account: got %v, want access", err)
 	}
 }
 
 func TestOwnershipHandover(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	admin := f.Add(t, "Heir", "Apparent", domain.RoleAdmin, "users.view")
 	member := f.Add(t, "Not", "Admin", domain.RoleMember, "users.view")
 	owner := f.MustActor(t, f.Owner.Cookie)
 	refusals := []struct {
 		name  string
-		actor memberstest.Person
+		actor fixture.Person
 		h     members.HandOver
 		want  string
 	}{
-		{"not the owner", admin, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password, Version: 1}, "owner_only"},
+		{"not the owner", admin, members.HandOver{UserID: admin.User.ID, Password: fixture.Password, Version: 1}, "owner_only"},
 		{"wrong password", f.Owner, members.HandOver{UserID: admin.User.ID, Password: "wrong", Version: 1}, "wrong_password"},
-		{"to a member", f.Owner, members.HandOver{UserID: member.User.ID, Password: memberstest.Password, Version: 1}, "target_not_admin"},
-		{"to oneself", f.Owner, members.HandOver{UserID: f.Owner.User.ID, Password: memberstest.Password, Version: 1}, "target_not_admin"},
-		{"stale", f.Owner, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password, Version: 7}, domain.EStale},
-		{"no version", f.Owner, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password}, "missing_version"},
-		{"unknown user", f.Owner, members.HandOver{UserID: store.NewID(), Password: memberstest.Password, Version: 1}, "member_not_found"},
+		{"to a member", f.Owner, members.HandOver{UserID: member.User.ID, Password: fixture.Password, Version: 1}, "target_not_admin"},
+		{"to oneself", f.Owner, members.HandOver{UserID: f.Owner.User.ID, Password: fixture.Password, Version: 1}, "target_not_admin"},
+		{"stale", f.Owner, members.HandOver{UserID: admin.User.ID, Password: fixture.Password, Version: 7}, domain.EStale},
+		{"no version", f.Owner, members.HandOver{UserID: admin.User.ID, Password: fixture.Password}, "missing_version"},
+		{"unknown user", f.Owner, members.HandOver{UserID: store.NewID(), Password: fixture.Password, Version: 1}, "member_not_found"},
 	}
 	for _, tt := range refusals {
 		before := f.Counts(t)
@@ -381,16 +381,16 @@ func TestOwnershipHandover(t *testing.T) {
 	if !limited {
 		t.Fatalf("got no rate_limited after %d wrong passwords", auth.SecondFactorPerUser.Max+1)
 	}
-	if _, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password, Version: 1}); code(t, err) != "rate_limited" {
+	if _, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: fixture.Password, Version: 1}); code(t, err) != "rate_limited" {
 		t.Fatalf("right password after the limit: got %v, want rate_limited", err)
 	}
 	f.Store = f.Store.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) })
 	f.Service = members.NewService(f.Store, domain.DefaultCatalog())
-	got, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: memberstest.Password, Version: 1})
+	got, err := f.Service.TransferOwnership(ctx, owner, f.Account.ID, members.HandOver{UserID: admin.User.ID, Password: fixture.Password, Version: 1})
 	if err != nil || got.Role != domain.RoleOwner || !got.Permissions.All {
 		t.Fatalf("handover: got %+v, %v", got, err)
 	}
-	if old := f.Member(t, f.Owner.User.ID); old.Role != domain.RoleAdmin || !old.Permissions.All {
+	if old := f.Membership(t, f.Owner.User.ID); old.Role != domain.RoleAdmin || !old.Permissions.All {
 		t.Errorf("old owner: got %s %+v, want admin with All", old.Role, old.Permissions)
 	}
 	if a, err := f.Store.GetAccount(ctx, f.Account.ID); err != nil || a.OwnerID != admin.User.ID {
@@ -408,7 +408,7 @@ func TestOwnershipHandover(t *testing.T) {
 }
 
 // seed writes n members named so that their name order is known.
-func seed(t *testing.T, f *memberstest.Fixture, n int, status domain.MemberStatus) []domain.Membership {
+func seed(t *testing.T, f *fixture.AccountEnv, n int, status domain.MemberStatus) []domain.Membership {
 	t.Helper()
 	ms := make([]domain.Membership, n)
 	for i := range ms {
@@ -424,7 +424,7 @@ func seed(t *testing.T, f *memberstest.Fixture, n int, status domain.MemberStatu
 
 func TestPaging(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	seed(t, f, 120, domain.StatusActive)
 	seed(t, f, 5, domain.StatusDeactivated)
 	actor := f.MustActor(t, f.Owner.Cookie)
@@ -476,7 +476,7 @@ func TestPaging(t *testing.T) {
 
 func TestListRefusals(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	seed(t, f, 3, domain.StatusActive)
 	viewer := f.Add(t, "Vi", "Ewer", domain.RoleMember, "users.view")
 	billing := f.Add(t, "Bill", "Only", domain.RoleMember, "billing.view")
@@ -485,7 +485,7 @@ func TestListRefusals(t *testing.T) {
 	if err != nil || first.Next == "" {
 		t.Fatalf("first page: %+v, %v", first, err)
 	}
-	other := memberstest.New(t)
+	other := fixture.NewAccount(t)
 	otherPage := func() string {
 		seed(t, other, 2, domain.StatusActive)
 		p, err := other.Service.List(ctx, other.MustActor(t, other.Owner.Cookie), other.Account.ID, members.ListQuery{Limit: 1})
@@ -527,7 +527,7 @@ func TestListRefusals(t *testing.T) {
 
 func TestSearch(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	seed(t, f, 60, domain.StatusActive)
 	jose := f.Add(t, "José", "Núñez", domain.RoleMember)
 	joanna := f.Add(t, "Joanna", "Smith-Jones", domain.RoleMember)
@@ -621,7 +621,7 @@ func TestSearch(t *testing.T) {
 // email) appears once, and paging never repeats them.
 func TestSearchCountsEachMemberOnce(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	var want []string
 	for i := range 7 {
 		p := f.Add(t, fmt.Sprintf("Anna%d", i), "Annabel", domain.RoleMember)
@@ -651,7 +651,7 @@ func TestSearchCountsEachMemberOnce(t *testing.T) {
 
 func TestUnknownMember(t *testing.T) {
 	t.Parallel()
-	f := memberstest.New(t)
+	f := fixture.NewAccount(t)
 	_, err := f.Service.Get(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, "nobody")
 	if got := code(t, err); got != "member_not_found" {
 		t.Errorf("got %q, want member_not_found", got)
