@@ -86,3 +86,12 @@ func Error(ctx context.Context, err error) Response {
 	}
 	return r
 }
+
+// OK answers 200 with v as JSON, or returns err: the end of most handlers,
+// return api.OK(svc.Get(...)).
+func OK[T any](v T, err error) (Response, error) {
+	if err != nil {
+		return Response{}, err
+	}
+	return JSON(http.StatusOK, v), nil
+}

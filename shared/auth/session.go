@@ -197,3 +197,18 @@ func (a *Authenticator) Account(ctx context.Context, req api.Request) (domain.Ac
 	}
 	return actor, accountID, nil
 }
+
+// AccountHandler handles a request on the account in its path, as actor.
+type AccountHandler func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error)
+
+// OnAccount returns the handler that authenticates a request as a member of
+// the account in its path (Account's errors) before fn.
+func (a *Authenticator) OnAccount(fn AccountHandler) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		actor, accountID, err := a.Account(ctx, req)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return fn(ctx, req, actor, accountID)
+	}
+}

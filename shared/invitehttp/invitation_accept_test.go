@@ -17,7 +17,7 @@ import (
 
 func acceptTestHandler(e *fixture.InviteEnv) api.LambdaHandler {
 	return api.Wrap("invitation-accept", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newAcceptHandler(e.Auth, e.Service).Handle)
+		newAccept(e.Auth, e.Service))
 }
 
 func acceptBody(token string) string { return `{"token":"` + token + `"}` }

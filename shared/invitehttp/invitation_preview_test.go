@@ -23,7 +23,7 @@ func TestPreview(t *testing.T) {
 	invitee, _ := e.SignedUser(t, true)
 	_, token := e.Invite(t, a, owner, invitee.Email, "admin", "users.view")
 	h := api.Wrap("invitation-preview", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newPreviewHandler(e.Service).Handle)
+		newPreview(e.Service))
 	call := func(body string) api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-preview.json", body, ""))
 		if err != nil {

@@ -23,7 +23,7 @@ func TestResend(t *testing.T) {
 	email := testenv.UniqueEmail(t)
 	v, oldToken := e.Invite(t, a, owner, email, "member")
 	h := api.Wrap("invitation-resend", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newResendHandler(e.Auth, e.Service).Handle)
+		newResend(e.Auth, e.Service))
 	resend := func() api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-resend.json", "", cookie, "accountId", a.ID, "id", v.ID))
 		if err != nil {

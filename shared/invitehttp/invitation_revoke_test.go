@@ -20,7 +20,7 @@ func TestRevoke(t *testing.T) {
 	invitee, inviteeCookie := e.SignedUser(t, true)
 	v, token := e.Invite(t, a, owner, invitee.Email, "member")
 	h := api.Wrap("invitation-revoke", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newRevokeHandler(e.Auth, e.Service).Handle)
+		newRevoke(e.Auth, e.Service))
 	del := func(cookie string) api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-revoke.json", "", cookie, "accountId", a.ID, "id", v.ID))
 		if err != nil {

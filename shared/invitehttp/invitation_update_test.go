@@ -22,7 +22,7 @@ func TestUpdate(t *testing.T) {
 	_, adminCookie := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
 	v, _ := e.Invite(t, a, owner, testenv.UniqueEmail(t), "member", "billing.view")
 	h := api.Wrap("invitation-update", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newUpdateHandler(e.Auth, e.Service).Handle)
+		newUpdate(e.Auth, e.Service))
 	patch := func(cookie, id, body string) api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-update.json", body, cookie, "accountId", a.ID, "id", id))
 		if err != nil {

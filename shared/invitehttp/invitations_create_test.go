@@ -16,7 +16,7 @@ import (
 
 func createTestHandler(e *fixture.InviteEnv) api.LambdaHandler {
 	return api.Wrap("invitations-create", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newCreateHandler(e.Auth, e.Service).Handle)
+		newCreate(e.Auth, e.Service))
 }
 
 // TestBadRequests: each refused request is a clear JSON error; nothing is

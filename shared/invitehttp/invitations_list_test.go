@@ -25,7 +25,7 @@ func TestList(t *testing.T) {
 	email := testenv.UniqueEmail(t)
 	e.Invite(t, a, owner, email, "member", "billing.view")
 	h := api.Wrap("invitations-list", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newListHandler(e.Auth, e.Service).Handle)
+		newList(e.Auth, e.Service))
 	list := func(cookie, cursor string) api.Response {
 		req := fixture.Request(t, "invitations-list.json", "", cookie, "accountId", a.ID)
 		if cursor != "" {

@@ -10,7 +10,7 @@ import (
 func TestDeactivate(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newDeactivateHandler(f.Auth, f.Service).Handle
+	h := newSetStatus(f.Auth, f.Service, false)
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage")
 	target := f.Add(t, "Dee", "Activated", domain.RoleMember, "users.view")
 	tests := []struct {

@@ -13,7 +13,7 @@ import (
 func TestGetMember(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newGetHandler(f.Auth, f.Service).Handle
+	h := newGet(f.Auth, f.Service)
 	viewer := f.Add(t, "Vi", "Ewer", domain.RoleMember, "users.view")
 	plain := f.Add(t, "Pat", "Plain", domain.RoleMember, "billing.view")
 	tests := []struct {

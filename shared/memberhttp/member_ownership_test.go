@@ -10,7 +10,7 @@ import (
 func TestOwnership(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newOwnershipHandler(f.Auth, f.Service).Handle
+	h := newOwnership(f.Auth, f.Service)
 	heir := f.Add(t, "Heir", "Apparent", domain.RoleAdmin, "users.view")
 	body := func(password string, version int64) map[string]any {
 		return map[string]any{"userId": heir.User.ID, "password": password, "version": version}

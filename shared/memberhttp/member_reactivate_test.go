@@ -10,7 +10,7 @@ import (
 func TestReactivate(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newReactivateHandler(f.Auth, f.Service).Handle
+	h := newSetStatus(f.Auth, f.Service, true)
 	target := f.Add(t, "Re", "Activated", domain.RoleAdmin, "users.view", "billing.view")
 	if _, err := f.Service.SetStatus(t.Context(), f.MustActor(t, f.Owner.Cookie), f.Account.ID, target.User.ID, 1, false); err != nil {
 		t.Fatal(err)

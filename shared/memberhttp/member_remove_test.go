@@ -10,7 +10,7 @@ import (
 func TestRemove(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newRemoveHandler(f.Auth, f.Service).Handle
+	h := newRemove(f.Auth, f.Service)
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage")
 	target := f.Add(t, "Rem", "Oved", domain.RoleMember, "users.view")
 	query := func(v string) map[string]string {

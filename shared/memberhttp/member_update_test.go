@@ -14,7 +14,7 @@ import (
 func TestUpdateMember(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newUpdateHandler(f.Auth, f.Service).Handle
+	h := newUpdate(f.Auth, f.Service)
 	admin := f.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage", "billing.view", "billing.manage")
 	target := f.Add(t, "Tim", "Target", domain.RoleMember, "billing.view")
 	tests := []struct {
@@ -79,7 +79,7 @@ func TestUpdateMember(t *testing.T) {
 func TestConcurrentPatches(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newUpdateHandler(f.Auth, f.Service).Handle
+	h := newUpdate(f.Auth, f.Service)
 	target := f.Add(t, "Con", "Tested", domain.RoleMember, "billing.view")
 	const n = 10
 	statuses := make([]int, n)

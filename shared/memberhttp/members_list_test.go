@@ -15,7 +15,7 @@ import (
 func TestListMembers(t *testing.T) {
 	t.Parallel()
 	f := fixture.NewAccount(t)
-	h := newListHandler(f.Auth, f.Service).Handle
+	h := newList(f.Auth, f.Service)
 	viewer := f.Add(t, "Ada", "Lovelace", domain.RoleMember, "users.view")
 	f.Add(t, "Adèle", "Blanc-Sec", domain.RoleMember, "billing.view")
 	billing := f.Add(t, "Bob", "Billing", domain.RoleMember, "billing.view")

@@ -1,0 +1,123 @@
+// Package memberhttp holds the handlers of the member endpoints. Each
+// authenticates the request as a member of the account in its path (401,
+// 404 account_not_found, 403 member_deactivated), reads its input, calls
+// the members service and encodes the answer.
+package memberhttp
+
+import (
+	"context"
+
+	"roster/shared/api"
+	"roster/shared/app"
+	"roster/shared/auth"
+	"roster/shared/domain"
+	"roster/shared/members"
+)
+
+// onMember is auth.OnAccount for a request on one member, the path's {userId}.
+func onMember(a *auth.Authenticator, fn func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error)) api.HandlerFunc {
+	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
+		userID, err := api.PathParam(req, "userId")
+		if err != nil {
+			return api.Response{}, err
+		}
+		return fn(ctx, req, actor, accountID, userID)
+	})
+}
+
+func service(d app.Deps) *members.Service { return members.NewService(d.Store(), d.Catalog) }
+
+// List is GET /api/accounts/{accountId}/members?status=&q=&cursor=&limit=:
+// the account's members by status (active by default, or deactivated) in
+// name order, paged, or those matching a prefix search of names and email.
+// It needs users.view; the page size is 50 by default, at most 100.
+func List(d app.Deps) api.HandlerFunc { return newList(d.Authenticator(), service(d)) }
+
+func newList(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
+	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
+		q, err := listQueryOf(req)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return api.OK(svc.List(ctx, actor, accountID, q))
+	})
+}
+
+// Get is GET /api/accounts/{accountId}/members/{userId}: one member. It
+// needs users.view, except for the member themself.
+func Get(d app.Deps) api.HandlerFunc { return newGet(d.Authenticator(), service(d)) }
+
+func newGet(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
+	return onMember(a, func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+		return api.OK(svc.Get(ctx, actor, accountID, userID))
+	})
+}
+
+// Update is PATCH /api/accounts/{accountId}/members/{userId} {version,
+// role?, permissions?, firstName?, lastName?}: the grant rules apply, and a
+// stale version is 409 stale_version with the current member.
+func Update(d app.Deps) api.HandlerFunc { return newUpdate(d.Authenticator(), service(d)) }
+
+func newUpdate(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
+	return onMember(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+		var e members.Edit
+		if err := api.Decode(req, &e); err != nil {
+			return api.Response{}, err
+		}
+		return api.OK(svc.Update(ctx, actor, accountID, userID, e))
+	})
+}
+
+// Deactivate is POST .../members/{userId}/deactivate {version}: the member
+// keeps role and permissions and is refused from their next request on.
+func Deactivate(d app.Deps) api.HandlerFunc {
+	return newSetStatus(d.Authenticator(), service(d), false)
+}
+
+// Reactivate is POST .../members/{userId}/reactivate {version}: the member
+// gets their access back as it was.
+func Reactivate(d app.Deps) api.HandlerFunc { return newSetStatus(d.Authenticator(), service(d), true) }
+
+func newSetStatus(a *auth.Authenticator, svc *members.Service, active bool) api.HandlerFunc {
+	return onMember(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+		version, err := versionOf(req)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return api.OK(svc.SetStatus(ctx, actor, accountID, userID, version, active))
+	})
+}
+
+// Remove is DELETE /api/accounts/{accountId}/members/{userId}, the version
+// as ?version= or in the body {version}: the member's access to the
+// account ends; their login and other accounts are untouched. It answers
+// 204.
+func Remove(d app.Deps) api.HandlerFunc { return newRemove(d.Authenticator(), service(d)) }
+
+func newRemove(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
+	return onMember(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+		version, err := versionOf(req)
+		if err != nil {
+			return api.Response{}, err
+		}
+		if err := svc.Remove(ctx, actor, accountID, userID, version); err != nil {
+			return api.Response{}, err
+		}
+		return api.NoContent(), nil
+	})
+}
+
+// Ownership is POST /api/accounts/{accountId}/ownership {userId, password,
+// version}: the owner hands the account over to an active admin,
+// confirming with their password. It answers the new owner.
+func Ownership(d app.Deps) api.HandlerFunc { return newOwnership(d.Authenticator(), service(d)) }
+
+func newOwnership(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
+	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
+		var b members.HandOver
+		if err := api.Decode(req, &b); err != nil {
+			return api.Response{}, err
+		}
+		return api.OK(svc.TransferOwnership(ctx, actor, accountID, b))
+	})
+}
