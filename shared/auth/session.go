@@ -212,3 +212,19 @@ func (a *Authenticator) OnAccount(fn AccountHandler) api.HandlerFunc {
 		return fn(ctx, req, actor, accountID)
 	}
 }
+
+// ResourceHandler handles a request on one resource of the account in its
+// path (a member, an invitation, a project), named by id.
+type ResourceHandler func(ctx context.Context, req api.Request, actor domain.Actor, accountID, id string) (api.Response, error)
+
+// OnResource is OnAccount for a request on one resource of the account,
+// whose id is the path parameter param.
+func (a *Authenticator) OnResource(param string, fn ResourceHandler) api.HandlerFunc {
+	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
+		id, err := api.PathParam(req, param)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return fn(ctx, req, actor, accountID, id)
+	})
+}

@@ -15,18 +15,6 @@ import (
 	"roster/shared/invite"
 )
 
-// onInvitation is auth.OnAccount for a request on one invitation, the
-// path's {id}.
-func onInvitation(a *auth.Authenticator, fn func(ctx context.Context, req api.Request, actor domain.Actor, accountID, id string) (api.Response, error)) api.HandlerFunc {
-	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
-		id, err := api.PathParam(req, "id")
-		if err != nil {
-			return api.Response{}, err
-		}
-		return fn(ctx, req, actor, accountID, id)
-	})
-}
-
 // service is the invitation service; mails tells whether the function
 // sends invitations (only they build an SES client).
 func service(d app.Deps, mails bool) *invite.Service {
@@ -85,7 +73,7 @@ func newList(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 func Update(d app.Deps) api.HandlerFunc { return newUpdate(d.Authenticator(), service(d, false)) }
 
 func newUpdate(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
-	return onInvitation(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
+	return a.OnResource("id", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
 		var in invite.EditInput
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
@@ -100,7 +88,7 @@ func newUpdate(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 func Revoke(d app.Deps) api.HandlerFunc { return newRevoke(d.Authenticator(), service(d, false)) }
 
 func newRevoke(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
-	return onInvitation(a, func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
+	return a.OnResource("id", func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
 		if err := svc.Revoke(ctx, actor, accountID, id); err != nil {
 			return api.Response{}, err
 		}
@@ -116,7 +104,7 @@ func newRevoke(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 func Resend(d app.Deps) api.HandlerFunc { return newResend(d.Authenticator(), service(d, true)) }
 
 func newResend(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
-	return onInvitation(a, func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
+	return a.OnResource("id", func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
 		return api.OK(svc.Resend(ctx, actor, accountID, id))
 	})
 }

@@ -14,17 +14,6 @@ import (
 	"roster/shared/members"
 )
 
-// onMember is auth.OnAccount for a request on one member, the path's {userId}.
-func onMember(a *auth.Authenticator, fn func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error)) api.HandlerFunc {
-	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
-		userID, err := api.PathParam(req, "userId")
-		if err != nil {
-			return api.Response{}, err
-		}
-		return fn(ctx, req, actor, accountID, userID)
-	})
-}
-
 func service(d app.Deps) *members.Service { return members.NewService(d.Store(), d.Catalog) }
 
 // List is GET /api/accounts/{accountId}/members?status=&q=&cursor=&limit=:
@@ -48,7 +37,7 @@ func newList(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
 func Get(d app.Deps) api.HandlerFunc { return newGet(d.Authenticator(), service(d)) }
 
 func newGet(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
-	return onMember(a, func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+	return a.OnResource("userId", func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
 		return api.OK(svc.Get(ctx, actor, accountID, userID))
 	})
 }
@@ -59,7 +48,7 @@ func newGet(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
 func Update(d app.Deps) api.HandlerFunc { return newUpdate(d.Authenticator(), service(d)) }
 
 func newUpdate(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
-	return onMember(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
 		var e members.Edit
 		if err := api.Decode(req, &e); err != nil {
 			return api.Response{}, err
@@ -79,7 +68,7 @@ func Deactivate(d app.Deps) api.HandlerFunc {
 func Reactivate(d app.Deps) api.HandlerFunc { return newSetStatus(d.Authenticator(), service(d), true) }
 
 func newSetStatus(a *auth.Authenticator, svc *members.Service, active bool) api.HandlerFunc {
-	return onMember(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
 		version, err := versionOf(req)
 		if err != nil {
 			return api.Response{}, err
@@ -95,7 +84,7 @@ func newSetStatus(a *auth.Authenticator, svc *members.Service, active bool) api.
 func Remove(d app.Deps) api.HandlerFunc { return newRemove(d.Authenticator(), service(d)) }
 
 func newRemove(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
-	return onMember(a, func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
 		version, err := versionOf(req)
 		if err != nil {
 			return api.Response{}, err
