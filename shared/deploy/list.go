@@ -19,7 +19,8 @@ func with(actions []string, more ...string) []string {
 }
 
 // Functions is every Lambda function of Roster. Adding an endpoint is one
-// entry here, its handler, its tests and its main.go.
+// entry here, its handler with its tests, its events/<name>.json sample,
+// and `make template` (which writes its main.go and template.yaml).
 var Functions = []Function{
 	{Name: "health", Handler: "app.Health", Description: "GET /api/health - checks that the table is reachable.",
 		Routes: []Route{{"GET", "/api/health"}}, TableActions: []string{"dynamodb:GetItem"}, TimeoutSeconds: 5},

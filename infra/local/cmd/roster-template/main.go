@@ -1,12 +1,14 @@
-// Command roster-template writes the generated files: template.yaml from
-// the functions' declaration (shared/deploy) and the table's definition
-// (shared/store), and the site's error codes from the error catalog.
+// Command roster-template writes the generated files: template.yaml and
+// every functions/<name>/main.go from the functions' declaration
+// (shared/deploy) and the table's definition (shared/store), and the site's
+// error codes from the error catalog.
 // `make template` runs it; tests fail while a committed file differs.
 package main
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"roster/shared/api"
 	"roster/shared/deploy"
@@ -20,6 +22,17 @@ func main() {
 	}
 	if err == nil {
 		err = os.WriteFile(api.ErrorCodesTSPath, api.ErrorCodesTS(), 0o644)
+	}
+	for _, f := range deploy.Functions {
+		if err != nil {
+			break
+		}
+		var src []byte
+		if src, err = deploy.MainGo(f); err == nil {
+			if err = os.MkdirAll(filepath.Dir(deploy.MainPath(f)), 0o755); err == nil {
+				err = os.WriteFile(deploy.MainPath(f), src, 0o644)
+			}
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "roster-template:", err)
