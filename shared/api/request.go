@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"roster/shared/domain"
@@ -136,4 +137,40 @@ func UserAgent(req Request) string {
 		ua = ua[:256]
 	}
 	return ua
+}
+
+// versionBody is the body of deactivate, reactivate and remove.
+type versionBody struct {
+	Version int64 `json:"version"`
+}
+
+var errMissingVersion = domain.CodeMissingVersion.Field("version", "Send the version of what you act on.")
+
+// Version returns the version (of a member, a project) a request acts on: the query
+// parameter version, else the JSON body's version. It returns invalid
+// missing_version when there is none or it is not a positive whole number,
+// and the errors of Decode for a malformed body.
+func Version(req Request) (int64, error) {
+	if v, ok := req.QueryStringParameters["version"]; ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return 0, errMissingVersion
+		}
+		return n, nil
+	}
+	b, err := Body(req)
+	if err != nil {
+		return 0, err
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return 0, errMissingVersion
+	}
+	var body versionBody
+	if err := Decode(req, &body); err != nil {
+		return 0, err
+	}
+	if body.Version <= 0 {
+		return 0, errMissingVersion
+	}
+	return body.Version, nil
 }

@@ -106,6 +106,28 @@ var Functions = []Function{
 	{Name: "ses-events", Handler: "invitehttp.MailEvents", Description: "SNS (SES email events) - marks invitations bounced, complained or failed (no route).",
 		MailEvents: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
 
+	// Projects: reads need projects.view, changes projects.manage. Changes
+	// are transactions of the project, the assignments, the members'
+	// counts (UpdateItem) and the event.
+	{Name: "projects-list", Handler: "projecthttp.List", Description: "GET /api/accounts/{accountId}/projects - the account's projects in name order, paged, or a name prefix search.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/projects"}}, TableActions: with(authRead, "dynamodb:Query")},
+	{Name: "projects-create", Handler: "projecthttp.Create", Description: "POST /api/accounts/{accountId}/projects - creates a project owned by an active member.",
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/projects"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+	{Name: "project-get", Handler: "projecthttp.Get", Description: "GET /api/accounts/{accountId}/projects/{projectId} - one project.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/projects/{projectId}"}}, TableActions: with(authRead, "dynamodb:GetItem")},
+	{Name: "project-update", Handler: "projecthttp.Update", Description: "PATCH /api/accounts/{accountId}/projects/{projectId} - renames a project or gives it a new owner.",
+		Routes: []Route{{"PATCH", "/api/accounts/{accountId}/projects/{projectId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem")},
+	{Name: "project-delete", Handler: "projecthttp.Delete", Description: "DELETE /api/accounts/{accountId}/projects/{projectId} - deletes a project, ending its assignments.",
+		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/projects/{projectId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Name: "project-members", Handler: "projecthttp.Members", Description: "GET /api/accounts/{accountId}/projects/{projectId}/members - the project's members, paged.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/projects/{projectId}/members"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:Query")},
+	{Name: "project-member-add", Handler: "projecthttp.AddMember", Description: "PUT /api/accounts/{accountId}/projects/{projectId}/members/{userId} - assigns a member to a project.",
+		Routes: []Route{{"PUT", "/api/accounts/{accountId}/projects/{projectId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+	{Name: "project-member-remove", Handler: "projecthttp.RemoveMember", Description: "DELETE /api/accounts/{accountId}/projects/{projectId}/members/{userId} - ends a member's assignment to a project.",
+		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/projects/{projectId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Name: "member-projects", Handler: "projecthttp.MemberProjects", Description: "GET /api/accounts/{accountId}/members/{userId}/projects - a member's projects, with whether they own each.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}/members/{userId}/projects"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:Query")},
+
 	// History: read only. No role but the stream function's and the
 	// functions that make changes can write an event, and none can change or
 	// delete one.

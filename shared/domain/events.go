@@ -72,9 +72,11 @@ type NameChange struct {
 	Name string `json:"name" dynamodbav:"name"`
 }
 
-// OwnerChange is the before or after of an ownership handover.
+// OwnerChange is the before or after of an ownership handover (of the
+// account, or of a project, which names the owner too).
 type OwnerChange struct {
-	OwnerID string `json:"ownerId" dynamodbav:"ownerId"`
+	OwnerID   string `json:"ownerId" dynamodbav:"ownerId"`
+	OwnerName string `json:"ownerName,omitempty" dynamodbav:"ownerName,omitempty"`
 }
 
 // PermissionsChange is the before or after of a permissions_changed event:
@@ -143,7 +145,7 @@ func AccountRenamed(actor Actor, id, before, after string, at time.Time) AuditEv
 
 // OwnershipHandedOver is account.ownership_transferred from owner to heir.
 func OwnershipHandedOver(actor Actor, owner, heir Membership, at time.Time) AuditEvent {
-	return event(actor, heir.AccountID, ActionOwnershipHandedOver, at, MemberTarget(heir), OwnerChange{owner.UserID}, OwnerChange{heir.UserID})
+	return event(actor, heir.AccountID, ActionOwnershipHandedOver, at, MemberTarget(heir), OwnerChange{OwnerID: owner.UserID}, OwnerChange{OwnerID: heir.UserID})
 }
 
 // Events of members.

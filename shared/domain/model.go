@@ -68,21 +68,27 @@ const MaxAccountNameLength = 100
 
 // Membership is a user in an account.
 type Membership struct {
-	AccountID    string        `dynamodbav:"accountId" json:"accountId"`
-	AccountName  string        `dynamodbav:"accountName" json:"accountName,omitempty"`
-	UserID       string        `dynamodbav:"userId" json:"userId"`
-	Email        string        `dynamodbav:"email" json:"email"`
-	FirstName    string        `dynamodbav:"firstName" json:"firstName"`
-	LastName     string        `dynamodbav:"lastName" json:"lastName"`
-	Role         Role          `dynamodbav:"role" json:"role"`
-	Permissions  PermissionSet `dynamodbav:"permissions" json:"permissions"`
-	Status       MemberStatus  `dynamodbav:"status" json:"status"`
-	Projects     []string      `dynamodbav:"projects" json:"projects,omitempty"`
-	JoinedAt     time.Time     `dynamodbav:"joinedAt" json:"joinedAt"`
-	LastActiveAt time.Time     `dynamodbav:"lastActiveAt" json:"lastActiveAt,omitzero"`
-	LastLoginAt  time.Time     `dynamodbav:"lastLoginAt" json:"lastLoginAt,omitzero"`
-	Version      int64         `dynamodbav:"version" json:"version"`
+	AccountID   string        `dynamodbav:"accountId" json:"accountId"`
+	AccountName string        `dynamodbav:"accountName" json:"accountName,omitempty"`
+	UserID      string        `dynamodbav:"userId" json:"userId"`
+	Email       string        `dynamodbav:"email" json:"email"`
+	FirstName   string        `dynamodbav:"firstName" json:"firstName"`
+	LastName    string        `dynamodbav:"lastName" json:"lastName"`
+	Role        Role          `dynamodbav:"role" json:"role"`
+	Permissions PermissionSet `dynamodbav:"permissions" json:"permissions"`
+	Status      MemberStatus  `dynamodbav:"status" json:"status"`
+	Projects    []string      `dynamodbav:"projects" json:"projects,omitempty"`
+	// ProjectCount is how many projects the member is assigned to (owned
+	// ones included), kept in the transactions that assign them.
+	ProjectCount int       `dynamodbav:"projectCount" json:"projectCount"`
+	JoinedAt     time.Time `dynamodbav:"joinedAt" json:"joinedAt"`
+	LastActiveAt time.Time `dynamodbav:"lastActiveAt" json:"lastActiveAt,omitzero"`
+	LastLoginAt  time.Time `dynamodbav:"lastLoginAt" json:"lastLoginAt,omitzero"`
+	Version      int64     `dynamodbav:"version" json:"version"`
 }
+
+// Name is the member's full name, or the email without one.
+func (m Membership) Name() string { return FullName(m.FirstName, m.LastName, m.Email) }
 
 // Effective returns what the membership really grants.
 func (m Membership) Effective() PermissionSet {

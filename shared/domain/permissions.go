@@ -46,10 +46,11 @@ type Preset struct {
 
 // Well-known permission names the server itself checks.
 const (
-	PermUsersView    = "users.view"
-	PermUsersManage  = "users.manage"
-	PermHistoryView  = "history.view"
-	PermProjectsView = "projects.view"
+	PermUsersView      = "users.view"
+	PermUsersManage    = "users.manage"
+	PermHistoryView    = "history.view"
+	PermProjectsView   = "projects.view"
+	PermProjectsManage = "projects.manage"
 )
 
 var defaultCatalog = mustParseCatalog(catalogJSON)

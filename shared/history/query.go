@@ -72,7 +72,7 @@ func (p Period) Start(now time.Time) time.Time {
 
 // Kinds are the action kinds a filter may name: an action's kind is its
 // prefix before the dot.
-var Kinds = []string{"member", "invitation", "account"}
+var Kinds = []string{"member", "invitation", "account", "project"}
 
 // Actions lists every audit action Roster writes.
 var Actions = []string{
@@ -82,6 +82,8 @@ var Actions = []string{
 	domain.ActionMemberRemoved,
 	domain.ActionInvitationCreated, domain.ActionInvitationEdited, domain.ActionInvitationResent,
 	domain.ActionInvitationRevoked, domain.ActionInvitationAccepted, domain.ActionInvitationExpired,
+	domain.ActionProjectCreated, domain.ActionProjectRenamed, domain.ActionProjectOwnerChanged,
+	domain.ActionProjectDeleted, domain.ActionProjectMemberAdded, domain.ActionProjectMemberRemoved,
 }
 
 // KindOf returns the kind of an action ("member" of "member.role_changed").
@@ -96,7 +98,7 @@ const MaxFilterActions = 20
 // Filter is the action filter of a listing: nothing (every action), one
 // kind, or a set of exact actions.
 type Filter struct {
-	// Kind is "member", "invitation" or "account", or empty.
+	// Kind is "member", "invitation", "account" or "project", or empty.
 	Kind string
 	// Actions are exact action names, sorted; empty when Kind is set.
 	Actions []string
@@ -141,7 +143,7 @@ func ParseFilter(s string) (Filter, error) {
 	for _, a := range strings.Split(s, ",") {
 		a = strings.TrimSpace(a)
 		if !slices.Contains(Actions, a) {
-			msg := "Unknown action " + quote(a) + ": use member, invitation or account, or a list of actions such as member.role_changed."
+			msg := "Unknown action " + quote(a) + ": use member, invitation, account or project, or a list of actions such as member.role_changed."
 			if slices.Contains(Kinds, a) {
 				msg = "A kind (" + a + ") cannot be combined with other actions."
 			}

@@ -69,7 +69,7 @@ func Reactivate(d app.Deps) api.HandlerFunc { return newSetStatus(d.Authenticato
 
 func newSetStatus(a *auth.Authenticator, svc *members.Service, active bool) api.HandlerFunc {
 	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
-		version, err := versionOf(req)
+		version, err := api.Version(req)
 		if err != nil {
 			return api.Response{}, err
 		}
@@ -85,7 +85,7 @@ func Remove(d app.Deps) api.HandlerFunc { return newRemove(d.Authenticator(), se
 
 func newRemove(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
 	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
-		version, err := versionOf(req)
+		version, err := api.Version(req)
 		if err != nil {
 			return api.Response{}, err
 		}

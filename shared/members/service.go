@@ -40,6 +40,7 @@ type Member struct {
 	JoinedAt     time.Time            `json:"joinedAt,omitzero"`
 	LastLoginAt  time.Time            `json:"lastLoginAt,omitzero"`
 	LastActiveAt time.Time            `json:"lastActiveAt,omitzero"`
+	ProjectCount int                  `json:"projectCount"`
 	Version      int64                `json:"version"`
 }
 
@@ -49,7 +50,7 @@ func View(m domain.Membership) Member {
 	v := Member{
 		UserID: m.UserID, Email: m.Email, FirstName: m.FirstName, LastName: m.LastName,
 		Role: m.Role, Permissions: m.Permissions, Status: m.Status, Version: m.Version,
-		JoinedAt: m.JoinedAt, LastLoginAt: m.LastLoginAt, LastActiveAt: m.LastActiveAt,
+		JoinedAt: m.JoinedAt, LastLoginAt: m.LastLoginAt, LastActiveAt: m.LastActiveAt, ProjectCount: m.ProjectCount,
 	}
 	if m.Role == domain.RoleOwner {
 		v.Permissions = domain.PermissionSet{All: true}

@@ -34,11 +34,13 @@ type read struct {
 	names      map[string]string
 }
 
-// batchGet reads the items of keys, 100 keys a call, retrying unprocessed
-// keys with a growing backoff that ends early when ctx does. Items not found
-// are absent from the result, in no particular order. It returns
-// ErrUnprocessed when keys stay unprocessed, or ctx's error.
+// batchGet reads the items of keys (a key given twice is read once), 100
+// keys a call, retrying unprocessed keys with a growing backoff that ends
+// early when ctx does. Items not found are absent from the result, in no
+// particular order. It returns ErrUnprocessed when keys stay unprocessed,
+// or ctx's error.
 func (s *Store) batchGet(ctx context.Context, keys []item, r read) ([]item, error) {
+	keys = uniqueKeys(keys)
 	var got []item
 	for start := 0; start < len(keys); start += batchGetMaxKeys {
 		ka := types.KeysAndAttributes{Keys: keys[start:min(start+batchGetMaxKeys, len(keys))], ConsistentRead: aws.Bool(r.consistent)}
@@ -78,4 +80,25 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// uniqueKeys drops repeated keys: BatchGetItem refuses a request that
+// names one twice.
+func uniqueKeys(keys []item) []item {
+	seen := make(map[string]bool, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		pk, _ := k[AttrPK].(*types.AttributeValueMemberS)
+		sk, _ := k[AttrSK].(*types.AttributeValueMemberS)
+		if pk == nil || sk == nil {
+			out = append(out, k)
+			continue
+		}
+		id := pk.Value + "|" + sk.Value
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }

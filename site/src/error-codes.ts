@@ -64,6 +64,8 @@ export const ErrorCode = {
   invalidMember: 'invalid_member',
   /** 400. This name is required. */
   invalidName: 'invalid_name',
+  /** 400. The owner must be an active member of this account. */
+  invalidOwner: 'invalid_owner',
   /** 400. Enter your password. */
   invalidPassword: 'invalid_password',
   /** 400. The period must be one of 1w, 2w, 1m, 3m, 6m, 12m or all. */
@@ -98,7 +100,7 @@ export const ErrorCode = {
   memberNotActive: 'member_not_active',
   /** 404. There is no such member in this account. */
   memberNotFound: 'member_not_found',
-  /** 403. You need the Account administration: manage permission to rename the account. */
+  /** 403. You do not have the permission this needs. */
   missingPermission: 'missing_permission',
   /** 400. Choose All or a set of permissions. */
   missingPermissions: 'missing_permissions',
@@ -114,6 +116,12 @@ export const ErrorCode = {
   ownerProtected: 'owner_protected',
   /** 403. The owner role cannot be given; the owner can hand over ownership instead. */
   ownerRole: 'owner_role',
+  /** 404. There is no such project in this account. */
+  projectNotFound: 'project_not_found',
+  /** 409. The owner of a project stays assigned to it; give the project another owner first. */
+  projectOwner: 'project_owner',
+  /** 409. This project has too many members to delete at once; remove members first. */
+  projectTooLarge: 'project_too_large',
   /** 400. Enter your password or a code from your authenticator app. */
   proofRequired: 'proof_required',
   /** 400. The search is too long. */
