@@ -29,7 +29,9 @@ var Functions = []Function{
 
 	// Members. Edits are transactions of the membership, its search entries
 	// and the audit events: PutItem, and DeleteItem where search entries or
-	// the membership go (an edit of names, a removal).
+	// the membership go (an edit of names, a removal). Deactivation and
+	// removal hand the member's projects over in the same transaction: they
+	// query the member's projects and check the new owner.
 	{Name: "members-list", Handler: "memberhttp.List", Description: "GET /api/accounts/{accountId}/members - the account's members by status in name order, paged, or a prefix search.",
 		Routes: []Route{{"GET", "/api/accounts/{accountId}/members"}}, TableActions: with(authRead, "dynamodb:Query")},
 	{Name: "member-get", Handler: "memberhttp.Get", Description: "GET /api/accounts/{accountId}/members/{userId} - one member.",
@@ -37,11 +39,11 @@ var Functions = []Function{
 	{Name: "member-update", Handler: "memberhttp.Update", Description: "PATCH /api/accounts/{accountId}/members/{userId} - edits a member's role, permissions and names.",
 		Routes: []Route{{"PATCH", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Name: "member-deactivate", Handler: "memberhttp.Deactivate", Description: "POST /api/accounts/{accountId}/members/{userId}/deactivate - blocks a member, keeping role and permissions.",
-		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/deactivate"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/deactivate"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")},
 	{Name: "member-reactivate", Handler: "memberhttp.Reactivate", Description: "POST /api/accounts/{accountId}/members/{userId}/reactivate - restores a deactivated member.",
 		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/reactivate"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
 	{Name: "member-remove", Handler: "memberhttp.Remove", Description: "DELETE /api/accounts/{accountId}/members/{userId} - removes a member's access to the account.",
-		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
+		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")},
 	{Name: "member-ownership", Handler: "memberhttp.Ownership", Description: "POST /api/accounts/{accountId}/ownership - the owner hands the account over to an active admin.",
 		Routes: []Route{{"POST", "/api/accounts/{accountId}/ownership"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem"), MemoryMB: passwordMemoryMB},
 

@@ -57,8 +57,10 @@ func newUpdate(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
 	})
 }
 
-// Deactivate is POST .../members/{userId}/deactivate {version}: the member
-// keeps role and permissions and is refused from their next request on.
+// Deactivate is POST .../members/{userId}/deactivate {version, projectsTo?}:
+// the member keeps role and permissions and is refused from their next
+// request on; the projects they own go to projectsTo (409 owns_projects,
+// naming them, without it).
 func Deactivate(d app.Deps) api.HandlerFunc {
 	return newSetStatus(d.Authenticator(), service(d), false)
 }
@@ -69,27 +71,29 @@ func Reactivate(d app.Deps) api.HandlerFunc { return newSetStatus(d.Authenticato
 
 func newSetStatus(a *auth.Authenticator, svc *members.Service, active bool) api.HandlerFunc {
 	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
-		version, err := api.Version(req)
+		version, projectsTo, err := exitOf(req)
 		if err != nil {
 			return api.Response{}, err
 		}
-		return api.OK(svc.SetStatus(ctx, actor, accountID, userID, version, active))
+		return api.OK(svc.SetStatus(ctx, actor, accountID, userID, version, active, projectsTo))
 	})
 }
 
 // Remove is DELETE /api/accounts/{accountId}/members/{userId}, the version
-// as ?version= or in the body {version}: the member's access to the
-// account ends; their login and other accounts are untouched. It answers
-// 204.
+// and projectsTo as ?version=&projectsTo= or in the body {version,
+// projectsTo}: the member's access to the account and their project
+// assignments end, the projects they own go to projectsTo (409
+// owns_projects without it); their login and other accounts are untouched.
+// It answers 204.
 func Remove(d app.Deps) api.HandlerFunc { return newRemove(d.Authenticator(), service(d)) }
 
 func newRemove(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
 	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
-		version, err := api.Version(req)
+		version, projectsTo, err := exitOf(req)
 		if err != nil {
 			return api.Response{}, err
 		}
-		if err := svc.Remove(ctx, actor, accountID, userID, version); err != nil {
+		if err := svc.Remove(ctx, actor, accountID, userID, version, projectsTo); err != nil {
 			return api.Response{}, err
 		}
 		return api.NoContent(), nil

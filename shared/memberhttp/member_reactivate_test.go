@@ -12,7 +12,7 @@ func TestReactivate(t *testing.T) {
 	f := fixture.NewAccount(t)
 	h := newSetStatus(f.Auth, f.Service, true)
 	target := f.Add(t, "Re", "Activated", domain.RoleAdmin, "users.view", "billing.view")
-	if _, err := f.Service.SetStatus(t.Context(), f.MustActor(t, f.Owner.Cookie), f.Account.ID, target.User.ID, 1, false); err != nil {
+	if _, err := f.Service.SetStatus(t.Context(), f.MustActor(t, f.Owner.Cookie), f.Account.ID, target.User.ID, 1, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Actor(target.Cookie); err == nil {

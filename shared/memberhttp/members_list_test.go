@@ -20,7 +20,7 @@ func TestListMembers(t *testing.T) {
 	f.Add(t, "Adèle", "Blanc-Sec", domain.RoleMember, "billing.view")
 	billing := f.Add(t, "Bob", "Billing", domain.RoleMember, "billing.view")
 	removed := f.Add(t, "Rem", "Oved", domain.RoleMember, "users.view")
-	if err := f.Service.Remove(t.Context(), f.MustActor(t, f.Owner.Cookie), f.Account.ID, removed.User.ID, 1); err != nil {
+	if err := f.Service.Remove(t.Context(), f.MustActor(t, f.Owner.Cookie), f.Account.ID, removed.User.ID, 1, ""); err != nil {
 		t.Fatal(err)
 	}
 	query := func(q map[string]string) func(r *map[string]string) {

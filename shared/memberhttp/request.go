@@ -2,6 +2,7 @@ package memberhttp
 
 import (
 	"strconv"
+	"strings"
 
 	"roster/shared/api"
 	"roster/shared/domain"
@@ -22,4 +23,35 @@ func listQueryOf(req api.Request) (members.ListQuery, error) {
 		q.Limit = n
 	}
 	return q, nil
+}
+
+// exitBody is the body of a deactivation or removal.
+type exitBody struct {
+	Version    int64  `json:"version"`
+	ProjectsTo string `json:"projectsTo"`
+}
+
+// exitOf reads the version and the projects' new owner of a deactivation,
+// reactivation or removal: from the query string (version, projectsTo) when
+// it names a version, else from the JSON body. It returns invalid
+// missing_version, and api.Decode's errors.
+func exitOf(req api.Request) (int64, string, error) {
+	if _, ok := req.QueryStringParameters["version"]; ok {
+		v, err := api.Version(req)
+		return v, req.QueryStringParameters["projectsTo"], err
+	}
+	b, err := api.Body(req)
+	if err != nil {
+		return 0, "", err
+	}
+	var body exitBody
+	if strings.TrimSpace(string(b)) != "" {
+		if err := api.Decode(req, &body); err != nil {
+			return 0, "", err
+		}
+	}
+	if body.Version <= 0 {
+		return 0, "", domain.CodeMissingVersion.Field("version", "Send the version of the member you act on.")
+	}
+	return body.Version, body.ProjectsTo, nil
 }

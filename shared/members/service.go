@@ -3,6 +3,7 @@ package members
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"roster/shared/auth"
@@ -176,6 +177,10 @@ func memberError(err error) error {
 		return err
 	case errors.Is(err, store.ErrNotFound):
 		return errNoMember
+	case errors.Is(err, store.ErrProjectTooLarge):
+		return tooManyProjects()
+	case errors.Is(err, store.ErrNotActiveMember):
+		return domain.CodeInvalidOwner.Field("projectsTo", "The projects' new owner is no longer an active member. Choose another.")
 	}
 	return err
 }
@@ -206,7 +211,7 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, use
 			return next, nil, err
 		}
 		return next, EditEvents(actor, cur, next, s.store.Now()), nil
-	})
+	}, nil)
 	if err != nil {
 		return Member{}, memberError(err)
 	}
@@ -216,10 +221,14 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, use
 // SetStatus deactivates (active=false) or reactivates a member. The member
 // keeps role and permissions; only the status (and the list the member is
 // in) changes, with its audit event in the same transaction. Setting the
-// status a member has already writes nothing. It returns invalid
-// missing_version, not_found member_not_found, the forbidden errors of
-// domain.CheckManage, forbidden self_deactivation, or stale_version.
-func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, userID string, version int64, active bool) (Member, error) {
+// status a member has already writes nothing. A member who owns projects
+// is deactivated only with projectsTo, the active member who then owns
+// them (in the same transaction); their assignments stay. It returns
+// invalid missing_version or invalid_owner, not_found member_not_found, the
+// forbidden errors of domain.CheckManage, forbidden self_deactivation,
+// conflict owns_projects (naming the projects) or project_too_large, or
+// stale_version.
+func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, userID string, version int64, active bool, projectsTo string) (Member, error) {
 	if version <= 0 {
 		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member you edited.")
 	}
@@ -227,12 +236,25 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 	if active {
 		want, action = domain.StatusActive, domain.ActionMemberReactivated
 	}
-	m, err := s.store.EditMember(ctx, accountID, userID, version, func(cur domain.Membership) (domain.Membership, []domain.AuditEvent, error) {
+	check := func(cur domain.Membership) error {
 		if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
-			return cur, nil, err
+			return err
 		}
 		if userID == actor.UserID {
-			return cur, nil, domain.CodeSelfDeactivation.Msg("You cannot deactivate yourself; ask another admin.")
+			return domain.CodeSelfDeactivation.Msg("You cannot deactivate yourself; ask another admin.")
+		}
+		return nil
+	}
+	var h *store.ProjectHandover
+	if !active {
+		var err error
+		if h, err = s.handover(ctx, actor, accountID, userID, version, projectsTo, false, check); err != nil {
+			return Member{}, err
+		}
+	}
+	m, err := s.store.EditMember(ctx, accountID, userID, version, func(cur domain.Membership) (domain.Membership, []domain.AuditEvent, error) {
+		if err := check(cur); err != nil {
+			return cur, nil, err
 		}
 		if cur.Status == want {
 			return cur, nil, nil
@@ -240,7 +262,7 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 		next := cur
 		next.Status = want
 		return next, []domain.AuditEvent{domain.MemberStatusChanged(actor, action, cur, next, s.store.Now())}, nil
-	})
+	}, h)
 	if err != nil {
 		return Member{}, memberError(err)
 	}
@@ -249,20 +271,138 @@ func (s *Service) SetStatus(ctx context.Context, actor domain.Actor, accountID, 
 
 // Remove deletes a membership and its search entries, with its audit
 // event, in one transaction. The user's login and other accounts are
-// untouched; their requests to this account are refused from then on. It
-// returns invalid missing_version, not_found member_not_found, the
-// forbidden errors of domain.CheckManage, or stale_version.
-func (s *Service) Remove(ctx context.Context, actor domain.Actor, accountID, userID string, version int64) error {
+// untouched; their requests to this account are refused from then on. Their
+// project assignments end in the same transaction; a member who owns
+// projects is removed only with projectsTo, the active member who then owns
+// them. It returns invalid missing_version or invalid_owner, not_found
+// member_not_found, the forbidden errors of domain.CheckManage, conflict
+// owns_projects (naming the projects) or project_too_large, or
+// stale_version.
+func (s *Service) Remove(ctx context.Context, actor domain.Actor, accountID, userID string, version int64, projectsTo string) error {
 	if version <= 0 {
 		return domain.CodeMissingVersion.Field("version", "Send the version of the member you remove.")
 	}
-	err := s.store.RemoveMember(ctx, accountID, userID, version, func(cur domain.Membership) (domain.AuditEvent, error) {
-		if err := domain.CheckManage(actor, cur.Role, cur.Permissions); err != nil {
+	check := func(cur domain.Membership) error { return domain.CheckManage(actor, cur.Role, cur.Permissions) }
+	h, err := s.handover(ctx, actor, accountID, userID, version, projectsTo, true, check)
+	if err != nil {
+		return err
+	}
+	err = s.store.RemoveMember(ctx, accountID, userID, version, func(cur domain.Membership) (domain.AuditEvent, error) {
+		if err := check(cur); err != nil {
 			return domain.AuditEvent{}, err
 		}
 		return domain.MemberStatusChanged(actor, domain.ActionMemberRemoved, cur, domain.Membership{}, s.store.Now()), nil
-	})
+	}, h)
 	return memberError(err)
+}
+
+// maxHandover bounds the projects read for one handover: past it the
+// change cannot fit one transaction anyway.
+const maxHandover = 50
+
+// OwnedProject names a project in the owns_projects refusal.
+type OwnedProject struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// handover returns what happens to the projects of the member leaving them
+// (deactivated, or removed when removal), or nil when nothing does. The
+// member is read and check applied first, so that a refused actor learns
+// nothing of the projects. It returns check's errors, stale_version,
+// conflict owns_projects (with the projects as error.current.projects) when
+// the member owns projects and projectsTo is empty, invalid invalid_owner
+// when projectsTo is not another active member.
+func (s *Service) handover(ctx context.Context, actor domain.Actor, accountID, userID string, version int64, projectsTo string, removal bool, check func(domain.Membership) error) (*store.ProjectHandover, error) {
+	leaver, err := s.load(ctx, accountID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(leaver); err != nil {
+		return nil, err
+	}
+	if leaver.Version != version {
+		return nil, staleError(leaver)
+	}
+	owned, err := s.store.ProjectsOwnedBy(ctx, accountID, userID, maxHandover+1)
+	if err != nil {
+		return nil, err
+	}
+	var assigned []string
+	if removal {
+		page, err := s.store.MemberProjectIDs(ctx, accountID, userID, "", maxHandover+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range page.IDs {
+			if !slices.Contains(owned, id) {
+				assigned = append(assigned, id)
+			}
+		}
+	}
+	if len(owned) == 0 && len(assigned) == 0 {
+		return nil, nil
+	}
+	if len(owned)+len(assigned) > maxHandover {
+		return nil, tooManyProjects()
+	}
+	byID, err := s.store.ProjectsByID(ctx, accountID, append(slices.Clone(owned), assigned...))
+	if err != nil {
+		return nil, err
+	}
+	h := &store.ProjectHandover{Leaver: leaver, Removal: removal, ToJoins: map[string]bool{}}
+	if len(owned) > 0 {
+		if projectsTo == "" {
+			e := domain.CodeOwnsProjects.Msg("This member owns projects. Choose who owns them next (projectsTo), or give each a new owner first.")
+			list := make([]OwnedProject, 0, len(owned))
+			for _, id := range owned {
+				list = append(list, OwnedProject{ID: id, Name: byID[id].Name})
+			}
+			e.Current = map[string]any{"projects": list}
+			return nil, e
+		}
+		to, err := s.store.GetMembership(ctx, accountID, projectsTo)
+		if projectsTo == userID || errors.Is(err, store.ErrNotFound) || err == nil && to.Status != domain.StatusActive {
+			return nil, domain.CodeInvalidOwner.Field("projectsTo", "The projects' new owner must be another active member of this account.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		h.To = to
+	}
+	now := s.store.Now()
+	for _, id := range owned {
+		p, ok := byID[id]
+		if !ok {
+			continue
+		}
+		joined, err := s.store.IsProjectMember(ctx, accountID, id, h.To.UserID)
+		if err != nil {
+			return nil, err
+		}
+		h.Owned = append(h.Owned, p)
+		next := p
+		next.OwnerID = h.To.UserID
+		h.Events = append(h.Events, domain.ProjectOwnerChanged(actor, next, leaver, h.To, now))
+		if !joined {
+			h.ToJoins[id] = true
+			h.Events = append(h.Events, domain.ProjectMemberAdded(actor, next, h.To, now))
+		}
+		if removal {
+			h.Events = append(h.Events, domain.ProjectMemberRemoved(actor, next, leaver, now))
+		}
+	}
+	for _, id := range assigned {
+		if p, ok := byID[id]; ok {
+			h.Assigned = append(h.Assigned, p)
+			h.Events = append(h.Events, domain.ProjectMemberRemoved(actor, p, leaver, now))
+		}
+	}
+	return h, nil
+}
+
+func tooManyProjects() error {
+	return domain.CodeProjectTooLarge.Msg("This member has more projects than one change can hand over. Give some of them a new owner, or end assignments, first.")
 }
 
 // HandOver is the body of an ownership handover.

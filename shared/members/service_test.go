@@ -48,7 +48,7 @@ func TestEscalationAttempts(t *testing.T) {
 	plain := f.Add(t, "Pat", "Plain", domain.RoleMember, "billing.view")
 	viewer := f.Add(t, "Vi", "Ewer", domain.RoleMember, "users.view")
 	gone := f.Add(t, "Dee", "Activated", domain.RoleMember, "billing.view")
-	if _, err := f.Service.SetStatus(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, gone.User.ID, 1, false); err != nil {
+	if _, err := f.Service.SetStatus(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, gone.User.ID, 1, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	owner := f.Owner
@@ -70,13 +70,13 @@ func TestEscalationAttempts(t *testing.T) {
 	}
 	deactivate := func(target fixture.Person) func(domain.Actor) error {
 		return func(a domain.Actor) error {
-			_, err := f.Service.SetStatus(ctx, a, f.Account.ID, target.User.ID, f.Membership(t, target.User.ID).Version, false)
+			_, err := f.Service.SetStatus(ctx, a, f.Account.ID, target.User.ID, f.Membership(t, target.User.ID).Version, false, "")
 			return err
 		}
 	}
 	remove := func(target fixture.Person) func(domain.Actor) error {
 		return func(a domain.Actor) error {
-			return f.Service.Remove(ctx, a, f.Account.ID, target.User.ID, f.Membership(t, target.User.ID).Version)
+			return f.Service.Remove(ctx, a, f.Account.ID, target.User.ID, f.Membership(t, target.User.ID).Version, "")
 		}
 	}
 	attempts := []attempt{
@@ -244,7 +244,7 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 	m := f.Add(t, "Dora", "Explorer", domain.RoleMember, "billing.view")
 	actor := f.MustActor(t, admin.Cookie)
 
-	got, err := f.Service.SetStatus(ctx, actor, f.Account.ID, m.User.ID, 1, false)
+	got, err := f.Service.SetStatus(ctx, actor, f.Account.ID, m.User.ID, 1, false, "")
 	if err != nil || got.Status != domain.StatusDeactivated || got.Role != domain.RoleMember || !slices.Equal(got.Permissions.Granted, []string{"billing.view"}) {
 		t.Fatalf("deactivate: got %+v, %v; want deactivated keeping role and permissions", got, err)
 	}
@@ -269,18 +269,18 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 	}
 	// Deactivating again writes nothing.
 	before := f.Counts(t)
-	if _, err := f.Service.SetStatus(ctx, actor, f.Account.ID, m.User.ID, 2, false); err != nil {
+	if _, err := f.Service.SetStatus(ctx, actor, f.Account.ID, m.User.ID, 2, false, ""); err != nil {
 		t.Errorf("deactivate again: %v", err)
 	}
 	if after := f.Counts(t); after != before {
 		t.Errorf("deactivate again: got %v, want %v", after, before)
 	}
 	// Yourself: refused.
-	if _, err := f.Service.SetStatus(ctx, actor, f.Account.ID, admin.User.ID, 1, false); code(t, err) != "self_deactivation" {
+	if _, err := f.Service.SetStatus(ctx, actor, f.Account.ID, admin.User.ID, 1, false, ""); code(t, err) != "self_deactivation" {
 		t.Errorf("self deactivation: got %v, want self_deactivation", err)
 	}
 
-	got, err = f.Service.SetStatus(ctx, actor, f.Account.ID, m.User.ID, 2, true)
+	got, err = f.Service.SetStatus(ctx, actor, f.Account.ID, m.User.ID, 2, true, "")
 	if err != nil || got.Status != domain.StatusActive || got.Version != 3 {
 		t.Fatalf("reactivate: got %+v, %v", got, err)
 	}
@@ -289,10 +289,10 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 	}
 
 	before = f.Counts(t)
-	if err := f.Service.Remove(ctx, actor, f.Account.ID, m.User.ID, 2); code(t, err) != domain.EStale {
+	if err := f.Service.Remove(ctx, actor, f.Account.ID, m.User.ID, 2, ""); code(t, err) != domain.EStale {
 		t.Errorf("remove with a stale version: got %v, want stale_version", err)
 	}
-	if err := f.Service.Remove(ctx, actor, f.Account.ID, m.User.ID, 3); err != nil {
+	if err := f.Service.Remove(ctx, actor, f.Account.ID, m.User.ID, 3, ""); err != nil {
 		t.Fatalf("remove: %v", err)
 	}
 	after := f.Counts(t)
@@ -324,7 +324,7 @@ func TestRemovedMemberKeepsOtherAccounts(t *testing.T) {
 	if err := f.Store.CreateAccount(ctx, second, own, domain.AuditEvent{AccountID: second.ID, Action: domain.ActionAccountCreated}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Service.Remove(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, m.User.ID, 1); err != nil {
+	if err := f.Service.Remove(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, m.User.ID, 1, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := f.Auth.Member(ctx, fixture.Bare("GET", m.Cookie, nil), second.ID); err != nil {
@@ -402,7 +402,7 @@ func TestOwnershipHandover(t *testing.T) {
 	}
 	// The new owner is protected from the old one now.
 	oldOwner := f.MustActor(t, f.Owner.Cookie)
-	if _, err := f.Service.SetStatus(ctx, oldOwner, f.Account.ID, admin.User.ID, 2, false); code(t, err) != "owner_protected" {
+	if _, err := f.Service.SetStatus(ctx, oldOwner, f.Account.ID, admin.User.ID, 2, false, ""); code(t, err) != "owner_protected" {
 		t.Errorf("old owner deactivates new owner: got %v, want owner_protected", err)
 	}
 }
@@ -532,7 +532,7 @@ func TestSearch(t *testing.T) {
 	jose := f.Add(t, "José", "Núñez", domain.RoleMember)
 	joanna := f.Add(t, "Joanna", "Smith-Jones", domain.RoleMember)
 	joe := f.Add(t, "Joe", "Bloggs", domain.RoleMember)
-	if _, err := f.Service.SetStatus(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, joe.User.ID, 1, false); err != nil {
+	if _, err := f.Service.SetStatus(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, joe.User.ID, 1, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	actor := f.MustActor(t, f.Owner.Cookie)

@@ -2,7 +2,9 @@ package projecthttp
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -388,5 +390,83 @@ func TestUpdateAndDelete(t *testing.T) {
 	}
 	if status, body := del("3"); status != 404 || fixture.CodeOf(body) != "project_not_found" {
 		t.Errorf("delete again: got %d %s", status, body)
+	}
+}
+
+func TestMemberWhoOwnsProjects(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	owner := e.MustActor(t, e.Owner.Cookie)
+	p1 := e.create(t, "Owned by Vic", e.viewer.User.ID)
+	p2 := e.create(t, "Vic assigned", e.manager.User.ID)
+	if status, body := e.call(t, "project-member-add", e.manager.Cookie, nil, nil, "projectId", p2.ID, "userId", e.viewer.User.ID); status != 200 {
+		t.Fatalf("assign: %d %s", status, body)
+	}
+	project := func(id string) projects.View {
+		t.Helper()
+		_, body := e.call(t, "project-get", e.manager.Cookie, nil, nil, "projectId", id)
+		var v projects.View
+		decode(t, body, &v)
+		return v
+	}
+	version := func(p fixture.Person) int64 { return e.Membership(t, p.User.ID).Version }
+	before := e.items(t, p1.ID, p2.ID)
+
+	_, err := e.Service.SetStatus(ctx, owner, e.Account.ID, e.viewer.User.ID, version(e.viewer), false, "")
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "owns_projects" || !strings.Contains(fmt.Sprint(de.Current), p1.ID) {
+		t.Fatalf("deactivate an owner of projects: got %v (%+v), want owns_projects naming %s", err, de, p1.ID)
+	}
+	for _, to := range []string{e.inactive.User.ID, e.viewer.User.ID, "nobody"} {
+		_, err := e.Service.SetStatus(ctx, owner, e.Account.ID, e.viewer.User.ID, version(e.viewer), false, to)
+		if !errors.As(err, &de) || de.Code != "invalid_owner" {
+			t.Errorf("projectsTo %s: got %v, want invalid_owner", to, err)
+		}
+	}
+	if got := e.items(t, p1.ID, p2.ID); got != before {
+		t.Errorf("refusals wrote: items %s, want %s", got, before)
+	}
+
+	if _, err := e.Service.SetStatus(ctx, owner, e.Account.ID, e.viewer.User.ID, version(e.viewer), false, e.plain.User.ID); err != nil {
+		t.Fatalf("deactivate with projectsTo: %v", err)
+	}
+	if got := project(p1.ID); got.OwnerID != e.plain.User.ID || got.MemberCount != 2 {
+		t.Errorf("handed over project: got %+v, want owned by Nia with 2 members", got)
+	}
+	if got := e.Membership(t, e.plain.User.ID).ProjectCount; got != 1 {
+		t.Errorf("new owner's projectCount: got %d, want 1", got)
+	}
+
+	// Removal ends every assignment; the removed member owns nothing now.
+	if _, err := e.Service.SetStatus(ctx, owner, e.Account.ID, e.viewer.User.ID, version(e.viewer), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Service.Remove(ctx, owner, e.Account.ID, e.viewer.User.ID, version(e.viewer), ""); err != nil {
+		t.Fatalf("remove: %v", err)
+	}
+	if a, b := project(p1.ID), project(p2.ID); a.MemberCount != 1 || b.MemberCount != 1 {
+		t.Errorf("after removal: members %d and %d, want 1 and 1", a.MemberCount, b.MemberCount)
+	}
+	if n := e.CountGSI1(t, "ACCOUNT#"+e.Account.ID+"#MEMBER#"+e.viewer.User.ID+"#PROJECTS"); n != 0 {
+		t.Errorf("assignments left: %d", n)
+	}
+	var actions []string
+	for _, ev := range e.Events(t) {
+		if strings.HasPrefix(ev.Action, "project.") {
+			actions = append(actions, ev.Action)
+		}
+	}
+	// Events of one transaction share their time: compare them as a set.
+	slices.Sort(actions)
+	want := "project.created project.created project.member_added project.member_added project.member_removed project.member_removed project.owner_changed"
+	if strings.Join(actions, " ") != want {
+		t.Errorf("events: got %v, want %s", actions, want)
+	}
+
+	// The manager owns p2: removing them needs projectsTo too.
+	err = e.Service.Remove(ctx, owner, e.Account.ID, e.manager.User.ID, version(e.manager), "")
+	if !errors.As(err, &de) || de.Code != "owns_projects" {
+		t.Errorf("remove an owner of projects: got %v, want owns_projects", err)
 	}
 }

@@ -476,7 +476,7 @@ type MemberChange func(cur domain.Membership) (next domain.Membership, events []
 // returns next. When another write comes first, it returns a *StaleError
 // with the membership as it is then. It also returns ErrNotFound and
 // change's errors.
-func (s *Store) EditMember(ctx context.Context, accountID, userID string, version int64, change MemberChange) (domain.Membership, error) {
+func (s *Store) EditMember(ctx context.Context, accountID, userID string, version int64, change MemberChange, h *ProjectHandover) (domain.Membership, error) {
 	cur, err := s.GetMembership(ctx, accountID, userID)
 	if err != nil {
 		return domain.Membership{}, err
@@ -497,7 +497,7 @@ func (s *Store) EditMember(ctx context.Context, accountID, userID string, versio
 	for _, ev := range events {
 		s.audit(tx, ev)
 	}
-	if err := tx.commit(ctx); err != nil {
+	if err := s.commitWith(ctx, tx, h); err != nil {
 		return domain.Membership{}, s.staleMember(ctx, accountID, userID, err)
 	}
 	return next, nil
@@ -508,7 +508,7 @@ func (s *Store) EditMember(ctx context.Context, accountID, userID string, versio
 // transaction conditional on version, which must be the one read. The
 // user's login, sessions and other memberships are not touched. It returns
 // ErrNotFound, check's errors, or a *StaleError with the current membership.
-func (s *Store) RemoveMember(ctx context.Context, accountID, userID string, version int64, check func(cur domain.Membership) (domain.AuditEvent, error)) error {
+func (s *Store) RemoveMember(ctx context.Context, accountID, userID string, version int64, check func(cur domain.Membership) (domain.AuditEvent, error), h *ProjectHandover) error {
 	cur, err := s.GetMembership(ctx, accountID, userID)
 	if err != nil {
 		return err
@@ -523,10 +523,31 @@ func (s *Store) RemoveMember(ctx context.Context, accountID, userID string, vers
 	tx := s.tx()
 	s.deleteMembership(tx, cur, versionIs(cur.Version))
 	s.audit(tx, ev)
-	if err := tx.commit(ctx); err != nil {
+	if err := s.commitWith(ctx, tx, h); err != nil {
 		return s.staleMember(ctx, accountID, userID, err)
 	}
 	return nil
+}
+
+// commitWith commits the member's transaction with the projects' handover
+// h (nil for none). It returns ErrProjectTooLarge when it all would not fit
+// one transaction, ErrNotActiveMember when the new owner moved on, and
+// ErrConflict when a project or the member did.
+func (s *Store) commitWith(ctx context.Context, tx *Tx, h *ProjectHandover) error {
+	if h == nil {
+		return tx.commit(ctx)
+	}
+	first := len(tx.items)
+	newOwnerAt := s.handOver(tx, *h)
+	if len(tx.items) > maxTransactItems {
+		return ErrProjectTooLarge
+	}
+	err := tx.commit(ctx)
+	var ce *ConflictError
+	if errors.As(err, &ce) && ce.Index == first+newOwnerAt && newOwnerAt >= 0 {
+		return ErrNotActiveMember
+	}
+	return err
 }
 
 // staleMember turns a lost conditional write into a *StaleError with the

@@ -435,3 +435,78 @@ func (s *Store) RemoveProjectMember(ctx context.Context, p domain.Project, m dom
 	s.audit(tx, ev)
 	return mapConflict(tx.commit(ctx), nil)
 }
+
+// maxTransactItems is TransactWriteItems' limit of items.
+const maxTransactItems = 100
+
+// ProjectHandover is what happens to a member's projects when the member is
+// deactivated or removed, in the member's own transaction: the projects
+// they own go to a new owner (an active member, who joins those they are
+// not assigned to), and on removal every assignment of theirs ends.
+type ProjectHandover struct {
+	// Leaver is the member leaving their projects.
+	Leaver domain.Membership
+	// Owned are the projects the leaver owns, as read (at their versions).
+	Owned []domain.Project
+	// To is the new owner's membership as read (active, at its version).
+	To domain.Membership
+	// ToJoins holds the ids of Owned that To is not assigned to yet.
+	ToJoins map[string]bool
+	// Removal ends the leaver's assignments: to Owned, and to Assigned, the
+	// other projects they are assigned to.
+	Removal  bool
+	Assigned []domain.Project
+	// Events are the projects' events of the handover.
+	Events []domain.AuditEvent
+}
+
+// handOver adds the handover's writes to tx and returns the position (from
+// the writes it adds) of the new owner's membership write, or -1.
+func (s *Store) handOver(tx *Tx, h ProjectHandover) int {
+	now := s.now()
+	at := -1
+	start := len(tx.items)
+	for _, p := range h.Owned {
+		next := p
+		next.OwnerID, next.Version = h.To.UserID, p.Version+1
+		if h.ToJoins[p.ID] {
+			next.MemberCount++
+		}
+		if h.Removal {
+			next.MemberCount--
+			tx.delete(projectMemberKey(p.AccountID, p.ID, h.Leaver.UserID), cond{expr: "attribute_exists(PK)"})
+		}
+		it, err := projectItem(next)
+		if err != nil {
+			tx.err = errors.Join(tx.err, err)
+			return -1
+		}
+		tx.put(it, versionIs(p.Version))
+		if h.ToJoins[p.ID] {
+			link, err := projectMemberItem(p.AccountID, p.ID, h.To.UserID, now)
+			if err != nil {
+				tx.err = errors.Join(tx.err, err)
+				return -1
+			}
+			tx.put(link, notExists)
+		}
+	}
+	if len(h.Owned) > 0 {
+		at = len(tx.items) - start
+		if n := len(h.ToJoins); n > 0 {
+			tx.countProjects(h.To, n)
+		} else {
+			tx.check(memberKey(h.To.AccountID, h.To.UserID), activeMemberAt(h.To.Version))
+		}
+	}
+	if h.Removal {
+		for _, p := range h.Assigned {
+			tx.delete(projectMemberKey(p.AccountID, p.ID, h.Leaver.UserID), cond{expr: "attribute_exists(PK)"}).
+				update(projectKey(p.AccountID, p.ID), "ADD memberCount :minus", cond{expr: "attribute_exists(PK)", values: item{":minus": num(-1)}})
+		}
+	}
+	for _, ev := range h.Events {
+		s.audit(tx, ev)
+	}
+	return at
+}

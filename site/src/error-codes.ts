@@ -116,6 +116,8 @@ export const ErrorCode = {
   ownerProtected: 'owner_protected',
   /** 403. The owner role cannot be given; the owner can hand over ownership instead. */
   ownerRole: 'owner_role',
+  /** 409. This member owns projects; choose who owns them next. */
+  ownsProjects: 'owns_projects',
   /** 404. There is no such project in this account. */
   projectNotFound: 'project_not_found',
   /** 409. The owner of a project stays assigned to it; give the project another owner first. */
