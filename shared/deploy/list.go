@@ -44,6 +44,8 @@ var Functions = []Function{
 		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/reactivate"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
 	{Name: "member-remove", Handler: "memberhttp.Remove", Description: "DELETE /api/accounts/{accountId}/members/{userId} - removes a member's access to the account.",
 		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/members/{userId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")},
+	{Name: "member-transfer", Handler: "memberhttp.Transfer", Description: "POST /api/accounts/{accountId}/members/{userId}/transfer - moves a member, with the projects they own, to another account.",
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/members/{userId}/transfer"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Name: "member-ownership", Handler: "memberhttp.Ownership", Description: "POST /api/accounts/{accountId}/ownership - the owner hands the account over to an active admin.",
 		Routes: []Route{{"POST", "/api/accounts/{accountId}/ownership"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem"), MemoryMB: passwordMemoryMB},
 

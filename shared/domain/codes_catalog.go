@@ -78,4 +78,5 @@ var (
 	CodeProjectOwner             = code("project_owner", EConflict, "The owner of a project stays assigned to it; give the project another owner first.")
 	CodeProjectTooLarge          = code("project_too_large", EConflict, "This project has too many members to delete at once; remove members first.")
 	CodeOwnsProjects             = code("owns_projects", EConflict, "This member owns projects; choose who owns them next.")
+	CodeSameAccount              = code("same_account", EInvalid, "Choose another account.")
 )

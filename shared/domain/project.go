@@ -81,3 +81,36 @@ func ProjectMemberAdded(actor Actor, p Project, m Membership, at time.Time) Audi
 func ProjectMemberRemoved(actor Actor, p Project, m Membership, at time.Time) AuditEvent {
 	return event(actor, p.AccountID, ActionProjectMemberRemoved, at, MemberTarget(m), ProjectRef{ProjectID: p.ID, ProjectName: p.Name}, nil)
 }
+
+// Transfer actions: a member moved from one account to another.
+const (
+	ActionMemberTransferredOut = "member.transferred_out"
+	ActionMemberTransferredIn  = "member.transferred_in"
+)
+
+// Transfer is the payload of a transfer's events: the accounts, the
+// projects that moved with the member, the assignments that ended (other
+// members of the moved projects, named) and the projects the member left.
+type Transfer struct {
+	FromAccountID   string        `json:"fromAccountId" dynamodbav:"fromAccountId"`
+	FromAccountName string        `json:"fromAccountName" dynamodbav:"fromAccountName"`
+	ToAccountID     string        `json:"toAccountId" dynamodbav:"toAccountId"`
+	ToAccountName   string        `json:"toAccountName" dynamodbav:"toAccountName"`
+	Role            Role          `json:"role" dynamodbav:"role"`
+	Permissions     PermissionSet `json:"permissions" dynamodbav:"permissions"`
+	MovedProjects   []string      `json:"movedProjects,omitempty" dynamodbav:"movedProjects,omitempty"`
+	EndedMembers    []string      `json:"endedAssignments,omitempty" dynamodbav:"endedAssignments,omitempty"`
+	LeftProjects    []string      `json:"leftProjects,omitempty" dynamodbav:"leftProjects,omitempty"`
+}
+
+// MemberTransferredOut is member.transferred_out in the source account:
+// before is the member there, after the transfer.
+func MemberTransferredOut(actor Actor, from Membership, t Transfer, at time.Time) AuditEvent {
+	return event(actor, from.AccountID, ActionMemberTransferredOut, at, MemberTarget(from),
+		StatusChange{Status: from.Status, Role: from.Role, Permissions: from.Permissions}, t)
+}
+
+// MemberTransferredIn is member.transferred_in in the destination account.
+func MemberTransferredIn(actor Actor, to Membership, t Transfer, at time.Time) AuditEvent {
+	return event(actor, to.AccountID, ActionMemberTransferredIn, at, MemberTarget(to), nil, t)
+}

@@ -79,7 +79,7 @@ var Actions = []string{
 	domain.ActionAccountCreated, domain.ActionAccountRenamed, domain.ActionOwnershipHandedOver,
 	domain.ActionMemberSignedIn, domain.ActionMemberPermissions, domain.ActionMemberRole,
 	domain.ActionMemberProfile, domain.ActionMemberDeactivated, domain.ActionMemberReactivated,
-	domain.ActionMemberRemoved,
+	domain.ActionMemberRemoved, domain.ActionMemberTransferredOut, domain.ActionMemberTransferredIn,
 	domain.ActionInvitationCreated, domain.ActionInvitationEdited, domain.ActionInvitationResent,
 	domain.ActionInvitationRevoked, domain.ActionInvitationAccepted, domain.ActionInvitationExpired,
 	domain.ActionProjectCreated, domain.ActionProjectRenamed, domain.ActionProjectOwnerChanged,

@@ -114,3 +114,27 @@ func newOwnership(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
 		return api.OK(svc.TransferOwnership(ctx, actor, accountID, b))
 	})
 }
+
+// Transfer is POST /api/accounts/{accountId}/members/{userId}/transfer
+// {version, toAccountId, role, permissions}: the member moves to another
+// account where the actor manages users too, with the projects they own.
+// It answers the member's new membership in the destination; 404
+// account_not_found for a destination the actor is not a member of.
+func Transfer(d app.Deps) api.HandlerFunc { return newTransfer(d.Authenticator(), service(d)) }
+
+func newTransfer(a *auth.Authenticator, svc *members.Service) api.HandlerFunc {
+	return a.OnResource("userId", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, userID string) (api.Response, error) {
+		var in members.TransferInput
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		if in.ToAccountID == "" {
+			return api.Response{}, domain.CodeSameAccount.Field("toAccountId", "Choose the account to transfer the member to.")
+		}
+		dest, _, err := a.Member(ctx, req, in.ToAccountID)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return api.OK(svc.Transfer(ctx, actor, dest, accountID, userID, in))
+	})
+}

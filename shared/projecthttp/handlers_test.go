@@ -12,6 +12,7 @@ import (
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/fixture"
+	"roster/shared/members"
 	"roster/shared/projects"
 )
 
@@ -468,5 +469,142 @@ func TestMemberWhoOwnsProjects(t *testing.T) {
 	err = e.Service.Remove(ctx, owner, e.Account.ID, e.manager.User.ID, version(e.manager), "")
 	if !errors.As(err, &de) || de.Code != "owns_projects" {
 		t.Errorf("remove an owner of projects: got %v, want owns_projects", err)
+	}
+}
+
+func TestTransfer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	dst := e.AccountOf(t, e.Owner.User, "Difference Engines") // Olive owns both accounts
+	admin := e.Add(t, "Ada", "Admin", domain.RoleAdmin, "users.view", "users.manage", "projects.view")
+	e.AddMember(t, dst, admin.User, domain.RoleAdmin, domain.StatusActive, "users.view", "users.manage")
+	owner := e.MustActor(t, e.Owner.Cookie)
+	ownerThere, _, err := e.Auth.Member(ctx, fixture.Bare("GET", e.Owner.Cookie, nil), dst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminThere, _, err := e.Auth.Member(ctx, fixture.Bare("GET", admin.Cookie, nil), dst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := e.create(t, "Moves with Vic", e.viewer.User.ID)
+	p2 := e.create(t, "Vic leaves it", e.manager.User.ID)
+	for _, a := range []struct{ p, u string }{{p1.ID, e.plain.User.ID}, {p2.ID, e.viewer.User.ID}} {
+		if status, body := e.call(t, "project-member-add", e.manager.Cookie, nil, nil, "projectId", a.p, "userId", a.u); status != 200 {
+			t.Fatalf("assign: %d %s", status, body)
+		}
+	}
+	version := func(p fixture.Person) int64 { return e.Membership(t, p.User.ID).Version }
+	in := func(v int64, to string, perms ...string) members.TransferInput {
+		ps := fixture.Permissions(perms...)
+		return members.TransferInput{Version: v, ToAccountID: to, Role: "member", Permissions: &ps}
+	}
+	items := func() string {
+		a, h := e.Items(t, dst.ID)
+		return e.items(t, p1.ID, p2.ID) + fmt.Sprintf(" dst %d %d", a, h)
+	}
+	before := items()
+	for _, tt := range []struct {
+		name       string
+		actor, dst domain.Actor
+		user       string
+		in         members.TransferInput
+		code       string
+	}{
+		{"same account", owner, owner, e.viewer.User.ID, in(version(e.viewer), e.Account.ID, "projects.view"), "same_account"},
+		{"the owner", owner, ownerThere, e.Owner.User.ID, in(version(e.Owner), dst.ID, "projects.view"), "owner_protected"},
+		{"stale version", owner, ownerThere, e.viewer.User.ID, in(9, dst.ID, "projects.view"), "stale_version"},
+		{"no permissions", owner, ownerThere, e.viewer.User.ID, members.TransferInput{Version: version(e.viewer), ToAccountID: dst.ID, Role: "member"}, "missing_permissions"},
+		{"beyond the actor's grants there", e.MustActor(t, admin.Cookie), adminThere, e.viewer.User.ID, in(version(e.viewer), dst.ID, "projects.view"), "grant_exceeds_actor"},
+		{"an unknown member", owner, ownerThere, "nobody", in(1, dst.ID, "projects.view"), "member_not_found"},
+	} {
+		_, err := e.Service.Transfer(ctx, tt.actor, tt.dst, e.Account.ID, tt.user, tt.in)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != tt.code {
+			t.Errorf("%s: got %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	if got := items(); got != before {
+		t.Errorf("refusals wrote: items %s, want %s", got, before)
+	}
+
+	got, err := e.Service.Transfer(ctx, owner, ownerThere, e.Account.ID, e.viewer.User.ID, in(version(e.viewer), dst.ID, "projects.view"))
+	if err != nil {
+		t.Fatalf("transfer: %v", err)
+	}
+	if got.Status != domain.StatusActive || got.Role != domain.RoleMember || got.ProjectCount != 1 || got.Version != 1 {
+		t.Errorf("new membership: got %+v", got)
+	}
+	if _, err := e.Store.GetMembership(ctx, e.Account.ID, e.viewer.User.ID); err == nil {
+		t.Errorf("still a member of the source")
+	}
+	if _, err := e.Store.GetProject(ctx, e.Account.ID, p1.ID); err == nil {
+		t.Errorf("the owned project is still in the source")
+	}
+	if moved, err := e.Store.GetProject(ctx, dst.ID, p1.ID); err != nil || moved.OwnerID != e.viewer.User.ID || moved.MemberCount != 1 {
+		t.Errorf("moved project: got %+v, %v", moved, err)
+	}
+	if n := e.Membership(t, e.plain.User.ID).ProjectCount; n != 0 {
+		t.Errorf("ended assignment: Nia's projectCount %d, want 0", n)
+	}
+	if left, _ := e.Store.GetProject(ctx, e.Account.ID, p2.ID); left.MemberCount != 1 {
+		t.Errorf("left project: memberCount %d, want 1", left.MemberCount)
+	}
+	var out []string
+	for _, ev := range e.Events(t) {
+		if strings.HasPrefix(ev.Action, "member.transferred") {
+			out = append(out, ev.Action+" "+fmt.Sprint(ev.After))
+		}
+	}
+	if len(out) != 1 || !strings.Contains(out[0], "member.transferred_out") || !strings.Contains(out[0], "Nia Plain (Moves with Vic)") {
+		t.Errorf("source history: got %v", out)
+	}
+	if _, h := e.Items(t, dst.ID); h != 2 { // account.created, member.transferred_in
+		t.Errorf("destination history: %d events, want 2", h)
+	}
+
+	// Someone who is a member of the destination already.
+	e.AddMember(t, dst, e.plain.User, domain.RoleMember, domain.StatusActive)
+	_, err = e.Service.Transfer(ctx, owner, ownerThere, e.Account.ID, e.plain.User.ID, in(version(e.plain), dst.ID, "projects.view"))
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "already_member" {
+		t.Errorf("already a member there: got %v", err)
+	}
+}
+
+// TestTransferAgainstEdit races a transfer with an edit of the same
+// member version: exactly one wins.
+func TestTransferAgainstEdit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	dst := e.AccountOf(t, e.Owner.User, "Elsewhere")
+	owner := e.MustActor(t, e.Owner.Cookie)
+	ownerThere, _, err := e.Auth.Member(ctx, fixture.Bare("GET", e.Owner.Cookie, nil), dst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		target := e.Add(t, "Race", "Target", domain.RoleMember, "projects.view")
+		v := target.Member.Version
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			ps := fixture.Permissions("projects.view")
+			_, errs[0] = e.Service.Transfer(ctx, owner, ownerThere, e.Account.ID, target.User.ID,
+				members.TransferInput{Version: v, ToAccountID: dst.ID, Role: "member", Permissions: &ps})
+		}()
+		go func() {
+			defer wg.Done()
+			role := "admin"
+			_, errs[1] = e.Service.Update(ctx, owner, e.Account.ID, target.User.ID, members.Edit{Version: v, Role: &role})
+		}()
+		wg.Wait()
+		if (errs[0] == nil) == (errs[1] == nil) {
+			t.Errorf("transfer %v, edit %v: want exactly one to win", errs[0], errs[1])
+		}
 	}
 }

@@ -510,3 +510,74 @@ func (s *Store) handOver(tx *Tx, h ProjectHandover) int {
 	}
 	return at
 }
+
+// MemberTransfer moves a member from one account to another in one
+// transaction: the source membership (at its version) and its search
+// entries go, the destination membership comes (ErrAlreadyMember when the
+// user is a member there), the projects the member owns move to the
+// destination with only the member assigned (the other members'
+// assignments and counts end), the member's other assignments end, and the
+// events of both accounts are written.
+type MemberTransfer struct {
+	From, To domain.Membership
+	// Owned are the projects the member owns, as read, each with the other
+	// members assigned to it (memberships as read).
+	Owned []OwnedProject
+	// Assigned are the other projects the member is assigned to.
+	Assigned []domain.Project
+	Events   []domain.AuditEvent
+}
+
+// OwnedProject is a project that moves with its owner, and its other members.
+type OwnedProject struct {
+	Project domain.Project
+	Others  []domain.Membership
+}
+
+// TransferMember writes a transfer. It returns ErrAlreadyMember,
+// ErrProjectTooLarge past one transaction's 100 items, and ErrConflict when
+// anything moved on since it was read.
+func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
+	tx := s.tx()
+	s.deleteMembership(tx, t.From, versionIs(t.From.Version))
+	toAt := len(tx.items)
+	to := t.To
+	to.Version, to.ProjectCount = 1, len(t.Owned)
+	s.putMembership(tx, to, nil, notExists)
+	now := s.now()
+	for _, o := range t.Owned {
+		p := o.Project
+		tx.delete(projectKey(p.AccountID, p.ID), versionIs(p.Version)).
+			delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"})
+		for _, m := range o.Others {
+			tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
+		}
+		moved := p
+		moved.AccountID, moved.MemberCount, moved.Version = to.AccountID, 1, p.Version+1
+		it, err := projectItem(moved)
+		if err != nil {
+			return err
+		}
+		link, err := projectMemberItem(to.AccountID, p.ID, to.UserID, now)
+		if err != nil {
+			return err
+		}
+		tx.put(it, notExists).put(link, notExists)
+	}
+	for _, p := range t.Assigned {
+		tx.delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"}).
+			update(projectKey(p.AccountID, p.ID), "ADD memberCount :minus", cond{expr: "attribute_exists(PK)", values: item{":minus": num(-1)}})
+	}
+	for _, ev := range t.Events {
+		s.audit(tx, ev)
+	}
+	if len(tx.items) > maxTransactItems {
+		return ErrProjectTooLarge
+	}
+	err := tx.commit(ctx)
+	var ce *ConflictError
+	if errors.As(err, &ce) && ce.Index == toAt {
+		return ErrAlreadyMember
+	}
+	return err
+}

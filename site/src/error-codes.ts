@@ -134,6 +134,8 @@ export const ErrorCode = {
   resendLimit: 'resend_limit',
   /** 429. This invitation was just sent. Wait a moment before resending it. */
   resendTooSoon: 'resend_too_soon',
+  /** 400. Choose another account. */
+  sameAccount: 'same_account',
   /** 403. You cannot deactivate yourself; ask another admin. */
   selfDeactivation: 'self_deactivation',
   /** 403. You cannot raise your own permissions or role. */
