@@ -57,10 +57,18 @@ export const actionLabels: Record<string, string> = {
   'invitation.revoked': 'Invitation revoked',
   'invitation.accepted': 'Invitation accepted',
   'invitation.expired': 'Invitation expired',
+  'member.transferred_out': 'Transferred to another account',
+  'member.transferred_in': 'Transferred from another account',
+  'project.created': 'Project created',
+  'project.renamed': 'Project renamed',
+  'project.owner_changed': 'Project owner changed',
+  'project.deleted': 'Project deleted',
+  'project.member_added': 'Assigned to a project',
+  'project.member_removed': 'Removed from a project',
 };
 
 const filterGroups: [string, [string, string][]][] = [
-  ['Kinds', [['', 'All actions'], ['member', 'Any member change'], ['invitation', 'Any invitation change'], ['account', 'Any account change']]],
+  ['Kinds', [['', 'All actions'], ['member', 'Any member change'], ['invitation', 'Any invitation change'], ['account', 'Any account change'], ['project', 'Any project change']]],
   ['Actions', Object.entries(actionLabels)],
 ];
 
@@ -249,6 +257,24 @@ function describe(ev: HistoryItem, cat: PermissionCatalog): string[] {
     if (x === y || (x === undefined && y === undefined)) continue;
     const label = k === 'firstName' ? 'First name' : k === 'lastName' ? 'Last name' : k[0]!.toUpperCase() + k.slice(1);
     out.push(x !== undefined && y !== undefined ? `${label}: ${String(x)} → ${String(y)}` : `${label}: ${String(y ?? x)}`);
+  }
+  // Projects and transfers.
+  const text = (o: Record<string, unknown> | null, k: string) => (typeof get(o, k) === 'string' ? (get(o, k) as string) : '');
+  const list = (o: Record<string, unknown> | null, k: string) => (Array.isArray(get(o, k)) ? (get(o, k) as unknown[]).map(String) : []);
+  const project = text(a, 'projectName') || text(b, 'projectName');
+  if (project) out.push(`Project: ${project}`);
+  const owners = [text(b, 'ownerName'), text(a, 'ownerName')];
+  if (owners[0] && owners[1] && owners[0] !== owners[1]) out.push(`Owner: ${owners[0]} → ${owners[1]}`);
+  else if (ev.action === 'project.created' && owners[1]) out.push(`Owner: ${owners[1]}`);
+  if (text(a, 'toAccountName')) out.push(`From ${text(a, 'fromAccountName')} to ${text(a, 'toAccountName')}`);
+  for (const [k, label] of [
+    ['movedProjects', 'Projects moved with the member'],
+    ['endedAssignments', 'Assignments ended'],
+    ['leftProjects', 'Projects left'],
+    ['members', 'Assignments ended'],
+  ] as const) {
+    const items = [...list(b, k), ...list(a, k)];
+    if (items.length) out.push(`${label}: ${items.join('; ')}`);
   }
   return out;
 }
