@@ -16,6 +16,7 @@ import { acceptRoute } from './pages/accept';
 import { historyRoute } from './pages/history';
 import { memberRoute } from './pages/member';
 import { membersRoute } from './pages/members';
+import { projectsRoute } from './pages/projects';
 import { Router, type Route } from './router';
 import { startHealth } from './ui/health';
 
@@ -24,7 +25,7 @@ const routes: Route[] = [catalogRoute];
 // Sign-in, the user's own login and accounts (issue 3).
 routes.push(accountsRoute, accountNewRoute, settingsRoute, signInRoute, registerRoute, verifyRoute, forgotRoute, resetRoute);
 // Members, invitations, history and the invitation link (issues 4, 5, 6).
-routes.push(membersRoute, memberRoute, historyRoute, acceptRoute);
+routes.push(membersRoute, memberRoute, projectsRoute, historyRoute, acceptRoute);
 
 const outlet = document.getElementById('main');
 if (!outlet) throw new Error('index.html has no #main');

@@ -467,6 +467,64 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
   });
 
+  test('projects: create, assign (counted in the members list), search, rename, delete', async () => {
+    const page = admin.page;
+    await page.goto(`${stack.site}/accounts/${accountId}/projects`);
+    await page.waitForSelector('[data-page="projects"][data-state="ready"]', { timeout: 15_000 });
+    assert.match(await text(page.locator('[data-page="projects"] .empty')), /No projects yet/);
+
+    // Create: the owner is the signed-in admin by default.
+    await page.getByRole('button', { name: 'New project' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await dialog.locator('[data-field="name"] .field__error').waitFor({ state: 'visible' });
+    await dialog.getByLabel('Name').fill('Analytical Engine');
+    await page.waitForFunction(() => (document.querySelector('dialog[open] select')?.options.length ?? 0) >= 2, null, { timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.locator('[data-table="projects"] tbody tr', { hasText: 'Analytical Engine' });
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await text(row), new RegExp(`${owner.firstName} ${owner.lastName}.*1`));
+    const projectId = await row.getAttribute('data-project-id');
+
+    // Assign the member (through the API), then the members list counts it.
+    const put = await call('PUT', `/accounts/${accountId}/projects/${projectId}/members/${memberUserId}`, { cookie: ownerCookie });
+    assert.equal(put.status, 200, `assign: ${JSON.stringify(put.body)}`);
+    await page.goto(`${stack.site}/accounts/${accountId}/members`);
+    await page.waitForSelector('[data-page="members"][data-state="ready"]', { timeout: 15_000 });
+    const count = page.locator(`[data-table="members"] tr[data-user-id="${memberUserId}"] [data-col="projects"]`);
+    assert.equal(await text(count), '1');
+
+    // Search by a prefix of the name, then rename and delete.
+    await page.goto(`${stack.site}/accounts/${accountId}/projects`);
+    await page.waitForSelector('[data-page="projects"][data-state="ready"]', { timeout: 15_000 });
+    await page.getByLabel('Search projects').fill('zz');
+    await page.waitForFunction(() => /No project is called/.test(document.querySelector('[data-page="projects"] .empty')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.getByLabel('Search projects').fill('analyt');
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await text(row), /2/, 'two members now');
+    await row.getByRole('button', { name: 'Edit Analytical Engine' }).click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Name').fill('Difference Engine');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByLabel('Search projects').fill('');
+    const renamed = page.locator('[data-table="projects"] tbody tr', { hasText: 'Difference Engine' });
+    await renamed.waitFor({ timeout: 15_000 });
+    await shot(page, 'projects');
+    await renamed.getByRole('button', { name: 'Delete Difference Engine' }).click();
+    await dialog.waitFor();
+    assert.match(await text(dialog), /1 other member/);
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => /was deleted/.test(document.querySelector('[data-page="projects"] .notice')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.locator('[data-page="projects"] .empty').waitFor({ timeout: 15_000 });
+    const after = await call('GET', `/accounts/${accountId}/members/${memberUserId}`, { cookie: ownerCookie });
+    assert.equal(after.body.projectCount, 0, 'the assignment ended with the project');
+    assertClean(await admin.collect(), { allowConsole: [/status of 400/, /status of 409/, /status of 429/] });
+  });
+
   test('removing the member: confirmation names member and account; the member’s browser is refused', async () => {
     const page = admin.page;
     await page.goto(`${membersUrl()}/${memberUserId}`);

@@ -217,7 +217,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
           h(
             'tr',
             null,
-            ['Name', 'Email', 'Role', 'Permissions', 'Status', 'Last login'].map((c) => h('th', { scope: 'col' }, c)),
+            ['Name', 'Email', 'Role', 'Permissions', 'Projects', 'Status', 'Last login'].map((c) => h('th', { scope: 'col' }, c)),
           ),
         ),
         h(
@@ -235,6 +235,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
               h('td', null, m.email),
               h('td', null, h('span', { class: ['badge', `badge--${m.role}`] }, roleLabel(m.role))),
               h('td', { class: 'perm-summary' }, summarizePermissions(m.permissions, cat)),
+              h('td', { dataset: { col: 'projects' } }, String(m.projectCount ?? 0)),
               h('td', null, h('span', { class: ['status', `status--${m.status}`], dataset: { status: m.status } }, m.status === 'active' ? 'Active' : 'Deactivated')),
               h('td', null, m.lastLoginAt ? h('time', { datetime: isoOrNull(m.lastLoginAt) }, formatDateTime(m.lastLoginAt)) : 'Never'),
             ),

@@ -16,6 +16,7 @@ export interface Member {
   joinedAt?: string | undefined;
   lastLoginAt?: string | undefined;
   lastActiveAt?: string | undefined;
+  projectCount?: number | undefined;
   version: number;
 }
 
