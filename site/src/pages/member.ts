@@ -14,11 +14,12 @@ import { confirmDialog, openDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError, textInput, type Field } from '../ui/form';
 import { formatDateTime, fullName, isoOrNull, roleLabel } from '../ui/format';
-import { h, replaceChildren } from '../ui/h';
+import { h, replaceChildren, type Child } from '../ui/h';
 import { tabs } from '../ui/tabs';
 import type { Member } from '../ui/model';
 import { permissionsEditor } from '../ui/permissions-editor';
 import { historyView } from './history';
+import { openMemberProjects, openTransfer } from './member-projects';
 import { ErrorCode } from '../error-codes';
 
 export const memberRoute: Route = {
@@ -242,12 +243,34 @@ function memberPage(ctx: RouteContext): HTMLElement {
 
     const actions: HTMLElement[] = [];
     if (changeStatus) actions.push(member.status === 'active' ? deactivateButton() : reactivateButton(), removeButton());
+    if (changeStatus && member.status === 'active') {
+      actions.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button--secondary',
+            dataset: { action: 'transfer' },
+            onClick: () =>
+              openTransfer({ accountId, member, catalog, me: actor?.me.id ?? '', onDone: (to) => ctx.router.navigate(accountPath(to, `/members/${encodeURIComponent(member.userId)}`)) }),
+          },
+          'Transfer to another account',
+        ),
+      );
+    }
     if (actorIsOwner && !isSelf && member.role === 'admin' && member.status === 'active') actions.push(ownershipButton());
     const actionsSection = actions.length
       ? h('section', { class: 'block danger-zone', 'aria-labelledby': 'member-actions-title' }, h('h2', { id: 'member-actions-title' }, 'Access'), h('div', { class: 'button-row' }, actions))
       : null;
 
-    return h('div', null, form, actionsSection);
+    const projectsSection = h(
+      'section',
+      { class: 'block', 'aria-labelledby': 'member-projects-title' },
+      h('h2', { id: 'member-projects-title' }, 'Projects'),
+      h('p', null, `${member.projectCount ?? 0} project${member.projectCount === 1 ? '' : 's'}. `,
+        h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { action: 'projects' }, onClick: () => openMemberProjects({ accountId, member, manage: can(actor, 'projects.manage'), onChange: () => void load(true) }) }, 'Show projects')),
+    );
+    return h('div', null, form, projectsSection, actionsSection);
   }
 
   function stale(err: ApiError, alert: HTMLElement): void {
@@ -290,24 +313,49 @@ function memberPage(ctx: RouteContext): HTMLElement {
   const who = (): string => fullName(member.firstName, member.lastName, member.email);
   const where = (): string => account ?? 'this account';
 
-  function statusAction(kind: 'deactivate' | 'reactivate'): Promise<void> {
-    return api.post<Member>(`${memberPath}/${kind}`, { version: member.version }).then((m) => {
+  function statusAction(kind: 'deactivate' | 'reactivate', projectsTo?: string): Promise<void> {
+    return api.post<Member>(`${memberPath}/${kind}`, { version: member.version, ...(projectsTo ? { projectsTo } : {}) }).then((m) => {
       member = m;
     });
+  }
+
+  /**
+   * The projects the member owns and, when there are any, a choice of who
+   * owns them next (an active member): the server refuses to deactivate or
+   * remove an owner of projects without one (owns_projects).
+   */
+  async function ownedProjects(): Promise<{ element: Child; projectsTo: () => string | undefined }> {
+    const mine = await api.get<{ items: { id: string; name: string; owner: boolean }[] }>(`${memberPath}/projects`, { signal: ctx.signal }).catch(() => ({ items: [] }));
+    const owned = mine.items.filter((p) => p.owner);
+    if (!owned.length) return { element: null, projectsTo: () => undefined };
+    const others = await api
+      .get<{ items: Member[] }>(`/accounts/${encodeURIComponent(accountId)}/members`, { query: { status: 'active', limit: '100' }, signal: ctx.signal })
+      .catch(() => ({ items: [] as Member[] }));
+    const choices = others.items.filter((m) => m.userId !== userId).map((m) => [m.userId, fullName(m.firstName, m.lastName, m.email)] as [string, string]);
+    const next = field('New owner of these projects', select(choices, choices[0]?.[0] ?? ''), { name: 'projectsTo' });
+    const element = h(
+      'div',
+      { class: 'owned-projects', dataset: { ownedProjects: String(owned.length) } },
+      h('p', null, `${who()} owns ${owned.length === 1 ? 'a project' : `${owned.length} projects`}: `, h('strong', null, owned.map((p) => p.name).join(', ')), '. Choose who owns ', owned.length === 1 ? 'it' : 'them', ' next.'),
+      next.element,
+    );
+    return { element, projectsTo: () => (next.control as HTMLSelectElement).value || undefined };
   }
 
   function deactivateButton(): HTMLElement {
     const b = h('button', { type: 'button', class: 'button button--secondary', dataset: { action: 'deactivate' } }, 'Deactivate');
     b.addEventListener('click', async () => {
+      const owned = await ownedProjects();
       const ok = await confirmDialog({
         title: `Deactivate ${who()}?`,
         body: [
           h('p', null, h('strong', null, who()), ` loses access to ${where()} on their very next request.`),
-          h('p', null, 'They stay listed under Deactivated and keep their role and permissions, so you can reactivate them later with everything restored. Their own login and their other accounts are not affected.'),
+          h('p', null, 'They stay listed under Deactivated and keep their role, permissions and project assignments, so you can reactivate them later with everything restored. Their own login and their other accounts are not affected.'),
+          owned.element,
         ],
         confirmLabel: 'Deactivate',
         danger: true,
-        action: () => statusAction('deactivate'),
+        action: () => statusAction('deactivate', owned.projectsTo()),
       });
       if (ok) {
         render(`${who()} is deactivated.`);
@@ -338,15 +386,17 @@ function memberPage(ctx: RouteContext): HTMLElement {
     const b = h('button', { type: 'button', class: 'button button--danger', dataset: { action: 'remove' } }, 'Remove from account');
     b.addEventListener('click', async () => {
       const name = who();
+      const owned = await ownedProjects();
       const ok = await confirmDialog({
         title: `Remove ${name} from ${where()}?`,
         body: [
-          h('p', null, h('strong', null, name), ` (${member.email}) loses all access to `, h('strong', null, where()), ' at once.'),
+          h('p', null, h('strong', null, name), ` (${member.email}) loses all access to `, h('strong', null, where()), ' at once, and their project assignments end.'),
           h('p', null, 'Their Roster login and their other accounts stay as they are, and the history keeps everything they did. To give them access again, invite them again.'),
+          owned.element,
         ],
         confirmLabel: 'Remove',
         danger: true,
-        action: () => api.delete(memberPath, { query: { version: member.version } }),
+        action: () => api.delete(memberPath, { query: { version: member.version, ...(owned.projectsTo() ? { projectsTo: owned.projectsTo() } : {}) } }),
       });
       if (ok) ctx.router.navigate(accountPath(accountId, '/members'));
     });

@@ -15,6 +15,7 @@ import type { Invitation, Member, Page } from '../ui/model';
 import { pager } from '../ui/pager';
 import { tabs } from '../ui/tabs';
 import { openInvitationEditor, openInvitePanel, resendInvitation } from './invitations-panel';
+import { openMemberProjects } from './member-projects';
 
 type Tab = 'active' | 'pending' | 'deactivated';
 const tabItems: [Tab, string][] = [
@@ -235,7 +236,20 @@ function membersPage(ctx: RouteContext): HTMLElement {
               h('td', null, m.email),
               h('td', null, h('span', { class: ['badge', `badge--${m.role}`] }, roleLabel(m.role))),
               h('td', { class: 'perm-summary' }, summarizePermissions(m.permissions, cat)),
-              h('td', { dataset: { col: 'projects' } }, String(m.projectCount ?? 0)),
+              h(
+                'td',
+                { dataset: { col: 'projects' } },
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link-button',
+                    'aria-label': `Projects of ${fullName(m.firstName, m.lastName, m.email)}: ${m.projectCount ?? 0}`,
+                    onClick: () => openMemberProjects({ accountId, member: m, manage: can(actor, 'projects.manage'), onChange: () => void load() }),
+                  },
+                  String(m.projectCount ?? 0),
+                ),
+              ),
               h('td', null, h('span', { class: ['status', `status--${m.status}`], dataset: { status: m.status } }, m.status === 'active' ? 'Active' : 'Deactivated')),
               h('td', null, m.lastLoginAt ? h('time', { datetime: isoOrNull(m.lastLoginAt) }, formatDateTime(m.lastLoginAt)) : 'Never'),
             ),
