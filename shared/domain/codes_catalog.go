@@ -79,4 +79,5 @@ var (
 	CodeProjectTooLarge          = code("project_too_large", EConflict, "This project has too many members to delete at once; remove members first.")
 	CodeOwnsProjects             = code("owns_projects", EConflict, "This member owns projects; choose who owns them next.")
 	CodeSameAccount              = code("same_account", EInvalid, "Choose another account.")
+	CodeProjectNameTaken         = code("project_name_taken", EConflict, "Another project of this account has this name.")
 )

@@ -28,8 +28,8 @@ type TransferInput struct {
 // get the event. It returns invalid missing_version, same_account or the
 // role's and permissions' errors; forbidden owner_protected for the account
 // owner, and the grant rules' errors in either account; not_found
-// member_not_found; conflict already_member, stale_version or
-// project_too_large.
+// member_not_found; conflict already_member, stale_version,
+// project_too_large or project_name_taken.
 func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accountID, userID string, in TransferInput) (Member, error) {
 	if in.Version <= 0 {
 		return Member{}, domain.CodeMissingVersion.Field("version", "Send the version of the member you transfer.")
@@ -138,6 +138,8 @@ func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accoun
 		return Member{}, errAlreadyMember
 	case errors.Is(err, store.ErrProjectTooLarge):
 		return Member{}, tooManyProjects()
+	case errors.Is(err, store.ErrProjectNameTaken):
+		return Member{}, domain.CodeProjectNameTaken.Msg("A project the member owns has the name of a project of the other account. Rename one of them first.")
 	case errors.Is(err, store.ErrConflict):
 		return Member{}, s.stale(ctx, accountID, userID)
 	case err != nil:

@@ -91,6 +91,7 @@ func TestCreateAndRefusals(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	other := fixture.NewAccount(t) // another account's member
+	e.create(t, "Engine", e.manager.User.ID)
 	before := e.items(t)
 
 	tests := []struct {
@@ -112,6 +113,7 @@ func TestCreateAndRefusals(t *testing.T) {
 		{"malformed body", e.manager.Cookie, "{", 400, "invalid_json"},
 		{"unknown field", e.manager.Cookie, map[string]string{"name": "X", "ownerId": e.viewer.User.ID, "owner": "x"}, 400, "unknown_field"},
 		{"no session", "", map[string]string{"name": "X", "ownerId": e.viewer.User.ID}, 401, "unauthenticated"},
+		{"a taken name, in another case", e.manager.Cookie, map[string]string{"name": "ENGINE", "ownerId": e.viewer.User.ID}, 409, "project_name_taken"},
 	}
 	for _, tt := range tests {
 		status, body := e.call(t, "projects-create", tt.cookie, tt.body, nil)
@@ -124,15 +126,27 @@ func TestCreateAndRefusals(t *testing.T) {
 	}
 
 	p := e.create(t, " Analytical Engine ", e.viewer.User.ID)
-	if p.Name != "Analytical Engine" || p.OwnerID != e.viewer.User.ID || p.OwnerName != "Vic Viewer" || p.MemberCount != 1 || p.Version != 1 {
+	// A rename onto a taken name is refused; onto its own name in another case is not.
+	if status, body := e.call(t, "project-update", e.manager.Cookie, map[string]any{"version": 1, "name": "engine"}, nil, "projectId", p.ID); status != 409 || fixture.CodeOf(body) != "project_name_taken" {
+		t.Errorf("rename onto a taken name: got %d %s", status, body)
+	}
+	if status, body := e.call(t, "project-update", e.manager.Cookie, map[string]any{"version": 1, "name": "analytical engine"}, nil, "projectId", p.ID); status != 200 {
+		t.Errorf("rename in another case: got %d %s", status, body)
+	}
+	if p.Name != "Analytical Engine" || p.OwnerID != e.viewer.User.ID || p.OwnerName != "Vic Viewer" || p.MemberCount != 1 {
 		t.Errorf("created: got %+v", p)
 	}
 	if got := e.Membership(t, e.viewer.User.ID).ProjectCount; got != 1 {
 		t.Errorf("owner's projectCount: got %d, want 1", got)
 	}
-	evs := e.Events(t)
-	if last := evs[len(evs)-1]; last.Action != domain.ActionProjectCreated || last.Target.ID != p.ID {
-		t.Errorf("event: got %+v", last)
+	created := 0
+	for _, ev := range e.Events(t) {
+		if ev.Action == domain.ActionProjectCreated && ev.Target.ID == p.ID {
+			created++
+		}
+	}
+	if created != 1 {
+		t.Errorf("project.created events of the project: got %d, want 1", created)
 	}
 }
 
@@ -606,5 +620,37 @@ func TestTransferAgainstEdit(t *testing.T) {
 		if (errs[0] == nil) == (errs[1] == nil) {
 			t.Errorf("transfer %v, edit %v: want exactly one to win", errs[0], errs[1])
 		}
+	}
+}
+
+// TestTransferNameClash refuses a transfer that would bring a project into
+// an account with one of the same name, writing nothing.
+func TestTransferNameClash(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	dst := e.AccountOf(t, e.Owner.User, "Elsewhere")
+	ownerThere, _, err := e.Auth.Member(ctx, fixture.Bare("GET", e.Owner.Cookie, nil), dst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.create(t, "Clash", e.viewer.User.ID)
+	there := projects.NewService(e.Store)
+	if _, err := there.Create(ctx, ownerThere, dst.ID, projects.Creation{Name: "clash", OwnerID: e.Owner.User.ID}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.Items(t, dst.ID)
+	ps := fixture.Permissions("projects.view")
+	_, err = e.Service.Transfer(ctx, e.MustActor(t, e.Owner.Cookie), ownerThere, e.Account.ID, e.viewer.User.ID,
+		members.TransferInput{Version: e.Membership(t, e.viewer.User.ID).Version, ToAccountID: dst.ID, Role: "member", Permissions: &ps})
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "project_name_taken" {
+		t.Fatalf("got %v, want project_name_taken", err)
+	}
+	if after, _ := e.Items(t, dst.ID); after != before {
+		t.Errorf("destination items: %d, want %d", after, before)
+	}
+	if _, err := e.Store.GetMembership(ctx, e.Account.ID, e.viewer.User.ID); err != nil {
+		t.Errorf("the member left the source: %v", err)
 	}
 }

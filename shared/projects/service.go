@@ -52,6 +52,7 @@ var (
 	errOwner     = domain.CodeInvalidOwner.Field("ownerId", "The owner must be an active member of this account.")
 	errInactive  = domain.CodeMemberNotActive.Msg("Only active members can be assigned to projects.")
 	errNoVersion = domain.CodeMissingVersion.Field("version", "Send the version of the project you edited.")
+	errNameTaken = domain.CodeProjectNameTaken.Field("name", "Another project of this account has this name.")
 )
 
 // View is a project as the API shows it.
@@ -161,9 +162,10 @@ type Creation struct {
 }
 
 // Create makes a project owned by an active member, who is its first
-// member, with its project.created event. It returns forbidden
-// missing_permission without projects.manage, invalid invalid_name or
-// invalid_owner.
+// member, with its project.created event. Names are unique in the account
+// (case and accents aside). It returns forbidden missing_permission without
+// projects.manage, invalid invalid_name or invalid_owner, conflict
+// project_name_taken.
 func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID string, in Creation) (View, error) {
 	if !actor.Can(domain.PermProjectsManage) {
 		return View{}, errManage
@@ -182,6 +184,8 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	switch {
 	case errors.Is(err, store.ErrNotActiveMember):
 		return View{}, errOwner
+	case errors.Is(err, store.ErrProjectNameTaken):
+		return View{}, errNameTaken
 	case err != nil:
 		return View{}, err
 	}
@@ -261,6 +265,8 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, pro
 	switch {
 	case errors.Is(err, store.ErrNotActiveMember):
 		return View{}, errOwner
+	case errors.Is(err, store.ErrProjectNameTaken):
+		return View{}, errNameTaken
 	case errors.Is(err, store.ErrConflict):
 		return View{}, s.staleNow(ctx, accountID, projectID)
 	case err != nil:

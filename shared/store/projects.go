@@ -38,7 +38,27 @@ var (
 	// ErrProjectTooLarge means a project has more members than one
 	// transaction can end the assignments of.
 	ErrProjectTooLarge = errors.New("store: project too large for one transaction")
+	// ErrProjectNameTaken means another project of the account has the
+	// name (compared folded: case and accents aside).
+	ErrProjectNameTaken = errors.New("store: project name taken")
 )
+
+// projectNameKey is the guard that keeps a project name unique in its
+// account: one item per folded name, naming its project.
+func projectNameKey(accountID, name string) item {
+	return key(accountPK(accountID)+"#PROJECTNAME", FoldSearch(name))
+}
+
+// claimName and releaseName add a name guard's writes to tx.
+func (t *Tx) claimName(p domain.Project) *Tx {
+	k := projectNameKey(p.AccountID, p.Name)
+	k["projectId"], k[AttrType] = str(p.ID), str("projectName")
+	return t.put(k, notExists)
+}
+
+func (t *Tx) releaseName(p domain.Project) *Tx {
+	return t.delete(projectNameKey(p.AccountID, p.Name), cond{})
+}
 
 // MaxDeletableMembers is the most members a project may have to be deleted
 // in one transaction: the project, each assignment and its member's count,
@@ -323,9 +343,10 @@ func (s *Store) IsProjectMember(ctx context.Context, accountID, projectID, userI
 }
 
 // CreateProject writes a new project (version 1, its owner its one member),
-// the owner's assignment and count, and the event, in one transaction. The
-// owner's membership must be active at the version given. It returns
-// ErrNotActiveMember when it is not, and ErrConflict when the id is taken.
+// the owner's assignment and count, its name's guard, and the event, in one
+// transaction. The owner's membership must be active at the version given.
+// It returns ErrNotActiveMember when it is not, ErrProjectNameTaken when
+// the name is, and ErrConflict when the id is taken.
 func (s *Store) CreateProject(ctx context.Context, p domain.Project, owner domain.Membership, ev domain.AuditEvent) error {
 	p.Version, p.MemberCount = 1, 1
 	it, err := projectItem(p)
@@ -336,9 +357,9 @@ func (s *Store) CreateProject(ctx context.Context, p domain.Project, owner domai
 	if err != nil {
 		return err
 	}
-	tx := s.tx().put(it, notExists).put(link, notExists).countProjects(owner, 1)
+	tx := s.tx().put(it, notExists).put(link, notExists).countProjects(owner, 1).claimName(p)
 	s.audit(tx, ev)
-	return mapConflict(tx.commit(ctx), map[int]error{2: ErrNotActiveMember})
+	return mapConflict(tx.commit(ctx), map[int]error{2: ErrNotActiveMember, 3: ErrProjectNameTaken})
 }
 
 // ProjectChange is a rename or a change of owner, made of the project as
@@ -354,8 +375,9 @@ type ProjectChange struct {
 
 // EditProject writes a project change in one transaction conditional on the
 // project's version (and, for a new owner, on their membership being active
-// at its version). It returns ErrConflict when the project moved on,
-// ErrNotActiveMember when the new owner's membership did.
+// at its version); a new name moves its guard. It returns ErrConflict when
+// the project moved on, ErrNotActiveMember when the new owner's membership
+// did, ErrProjectNameTaken when another project has the new name.
 func (s *Store) EditProject(ctx context.Context, c ProjectChange) (domain.Project, error) {
 	next := c.Next
 	next.Version = c.Prev.Version + 1
@@ -368,17 +390,22 @@ func (s *Store) EditProject(ctx context.Context, c ProjectChange) (domain.Projec
 	}
 	tx := s.tx().put(it, versionIs(c.Prev.Version))
 	reasons := map[int]error{0: ErrConflict}
+	if FoldSearch(next.Name) != FoldSearch(c.Prev.Name) {
+		tx.releaseName(c.Prev).claimName(next)
+		reasons[len(tx.items)-1] = ErrProjectNameTaken
+	}
 	if c.NewOwner != nil {
 		if c.Joins {
 			link, err := projectMemberItem(next.AccountID, next.ID, c.NewOwner.UserID, s.now())
 			if err != nil {
 				return domain.Project{}, err
 			}
+			i := len(tx.items)
 			tx.put(link, notExists).countProjects(*c.NewOwner, 1)
-			reasons[1], reasons[2] = ErrConflict, ErrNotActiveMember
+			reasons[i], reasons[i+1] = ErrConflict, ErrNotActiveMember
 		} else {
+			reasons[len(tx.items)] = ErrNotActiveMember
 			tx.check(memberKey(next.AccountID, c.NewOwner.UserID), activeMemberAt(c.NewOwner.Version))
-			reasons[1] = ErrNotActiveMember
 		}
 	}
 	for _, ev := range c.Events {
@@ -398,7 +425,7 @@ func (s *Store) DeleteProject(ctx context.Context, p domain.Project, members []d
 	if len(members) > MaxDeletableMembers {
 		return ErrProjectTooLarge
 	}
-	tx := s.tx().delete(projectKey(p.AccountID, p.ID), versionIs(p.Version))
+	tx := s.tx().delete(projectKey(p.AccountID, p.ID), versionIs(p.Version)).releaseName(p)
 	for _, m := range members {
 		tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
 	}
@@ -535,12 +562,15 @@ type OwnedProject struct {
 }
 
 // TransferMember writes a transfer. It returns ErrAlreadyMember,
+// ErrProjectNameTaken when a moving project's name is taken in the
+// destination,
 // ErrProjectTooLarge past one transaction's 100 items, and ErrConflict when
 // anything moved on since it was read.
 func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 	tx := s.tx()
 	s.deleteMembership(tx, t.From, versionIs(t.From.Version))
 	toAt := len(tx.items)
+	nameAt := map[int]bool{}
 	to := t.To
 	to.Version, to.ProjectCount = 1, len(t.Owned)
 	s.putMembership(tx, to, nil, notExists)
@@ -548,7 +578,8 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 	for _, o := range t.Owned {
 		p := o.Project
 		tx.delete(projectKey(p.AccountID, p.ID), versionIs(p.Version)).
-			delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"})
+			delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"}).
+			releaseName(p)
 		for _, m := range o.Others {
 			tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
 		}
@@ -563,6 +594,8 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 			return err
 		}
 		tx.put(it, notExists).put(link, notExists)
+		nameAt[len(tx.items)] = true
+		tx.claimName(moved)
 	}
 	for _, p := range t.Assigned {
 		tx.delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"}).
@@ -576,8 +609,11 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 	}
 	err := tx.commit(ctx)
 	var ce *ConflictError
-	if errors.As(err, &ce) && ce.Index == toAt {
+	switch {
+	case errors.As(err, &ce) && ce.Index == toAt:
 		return ErrAlreadyMember
+	case errors.As(err, &ce) && nameAt[ce.Index]:
+		return ErrProjectNameTaken
 	}
 	return err
 }

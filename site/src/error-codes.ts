@@ -118,6 +118,8 @@ export const ErrorCode = {
   ownerRole: 'owner_role',
   /** 409. This member owns projects; choose who owns them next. */
   ownsProjects: 'owns_projects',
+  /** 409. Another project of this account has this name. */
+  projectNameTaken: 'project_name_taken',
   /** 404. There is no such project in this account. */
   projectNotFound: 'project_not_found',
   /** 409. The owner of a project stays assigned to it; give the project another owner first. */
