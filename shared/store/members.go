@@ -203,22 +203,7 @@ func (s *Store) SeedMembers(ctx context.Context, ms []domain.Membership) error {
 			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: searchItem(m, w, words)}})
 		}
 	}
-	for len(reqs) > 0 {
-		n := min(25, len(reqs))
-		batch := map[string][]types.WriteRequest{s.table: reqs[:n]}
-		reqs = reqs[n:]
-		for attempt := 0; len(batch) > 0; attempt++ {
-			out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: batch})
-			if err != nil {
-				return fmt.Errorf("seed members: %w", err)
-			}
-			batch = out.UnprocessedItems
-			if len(batch) > 0 {
-				time.Sleep(time.Duration(10<<min(attempt, 6)) * time.Millisecond)
-			}
-		}
-	}
-	return nil
+	return s.batchWrite(ctx, reqs)
 }
 
 // MemberPage is one page of members and the position after its last one

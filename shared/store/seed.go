@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -76,4 +77,52 @@ func (s *Store) SeedMembership(ctx context.Context, m domain.Membership) error {
 	tx := s.tx()
 	s.putMembership(tx, m, nil, notExists)
 	return tx.commit(ctx)
+}
+
+// batchWrite writes reqs with BatchWriteItem, 25 a call, retrying
+// unprocessed items. It is for seeding only: no conditions, no events.
+func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
+	for len(reqs) > 0 {
+		n := min(25, len(reqs))
+		batch := map[string][]types.WriteRequest{s.table: reqs[:n]}
+		reqs = reqs[n:]
+		for attempt := 0; len(batch) > 0; attempt++ {
+			out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: batch})
+			if err != nil {
+				return fmt.Errorf("batch write: %w", err)
+			}
+			batch = out.UnprocessedItems
+			if len(batch) > 0 {
+				if err := sleep(ctx, time.Duration(10<<min(attempt, 6))*time.Millisecond); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// SeedProjectMembers assigns the users to the project with BatchWriteItem
+// and sets its member count, without events, conditions or the members'
+// own counts. It is for the figures of large projects only; product code
+// assigns with AddProjectMember.
+func (s *Store) SeedProjectMembers(ctx context.Context, p domain.Project, userIDs []string) error {
+	reqs := make([]types.WriteRequest, 0, len(userIDs))
+	now := s.now()
+	for _, u := range userIDs {
+		it, err := projectMemberItem(p.AccountID, p.ID, u, now)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
+	}
+	if err := s.batchWrite(ctx, reqs); err != nil {
+		return err
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: projectKey(p.AccountID, p.ID),
+		UpdateExpression:          aws.String("ADD memberCount :n"),
+		ExpressionAttributeValues: item{":n": num(int64(len(userIDs)))},
+	})
+	return err
 }
