@@ -1,11 +1,16 @@
 package store
 
-// Project storage, in one place. A project is an item in its account's
-// partition (PROJECT#<id>), listed by name on GSI2 (ACCOUNT#<a>#PROJECTS,
-// folded name then id, so that a prefix of the name is one begins_with
-// Query) and by owner on GSI1 (ACCOUNT#<a>#OWNER#<u>). Each assignment of a
-// member is an item in the project's own partition (MEMBER#<u>), listed per
-// member on GSI1 (ACCOUNT#<a>#MEMBER#<u>#PROJECTS). The project counts its
+// Project storage, in one place. A project has a partition of its own
+// (PROJECT#<id>): the project item (SK PROJECT), which names its account and
+// is listed by name on GSI2 (ACCOUNT#<a>#PROJECTS, folded name then id, so
+// that a prefix of the name is one begins_with Query) and by owner on GSI1
+// (ACCOUNT#<a>#OWNER#<u>), and one item per assignment of a member
+// (MEMBER#<u>), listed per member on GSI1 (ACCOUNT#<a>#MEMBER#<u>#PROJECTS).
+// The account is an attribute and index key, not part of the table key, so
+// that a project moving with its owner to another account is updated in
+// place (one item, and one per assignment) rather than deleted and made
+// again: a transfer of a member owning 20 projects fits one transaction.
+// Every read by id checks the project's account. The project counts its
 // members and the membership its projects; both change in the transaction
 // that assigns, with the membership's version, so that an edit of the
 // member made meanwhile is refused rather than overwriting the count.
@@ -65,16 +70,12 @@ func (t *Tx) releaseName(p domain.Project) *Tx {
 // and the event fit in TransactWriteItems' 100 items.
 const MaxDeletableMembers = 48
 
-func projectKey(accountID, projectID string) item {
-	return key(accountPK(accountID), "PROJECT#"+projectID)
-}
+func projectKey(_, projectID string) item { return key(projectPK("", projectID), "PROJECT") }
 func projectsPK(accountID string) string { return accountPK(accountID) + "#PROJECTS" }
 func projectOwnerPK(accountID, userID string) string {
 	return accountPK(accountID) + "#OWNER#" + userID
 }
-func projectPK(accountID, projectID string) string {
-	return accountPK(accountID) + "#PROJECT#" + projectID
-}
+func projectPK(_, projectID string) string { return "PROJECT#" + projectID }
 func projectMemberKey(accountID, projectID, userID string) item {
 	return key(projectPK(accountID, projectID), memberSK(userID))
 }
@@ -141,14 +142,18 @@ func (t *Tx) countProjects(m domain.Membership, delta int) *Tx {
 	return t.update(memberKey(m.AccountID, m.UserID), "ADD projectCount :d, version :one", c)
 }
 
-// GetProject returns the account's project, or ErrNotFound. The read is
-// strongly consistent.
+// GetProject returns the account's project, or ErrNotFound (also for a
+// project of another account). The read is strongly consistent.
 func (s *Store) GetProject(ctx context.Context, accountID, projectID string) (domain.Project, error) {
 	m, err := s.get(ctx, projectKey(accountID, projectID), true)
 	if err != nil {
 		return domain.Project{}, err
 	}
-	return decodeProject(m)
+	p, err := decodeProject(m)
+	if err == nil && p.AccountID != accountID {
+		return domain.Project{}, ErrNotFound
+	}
+	return p, err
 }
 
 // ProjectPage is a page of projects; Next is the position after it.
@@ -178,10 +183,8 @@ func (s *Store) ListProjects(ctx context.Context, accountID, prefix, after strin
 		if i < 0 || i == len(after)-1 || !strings.HasPrefix(after, prefix) {
 			return ProjectPage{}, ErrBadPosition
 		}
-		in.ExclusiveStartKey = item{
-			AttrPK: str(accountPK(accountID)), AttrSK: str("PROJECT#" + after[i+1:]),
-			AttrGSI2PK: str(projectsPK(accountID)), AttrGSI2SK: str(after),
-		}
+		in.ExclusiveStartKey = projectKey(accountID, after[i+1:])
+		in.ExclusiveStartKey[AttrGSI2PK], in.ExclusiveStartKey[AttrGSI2SK] = str(projectsPK(accountID)), str(after)
 	}
 	out, err := s.db.Query(ctx, in)
 	if err != nil {
@@ -321,7 +324,9 @@ func (s *Store) ProjectsByID(ctx context.Context, accountID string, ids []string
 		if err != nil {
 			return nil, err
 		}
-		out[p.ID] = p
+		if p.AccountID == accountID {
+			out[p.ID] = p
+		}
 	}
 	return out, nil
 }
@@ -542,9 +547,11 @@ func (s *Store) handOver(tx *Tx, h ProjectHandover) int {
 // transaction: the source membership (at its version) and its search
 // entries go, the destination membership comes (ErrAlreadyMember when the
 // user is a member there), the projects the member owns move to the
-// destination with only the member assigned (the other members'
-// assignments and counts end), the member's other assignments end, and the
-// events of both accounts are written.
+// destination in place with only the member assigned (the other members'
+// assignments and counts end; the name guard moves), the member's other
+// assignments end, and the events of both accounts are written. A project
+// costs four items (project, assignment, two name guards) and one more
+// item per other member.
 type MemberTransfer struct {
 	From, To domain.Membership
 	// Owned are the projects the member owns, as read, each with the other
@@ -576,13 +583,9 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 	s.putMembership(tx, to, nil, notExists)
 	now := s.now()
 	for _, o := range t.Owned {
+		// The project and the mover's assignment change account in place;
+		// the other members' assignments end.
 		p := o.Project
-		tx.delete(projectKey(p.AccountID, p.ID), versionIs(p.Version)).
-			delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"}).
-			releaseName(p)
-		for _, m := range o.Others {
-			tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
-		}
 		moved := p
 		moved.AccountID, moved.MemberCount, moved.Version = to.AccountID, 1, p.Version+1
 		it, err := projectItem(moved)
@@ -593,7 +596,11 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 		if err != nil {
 			return err
 		}
-		tx.put(it, notExists).put(link, notExists)
+		tx.put(it, versionIs(p.Version)).put(link, cond{expr: "attribute_exists(PK)"})
+		for _, m := range o.Others {
+			tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
+		}
+		tx.releaseName(p)
 		nameAt[len(tx.items)] = true
 		tx.claimName(moved)
 	}
