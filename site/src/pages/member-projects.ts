@@ -6,6 +6,7 @@ import { api, ApiError } from '../api';
 import { ErrorCode } from '../error-codes';
 import type { PermissionCatalog, PermissionSet } from '../types';
 import { effective } from '../ui/actor';
+import { grants } from '../ui/catalog';
 import { openDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError } from '../ui/form';
@@ -113,7 +114,18 @@ export function openTransfer(opts: { accountId: string; member: Member; catalog:
           loadAccounts(),
           api.get<Page<Assignment>>(`${base}/projects`).catch(() => ({ items: [] as Assignment[] })),
         ]);
-        const targets = accounts.filter((a) => a.id !== opts.accountId && (a.role === 'owner' || a.role === 'admin') && a.status !== 'deactivated');
+        // Only accounts where the actor manages users: the role narrows them
+        // down, the actor's permissions there decide.
+        const candidates = accounts.filter((a) => a.id !== opts.accountId && (a.role === 'owner' || a.role === 'admin') && a.status !== 'deactivated');
+        const manages = await Promise.all(
+          candidates.map((a) =>
+            api
+              .get<Member>(`/accounts/${encodeURIComponent(a.id)}/members/${encodeURIComponent(opts.me)}`)
+              .then((m) => grants(effective(m), 'users.manage'))
+              .catch(() => false),
+          ),
+        );
+        const targets = candidates.filter((_, i) => manages[i]);
         if (!targets.length) {
           replaceChildren(body, h('p', { class: 'empty' }, 'You manage members of no other account.'));
           return;
