@@ -106,6 +106,12 @@ func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accoun
 			record.LeftProjects = append(record.LeftProjects, p.Name)
 			continue
 		}
+		o := store.OwnedProject{Project: p}
+		if p.MemberCount <= 1 { // only the member: no other assignment to end
+			t.Owned = append(t.Owned, o)
+			record.MovedProjects = append(record.MovedProjects, p.Name)
+			continue
+		}
 		others, err := s.store.ProjectMemberIDs(ctx, accountID, id, "", store.MaxDeletableMembers+1)
 		if err != nil {
 			return Member{}, err
@@ -118,7 +124,6 @@ func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accoun
 		if err != nil {
 			return Member{}, err
 		}
-		o := store.OwnedProject{Project: p}
 		for _, u := range ids {
 			if m, ok := byID[u]; ok {
 				o.Others = append(o.Others, m)

@@ -71,7 +71,7 @@ func (t *Tx) releaseName(p domain.Project) *Tx {
 const MaxDeletableMembers = 48
 
 func projectKey(_, projectID string) item { return key(projectPK("", projectID), "PROJECT") }
-func projectsPK(accountID string) string { return accountPK(accountID) + "#PROJECTS" }
+func projectsPK(accountID string) string  { return accountPK(accountID) + "#PROJECTS" }
 func projectOwnerPK(accountID, userID string) string {
 	return accountPK(accountID) + "#OWNER#" + userID
 }
@@ -127,6 +127,17 @@ func projectMemberItem(accountID, projectID, userID string, at time.Time) (item,
 func activeMemberAt(version int64) cond {
 	return cond{expr: "attribute_exists(PK) AND version = :mv AND #status = :active",
 		names: map[string]string{"#status": "status"}, values: item{":mv": num(version), ":active": str(string(domain.StatusActive))}}
+}
+
+// projectAt is the condition on a project read with its assignments: the
+// same version and the same member count (an assignment made meanwhile
+// changes the count, not the version), so that a change that ends every
+// assignment it read misses none.
+func projectAt(p domain.Project) cond {
+	c := versionIs(p.Version)
+	c.expr += " AND memberCount = :mc"
+	c.values[":mc"] = num(int64(p.MemberCount))
+	return c
 }
 
 // countProjects adds delta to a membership's project count and bumps its
@@ -393,7 +404,7 @@ func (s *Store) EditProject(ctx context.Context, c ProjectChange) (domain.Projec
 	if err != nil {
 		return domain.Project{}, err
 	}
-	tx := s.tx().put(it, versionIs(c.Prev.Version))
+	tx := s.tx().put(it, projectAt(c.Prev))
 	reasons := map[int]error{0: ErrConflict}
 	if FoldSearch(next.Name) != FoldSearch(c.Prev.Name) {
 		tx.releaseName(c.Prev).claimName(next)
@@ -430,7 +441,7 @@ func (s *Store) DeleteProject(ctx context.Context, p domain.Project, members []d
 	if len(members) > MaxDeletableMembers {
 		return ErrProjectTooLarge
 	}
-	tx := s.tx().delete(projectKey(p.AccountID, p.ID), versionIs(p.Version)).releaseName(p)
+	tx := s.tx().delete(projectKey(p.AccountID, p.ID), projectAt(p)).releaseName(p)
 	for _, m := range members {
 		tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
 	}
@@ -513,7 +524,7 @@ func (s *Store) handOver(tx *Tx, h ProjectHandover) int {
 			tx.err = errors.Join(tx.err, err)
 			return -1
 		}
-		tx.put(it, versionIs(p.Version))
+		tx.put(it, projectAt(p))
 		if h.ToJoins[p.ID] {
 			link, err := projectMemberItem(p.AccountID, p.ID, h.To.UserID, now)
 			if err != nil {
@@ -596,7 +607,7 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 		if err != nil {
 			return err
 		}
-		tx.put(it, versionIs(p.Version)).put(link, cond{expr: "attribute_exists(PK)"})
+		tx.put(it, projectAt(p)).put(link, cond{expr: "attribute_exists(PK)"})
 		for _, m := range o.Others {
 			tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
 		}

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { apiClient } from './api.mjs';
 import { launchBrowser, watchedPage } from './browser.mjs';
 import { repoRoot, resultsDir, startStack } from './stack.mjs';
 
@@ -39,21 +40,7 @@ let ownerCookie;
 const shot = (page, name) => page.screenshot({ path: path.join(resultsDir, `admin-${name}.png`), fullPage: true });
 
 /** Calls the API from Node like a browser of the site would (Origin header, session cookie). */
-async function call(method, apiPath, { body, cookie } = {}) {
-  const headers = { Origin: origin, Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (cookie) headers.Cookie = cookie;
-  const res = await fetch(`${stack.site}/api${apiPath}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = text;
-  }
-  const setCookie = res.headers.getSetCookie?.() ?? [];
-  return { status: res.status, body: json, setCookie };
-}
+const call = (...args) => apiClient(stack).call(...args);
 
 function sessionCookieOf(setCookie) {
   const c = setCookie.find((s) => /=[^;]+/.test(s) && !/Max-Age=-1|Max-Age=0\b/i.test(s));
