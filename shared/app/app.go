@@ -28,11 +28,6 @@ type Deps struct {
 	store   func() *store.Store
 }
 
-// NewDeps returns the dependencies over an open store, for tests and tools.
-func NewDeps(cfg config.Config, st *store.Store) Deps {
-	return Deps{Config: cfg, Catalog: domain.DefaultCatalog(), Logger: slog.Default(), store: func() *store.Store { return st }}
-}
-
 // Store returns the table's store.
 func (d Deps) Store() *store.Store { return d.store() }
 

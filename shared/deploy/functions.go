@@ -115,16 +115,6 @@ func (f Function) Memory() int {
 // QueriesIndexes reports whether the function may query the table's indexes.
 func (f Function) QueriesIndexes() bool { return slices.Contains(f.TableActions, "dynamodb:Query") }
 
-// Find returns the declared function of that name.
-func Find(name string) (Function, bool) {
-	for _, f := range Functions {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return Function{}, false
-}
-
 // TableActions are the DynamoDB actions a function may be granted. There is
 // no IAM action for TransactWriteItems or TransactGetItems: IAM checks each
 // item's PutItem, UpdateItem, DeleteItem, ConditionCheckItem or GetItem.

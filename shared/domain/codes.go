@@ -61,9 +61,3 @@ func Codes() []Code {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
-
-// LookupCode returns the catalog's entry of a code.
-func LookupCode(name string) (Code, bool) {
-	c, ok := codes[name]
-	return c, ok
-}

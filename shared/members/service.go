@@ -371,15 +371,18 @@ func (s *Service) handover(ctx context.Context, actor domain.Actor, accountID, u
 		h.To = to
 	}
 	now := s.store.Now()
+	joinedAlready := map[string]bool{}
+	if len(owned) > 0 {
+		if joinedAlready, err = s.store.AssignedTo(ctx, h.To.UserID, owned); err != nil {
+			return nil, err
+		}
+	}
 	for _, id := range owned {
 		p, ok := byID[id]
 		if !ok {
 			continue
 		}
-		joined, err := s.store.IsProjectMember(ctx, accountID, id, h.To.UserID)
-		if err != nil {
-			return nil, err
-		}
+		joined := joinedAlready[id]
 		h.Owned = append(h.Owned, p)
 		next := p
 		next.OwnerID = h.To.UserID

@@ -353,7 +353,7 @@ func (s *Store) SearchMembers(ctx context.Context, accountID string, status doma
 					ids = append(ids, entries[j].userID)
 				}
 			}
-			got, err := s.membershipsByID(ctx, accountID, ids)
+			got, err := s.MembershipsByID(ctx, accountID, ids)
 			if err != nil {
 				return MemberPage{}, err
 			}
@@ -413,10 +413,10 @@ func matchesAll(words, terms []string) bool {
 	return true
 }
 
-// membershipsByID reads the memberships of the users in the account with
+// MembershipsByID reads the memberships of the users in the account with
 // BatchGetItem (eventually consistent, 100 keys a call), skipping
 // the ones that no longer exist.
-func (s *Store) membershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error) {
+func (s *Store) MembershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error) {
 	keys := make([]item, 0, len(ids))
 	for _, id := range ids {
 		keys = append(keys, memberKey(accountID, id))

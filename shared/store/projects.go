@@ -70,14 +70,14 @@ func (t *Tx) releaseName(p domain.Project) *Tx {
 // and the event fit in TransactWriteItems' 100 items.
 const MaxDeletableMembers = 48
 
-func projectKey(_, projectID string) item { return key(projectPK("", projectID), "PROJECT") }
-func projectsPK(accountID string) string  { return accountPK(accountID) + "#PROJECTS" }
+func projectKey(projectID string) item   { return key(projectPK(projectID), "PROJECT") }
+func projectsPK(accountID string) string { return accountPK(accountID) + "#PROJECTS" }
 func projectOwnerPK(accountID, userID string) string {
 	return accountPK(accountID) + "#OWNER#" + userID
 }
-func projectPK(_, projectID string) string { return "PROJECT#" + projectID }
-func projectMemberKey(accountID, projectID, userID string) item {
-	return key(projectPK(accountID, projectID), memberSK(userID))
+func projectPK(projectID string) string { return "PROJECT#" + projectID }
+func projectMemberKey(projectID, userID string) item {
+	return key(projectPK(projectID), memberSK(userID))
 }
 func memberProjectsPK(accountID, userID string) string {
 	return accountPK(accountID) + "#MEMBER#" + userID + "#PROJECTS"
@@ -87,7 +87,7 @@ func memberProjectsPK(accountID, userID string) string {
 func projectNameSK(p domain.Project) string { return FoldSearch(p.Name) + "#" + p.ID }
 
 func projectItem(p domain.Project) (item, error) {
-	it, err := record(typeProject, projectKey(p.AccountID, p.ID), p, time.Time{})
+	it, err := record(typeProject, projectKey(p.ID), p, time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ type projectMember struct {
 }
 
 func projectMemberItem(accountID, projectID, userID string, at time.Time) (item, error) {
-	it, err := record(typeProjectMember, projectMemberKey(accountID, projectID, userID),
+	it, err := record(typeProjectMember, projectMemberKey(projectID, userID),
 		projectMember{AccountID: accountID, ProjectID: projectID, UserID: userID, AddedAt: at}, time.Time{})
 	if err != nil {
 		return nil, err
@@ -140,6 +140,13 @@ func projectAt(p domain.Project) cond {
 	return c
 }
 
+// unassign ends a user's assignment to a project (which must exist) and
+// counts one member less on the project.
+func (t *Tx) unassign(projectID, userID string) *Tx {
+	return t.delete(projectMemberKey(projectID, userID), cond{expr: "attribute_exists(PK)"}).
+		update(projectKey(projectID), "ADD memberCount :minus", cond{expr: "attribute_exists(PK)", values: item{":minus": num(-1)}})
+}
+
 // countProjects adds delta to a membership's project count and bumps its
 // version, conditional on it being active at version (or, for delta < 0,
 // only existing at version: a deactivated member's assignments can end).
@@ -156,7 +163,7 @@ func (t *Tx) countProjects(m domain.Membership, delta int) *Tx {
 // GetProject returns the account's project, or ErrNotFound (also for a
 // project of another account). The read is strongly consistent.
 func (s *Store) GetProject(ctx context.Context, accountID, projectID string) (domain.Project, error) {
-	m, err := s.get(ctx, projectKey(accountID, projectID), true)
+	m, err := s.get(ctx, projectKey(projectID), true)
 	if err != nil {
 		return domain.Project{}, err
 	}
@@ -194,7 +201,7 @@ func (s *Store) ListProjects(ctx context.Context, accountID, prefix, after strin
 		if i < 0 || i == len(after)-1 || !strings.HasPrefix(after, prefix) {
 			return ProjectPage{}, ErrBadPosition
 		}
-		in.ExclusiveStartKey = projectKey(accountID, after[i+1:])
+		in.ExclusiveStartKey = projectKey(after[i+1:])
 		in.ExclusiveStartKey[AttrGSI2PK], in.ExclusiveStartKey[AttrGSI2SK] = str(projectsPK(accountID)), str(after)
 	}
 	out, err := s.db.Query(ctx, in)
@@ -218,7 +225,8 @@ func (s *Store) ListProjects(ctx context.Context, accountID, prefix, after strin
 // ProjectsOwnedBy returns the ids of the account's projects the user owns
 // (one Query of GSI1, up to limit).
 func (s *Store) ProjectsOwnedBy(ctx context.Context, accountID, userID string, limit int) ([]string, error) {
-	return s.keysOf(ctx, IndexGSI1, "GSI1PK", projectOwnerPK(accountID, userID), "GSI1SK", "PROJECT#", limit)
+	page, err := s.idPage(ctx, IndexGSI1, "GSI1PK", projectOwnerPK(accountID, userID), "GSI1SK", "PROJECT#", "", limit)
+	return page.IDs, err
 }
 
 // IDPage is a page of ids; Next is the position after it.
@@ -230,7 +238,7 @@ type IDPage struct {
 // ProjectMemberIDs returns up to limit user ids of the project's members,
 // in id order after the position after (one Query).
 func (s *Store) ProjectMemberIDs(ctx context.Context, accountID, projectID, after string, limit int) (IDPage, error) {
-	return s.idPage(ctx, "", "PK", projectPK(accountID, projectID), "SK", "MEMBER#", after, limit)
+	return s.idPage(ctx, "", "PK", projectPK(projectID), "SK", "MEMBER#", after, limit)
 }
 
 // MemberProjectIDs returns up to limit ids of the projects the member is
@@ -285,37 +293,14 @@ func startKey(index, pkAttr, pk, skAttr, sk string) (item, error) {
 		return item{pkAttr: str(pk), skAttr: str(sk)}, nil
 	case strings.HasSuffix(pk, "#PROJECTS"): // a member's assignments: the project's partition
 		accountUser := strings.TrimSuffix(strings.TrimPrefix(pk, "ACCOUNT#"), "#PROJECTS")
-		accountID, userID, ok := strings.Cut(accountUser, "#MEMBER#")
+		_, userID, ok := strings.Cut(accountUser, "#MEMBER#")
 		if !ok {
 			return nil, ErrBadPosition
 		}
-		return item{AttrPK: str(projectPK(accountID, strings.TrimPrefix(sk, "PROJECT#"))), AttrSK: str(memberSK(userID)),
+		return item{AttrPK: str(projectPK(strings.TrimPrefix(sk, "PROJECT#"))), AttrSK: str(memberSK(userID)),
 			pkAttr: str(pk), skAttr: str(sk)}, nil
 	}
 	return nil, ErrBadPosition
-}
-
-// keysOf returns up to limit ids of a partition whose sort keys are prefix+id.
-func (s *Store) keysOf(ctx context.Context, index, pkAttr, pk, skAttr, prefix string, limit int) ([]string, error) {
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String(pkAttr + " = :pk AND begins_with(" + skAttr + ", :prefix)"),
-		ExpressionAttributeValues: item{":pk": str(pk), ":prefix": str(prefix)},
-		ProjectionExpression:      aws.String(skAttr),
-		Limit:                     aws.Int32(int32(limit)),
-	}
-	out, err := s.db.Query(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", pk, err)
-	}
-	ids := make([]string, 0, len(out.Items))
-	for _, it := range out.Items {
-		if v, ok := it[skAttr].(*types.AttributeValueMemberS); ok {
-			ids = append(ids, strings.TrimPrefix(v.Value, prefix))
-		}
-	}
-	return ids, nil
 }
 
 // ProjectsByID reads projects of the account by id (BatchGetItem, 100 keys
@@ -323,7 +308,7 @@ func (s *Store) keysOf(ctx context.Context, index, pkAttr, pk, skAttr, prefix st
 func (s *Store) ProjectsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Project, error) {
 	keys := make([]item, 0, len(ids))
 	for _, id := range ids {
-		keys = append(keys, projectKey(accountID, id))
+		keys = append(keys, projectKey(id))
 	}
 	items, err := s.batchGet(ctx, keys, read{})
 	if err != nil {
@@ -342,20 +327,34 @@ func (s *Store) ProjectsByID(ctx context.Context, accountID string, ids []string
 	return out, nil
 }
 
-// MembershipsByID reads memberships of the account by user id
-// (BatchGetItem); the missing ones are absent.
-func (s *Store) MembershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error) {
-	return s.membershipsByID(ctx, accountID, ids)
-}
-
 // IsProjectMember reports whether the user is assigned to the project
 // (one strongly consistent GetItem).
 func (s *Store) IsProjectMember(ctx context.Context, accountID, projectID, userID string) (bool, error) {
-	_, err := s.get(ctx, projectMemberKey(accountID, projectID, userID), true)
+	_, err := s.get(ctx, projectMemberKey(projectID, userID), true)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// AssignedTo returns which of the projects the user is assigned to, with
+// one strongly consistent BatchGetItem.
+func (s *Store) AssignedTo(ctx context.Context, userID string, projectIDs []string) (map[string]bool, error) {
+	keys := make([]item, 0, len(projectIDs))
+	for _, id := range projectIDs {
+		keys = append(keys, projectMemberKey(id, userID))
+	}
+	items, err := s.batchGet(ctx, keys, read{consistent: true, projection: "projectId"})
+	if err != nil {
+		return nil, fmt.Errorf("read assignments: %w", err)
+	}
+	out := make(map[string]bool, len(items))
+	for _, it := range items {
+		if v, ok := it["projectId"].(*types.AttributeValueMemberS); ok {
+			out[v.Value] = true
+		}
+	}
+	return out, nil
 }
 
 // CreateProject writes a new project (version 1, its owner its one member),
@@ -441,9 +440,9 @@ func (s *Store) DeleteProject(ctx context.Context, p domain.Project, members []d
 	if len(members) > MaxDeletableMembers {
 		return ErrProjectTooLarge
 	}
-	tx := s.tx().delete(projectKey(p.AccountID, p.ID), projectAt(p)).releaseName(p)
+	tx := s.tx().delete(projectKey(p.ID), projectAt(p)).releaseName(p)
 	for _, m := range members {
-		tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
+		tx.delete(projectMemberKey(p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
 	}
 	s.audit(tx, ev)
 	return mapConflict(tx.commit(ctx), nil)
@@ -459,7 +458,7 @@ func (s *Store) AddProjectMember(ctx context.Context, p domain.Project, m domain
 		return err
 	}
 	tx := s.tx().put(link, notExists).
-		update(projectKey(p.AccountID, p.ID), "ADD memberCount :one", cond{expr: "attribute_exists(PK)", values: item{":one": num(1)}}).
+		update(projectKey(p.ID), "ADD memberCount :one", cond{expr: "attribute_exists(PK)", values: item{":one": num(1)}}).
 		countProjects(m, 1)
 	s.audit(tx, ev)
 	return mapConflict(tx.commit(ctx), map[int]error{2: ErrNotActiveMember})
@@ -471,8 +470,8 @@ func (s *Store) AddProjectMember(ctx context.Context, p domain.Project, m domain
 // when the member is not assigned, the project is gone or its owner became
 // the member, or the membership moved on from the version given.
 func (s *Store) RemoveProjectMember(ctx context.Context, p domain.Project, m domain.Membership, ev domain.AuditEvent) error {
-	tx := s.tx().delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).
-		update(projectKey(p.AccountID, p.ID), "ADD memberCount :minus", cond{
+	tx := s.tx().delete(projectMemberKey(p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).
+		update(projectKey(p.ID), "ADD memberCount :minus", cond{
 			expr: "attribute_exists(PK) AND ownerId <> :u", values: item{":minus": num(-1), ":u": str(m.UserID)}}).
 		countProjects(m, -1)
 	s.audit(tx, ev)
@@ -517,7 +516,7 @@ func (s *Store) handOver(tx *Tx, h ProjectHandover) int {
 		}
 		if h.Removal {
 			next.MemberCount--
-			tx.delete(projectMemberKey(p.AccountID, p.ID, h.Leaver.UserID), cond{expr: "attribute_exists(PK)"})
+			tx.delete(projectMemberKey(p.ID, h.Leaver.UserID), cond{expr: "attribute_exists(PK)"})
 		}
 		it, err := projectItem(next)
 		if err != nil {
@@ -544,8 +543,7 @@ func (s *Store) handOver(tx *Tx, h ProjectHandover) int {
 	}
 	if h.Removal {
 		for _, p := range h.Assigned {
-			tx.delete(projectMemberKey(p.AccountID, p.ID, h.Leaver.UserID), cond{expr: "attribute_exists(PK)"}).
-				update(projectKey(p.AccountID, p.ID), "ADD memberCount :minus", cond{expr: "attribute_exists(PK)", values: item{":minus": num(-1)}})
+			tx.unassign(p.ID, h.Leaver.UserID)
 		}
 	}
 	for _, ev := range h.Events {
@@ -609,15 +607,14 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 		}
 		tx.put(it, projectAt(p)).put(link, cond{expr: "attribute_exists(PK)"})
 		for _, m := range o.Others {
-			tx.delete(projectMemberKey(p.AccountID, p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
+			tx.delete(projectMemberKey(p.ID, m.UserID), cond{expr: "attribute_exists(PK)"}).countProjects(m, -1)
 		}
 		tx.releaseName(p)
 		nameAt[len(tx.items)] = true
 		tx.claimName(moved)
 	}
 	for _, p := range t.Assigned {
-		tx.delete(projectMemberKey(p.AccountID, p.ID, t.From.UserID), cond{expr: "attribute_exists(PK)"}).
-			update(projectKey(p.AccountID, p.ID), "ADD memberCount :minus", cond{expr: "attribute_exists(PK)", values: item{":minus": num(-1)}})
+		tx.unassign(p.ID, t.From.UserID)
 	}
 	for _, ev := range t.Events {
 		s.audit(tx, ev)

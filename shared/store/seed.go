@@ -120,7 +120,7 @@ func (s *Store) SeedProjectMembers(ctx context.Context, p domain.Project, userID
 		return err
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: projectKey(p.AccountID, p.ID),
+		TableName: aws.String(s.table), Key: projectKey(p.ID),
 		UpdateExpression:          aws.String("ADD memberCount :n"),
 		ExpressionAttributeValues: item{":n": num(int64(len(userIDs)))},
 	})
