@@ -26,9 +26,7 @@ func newCreate(a *auth.Authenticator, svc *accounts.Service) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		var in struct {
-			Name string `json:"name"`
-		}
+		var in accounts.Creation
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
@@ -57,7 +55,7 @@ func newList(a *auth.Authenticator, svc *accounts.Service) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		return api.JSON(http.StatusOK, map[string]any{"items": items}), nil
+		return api.JSON(http.StatusOK, accounts.SummaryList{Items: items}), nil
 	}
 }
 

@@ -148,3 +148,14 @@ func stale(current domain.Account) error {
 	e.Current = current
 	return e
 }
+
+// Creation is the body of creating an account.
+type Creation struct {
+	Name string `json:"name"`
+}
+
+// SummaryList is the answer of listing the user's accounts: all of them,
+// unpaged (a person belongs to few accounts).
+type SummaryList struct {
+	Items []Summary `json:"items"`
+}

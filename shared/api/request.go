@@ -139,9 +139,21 @@ func UserAgent(req Request) string {
 	return ua
 }
 
-// versionBody is the body of deactivate, reactivate and remove.
-type versionBody struct {
+// VersionBody is the body of a request that names only the version of
+// what it acts on (deleting a project).
+type VersionBody struct {
 	Version int64 `json:"version"`
+}
+
+// TokenBody is the body of a request that carries a token from an emailed
+// link (verifying an address, previewing or accepting an invitation).
+type TokenBody struct {
+	Token string `json:"token"`
+}
+
+// Notice is the body of a 202 answer: what happened, in words.
+type Notice struct {
+	Status string `json:"status"`
 }
 
 var errMissingVersion = domain.CodeMissingVersion.Field("version", "Send the version of what you act on.")
@@ -165,7 +177,7 @@ func Version(req Request) (int64, error) {
 	if strings.TrimSpace(string(b)) == "" {
 		return 0, errMissingVersion
 	}
-	var body versionBody
+	var body VersionBody
 	if err := Decode(req, &body); err != nil {
 		return 0, err
 	}

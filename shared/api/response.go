@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -35,6 +36,16 @@ var statusOf = map[string]int{
 	domain.ETooMany:         http.StatusTooManyRequests,
 	domain.EUnavailable:     http.StatusServiceUnavailable,
 	domain.EInternal:        http.StatusInternalServerError,
+}
+
+// Kinds returns every error kind, sorted.
+func Kinds() []string {
+	out := make([]string, 0, len(statusOf))
+	for k := range statusOf {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // StatusOf returns the HTTP status for an error kind.

@@ -28,10 +28,6 @@ func newHealthHandler(table healthPinger) *healthHandler {
 	return &healthHandler{table: table, timeout: 2 * time.Second}
 }
 
-// healthStatus is the body of a healthy answer.
-type healthStatus struct {
-	Status string `json:"status"`
-}
 
 // Handle returns 200 {"status":"ok"} when the table answers a read, and a
 // 503 unavailable error when it does not.
@@ -42,7 +38,7 @@ func (h *healthHandler) Handle(ctx context.Context, _ api.Request) (api.Response
 		api.Logger(ctx).ErrorContext(ctx, "table unreachable", "err", err.Error())
 		return api.Response{}, domain.Errorf(domain.EUnavailable, "The database is not reachable. Please try again shortly.")
 	}
-	return api.JSON(http.StatusOK, healthStatus{Status: "ok"}), nil
+	return api.JSON(http.StatusOK, api.Notice{Status: "ok"}), nil
 }
 
 // Health is the health function's handler.

@@ -27,7 +27,7 @@ func TestHealthy(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status: got %d, want 200 (body %s)", resp.StatusCode, resp.Body)
 	}
-	var healthBody healthStatus
+	var healthBody api.Notice
 	if err := json.Unmarshal([]byte(resp.Body), &healthBody); err != nil || healthBody.Status != "ok" {
 		t.Errorf("body: got %s, want {\"status\":\"ok\"}", resp.Body)
 	}

@@ -636,3 +636,37 @@ func (s *Service) DeleteTwoFactor(ctx context.Context, userID string, in TwoFact
 	}
 	return err
 }
+
+// UserBody is the answer of registering, verifying and signing in: the
+// user's own profile.
+type UserBody struct {
+	User domain.Profile `json:"user"`
+}
+
+// EmailBody is the body of a password reset request.
+type EmailBody struct {
+	Email string `json:"email"`
+}
+
+// ResetConfirmation is the body of a password reset: the emailed token and
+// the new password.
+type ResetConfirmation struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// PasswordBody is the body of starting 2FA enrolment: the password again.
+type PasswordBody struct {
+	Password string `json:"password"`
+}
+
+// CodeBody is the body of confirming 2FA enrolment: the first code.
+type CodeBody struct {
+	Code string `json:"code"`
+}
+
+// RecoveryCodeList is the answer of confirming 2FA: the single-use
+// recovery codes, shown once.
+type RecoveryCodeList struct {
+	RecoveryCodes []string `json:"recoveryCodes"`
+}

@@ -73,7 +73,7 @@ func newResendVerification(a *auth.Authenticator, svc *identity.Service) api.Han
 		if err := svc.ResendVerification(ctx, sess.UserID); err != nil {
 			return api.Response{}, err
 		}
-		return api.JSON(http.StatusAccepted, map[string]string{"status": "We sent you a new link."}), nil
+		return api.JSON(http.StatusAccepted, api.Notice{Status: "We sent you a new link."}), nil
 	}
 }
 
@@ -114,9 +114,7 @@ func newStartTwoFactor(a *auth.Authenticator, svc *identity.Service) api.Handler
 		if err != nil {
 			return api.Response{}, err
 		}
-		var in struct {
-			Password string `json:"password"`
-		}
+		var in identity.PasswordBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
@@ -140,9 +138,7 @@ func newConfirmTwoFactor(a *auth.Authenticator, svc *identity.Service) api.Handl
 		if err != nil {
 			return api.Response{}, err
 		}
-		var in struct {
-			Code string `json:"code"`
-		}
+		var in identity.CodeBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
@@ -150,7 +146,7 @@ func newConfirmTwoFactor(a *auth.Authenticator, svc *identity.Service) api.Handl
 		if err != nil {
 			return api.Response{}, err
 		}
-		return api.JSON(http.StatusOK, map[string]any{"recoveryCodes": codes}), nil
+		return api.JSON(http.StatusOK, identity.RecoveryCodeList{RecoveryCodes: codes}), nil
 	}
 }
 

@@ -44,7 +44,7 @@ func newRegister(svc *identity.Service, secure bool) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		return withCookie(http.StatusCreated, map[string]any{"user": u.Profile()}, sess, secure), nil
+		return withCookie(http.StatusCreated, identity.UserBody{User: u.Profile()}, sess, secure), nil
 	}
 }
 
@@ -56,9 +56,7 @@ func Verify(d app.Deps) api.HandlerFunc {
 
 func newVerify(svc *identity.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
-		var in struct {
-			Token string `json:"token"`
-		}
+		var in api.TokenBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
@@ -66,7 +64,7 @@ func newVerify(svc *identity.Service) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		return api.JSON(http.StatusOK, map[string]any{"user": u.Profile()}), nil
+		return api.JSON(http.StatusOK, identity.UserBody{User: u.Profile()}), nil
 	}
 }
 
@@ -87,7 +85,7 @@ func newLogin(svc *identity.Service, secure bool) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		return withCookie(http.StatusOK, map[string]any{"user": u.Profile()}, &sess, secure), nil
+		return withCookie(http.StatusOK, identity.UserBody{User: u.Profile()}, &sess, secure), nil
 	}
 }
 
@@ -116,16 +114,14 @@ func PasswordReset(d app.Deps) api.HandlerFunc { return newPasswordReset(mailing
 
 func newPasswordReset(svc *identity.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
-		var in struct {
-			Email string `json:"email"`
-		}
+		var in identity.EmailBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
 		if err := svc.RequestReset(ctx, auth.ClientOf(req), in.Email); err != nil {
 			return api.Response{}, err
 		}
-		return api.JSON(http.StatusAccepted, map[string]string{"status": "If this address has a Roster login, we sent it a link to choose a new password."}), nil
+		return api.JSON(http.StatusAccepted, api.Notice{Status: "If this address has a Roster login, we sent it a link to choose a new password."}), nil
 	}
 }
 
@@ -138,10 +134,7 @@ func PasswordResetConfirm(d app.Deps) api.HandlerFunc {
 
 func newPasswordResetConfirm(svc *identity.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
-		var in struct {
-			Token    string `json:"token"`
-			Password string `json:"password"`
-		}
+		var in identity.ResetConfirmation
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}

@@ -25,12 +25,6 @@ func service(d app.Deps, mails bool) *invite.Service {
 	return invite.New(d.Store(), m, invite.ConfigFrom(d.Config))
 }
 
-// tokenInput is the body of preview and accept: the token from the link's
-// fragment (tokens travel in bodies, never in URLs).
-type tokenInput struct {
-	Token string `json:"token"`
-}
-
 // Create is POST /api/accounts/{accountId}/invitations: it invites an
 // email and answers 201 with the invitation (delivery "sent", or "failed"
 // with the reason when SES refused: the invitation stays and can be
@@ -116,7 +110,7 @@ func Preview(d app.Deps) api.HandlerFunc { return newPreview(service(d, false)) 
 
 func newPreview(svc *invite.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
-		var in tokenInput
+		var in api.TokenBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
@@ -137,7 +131,7 @@ func newAccept(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		var in tokenInput
+		var in api.TokenBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}

@@ -2,8 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -15,9 +13,8 @@ import (
 	"roster/shared/testenv"
 )
 
-func acceptTestHandler(e *fixture.InviteEnv) api.LambdaHandler {
-	return api.Wrap("invitation-accept", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newAccept(e.Auth, e.Service))
+func acceptTestHandler(t testing.TB, e *fixture.InviteEnv) api.LambdaHandler {
+	return fixture.Wrap(t, "invitation-accept", newAccept(e.Auth, e.Service))
 }
 
 func acceptBody(token string) string { return `{"token":"` + token + `"}` }
@@ -31,7 +28,7 @@ func TestAccept(t *testing.T) {
 	unverified, unverifiedCookie := e.SignedUser(t, false)
 	_, token := e.Invite(t, a, owner, invitee.Email, "member", "billing.view")
 	_, tokenUnverified := e.Invite(t, a, owner, unverified.Email, "member")
-	h := acceptTestHandler(e)
+	h := acceptTestHandler(t, e)
 	accBefore, histBefore := e.Items(t, a.ID)
 
 	tests := []struct {
@@ -91,7 +88,7 @@ func TestConcurrentAccepts(t *testing.T) {
 	a, owner, _ := e.Account(t)
 	invitee, cookie := e.SignedUser(t, true)
 	_, token := e.Invite(t, a, owner, invitee.Email, "member")
-	h := acceptTestHandler(e)
+	h := acceptTestHandler(t, e)
 	statuses := make([]int, 10)
 	var wg sync.WaitGroup
 	for i := range statuses {

@@ -2,8 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +20,7 @@ func TestPreview(t *testing.T) {
 	a, owner, _ := e.Account(t)
 	invitee, _ := e.SignedUser(t, true)
 	_, token := e.Invite(t, a, owner, invitee.Email, "admin", "users.view")
-	h := api.Wrap("invitation-preview", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newPreview(e.Service))
+	h := fixture.Wrap(t, "invitation-preview", newPreview(e.Service))
 	call := func(body string) api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-preview.json", body, ""))
 		if err != nil {

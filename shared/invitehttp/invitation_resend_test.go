@@ -2,8 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -22,8 +20,7 @@ func TestResend(t *testing.T) {
 	a, owner, cookie := e.Account(t)
 	email := testenv.UniqueEmail(t)
 	v, oldToken := e.Invite(t, a, owner, email, "member")
-	h := api.Wrap("invitation-resend", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newResend(e.Auth, e.Service))
+	h := fixture.Wrap(t, "invitation-resend", newResend(e.Auth, e.Service))
 	resend := func() api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-resend.json", "", cookie, "accountId", a.ID, "id", v.ID))
 		if err != nil {

@@ -2,8 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"roster/shared/api"
@@ -19,8 +17,7 @@ func TestRevoke(t *testing.T) {
 	_, viewerCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
 	invitee, inviteeCookie := e.SignedUser(t, true)
 	v, token := e.Invite(t, a, owner, invitee.Email, "member")
-	h := api.Wrap("invitation-revoke", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newRevoke(e.Auth, e.Service))
+	h := fixture.Wrap(t, "invitation-revoke", newRevoke(e.Auth, e.Service))
 	del := func(cookie string) api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-revoke.json", "", cookie, "accountId", a.ID, "id", v.ID))
 		if err != nil {

@@ -3,8 +3,6 @@ package invitehttp
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
@@ -21,8 +19,7 @@ func TestUpdate(t *testing.T) {
 	a, owner, cookie := e.Account(t)
 	_, adminCookie := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
 	v, _ := e.Invite(t, a, owner, testenv.UniqueEmail(t), "member", "billing.view")
-	h := api.Wrap("invitation-update", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newUpdate(e.Auth, e.Service))
+	h := fixture.Wrap(t, "invitation-update", newUpdate(e.Auth, e.Service))
 	patch := func(cookie, id, body string) api.Response {
 		resp, err := h(context.Background(), fixture.Request(t, "invitation-update.json", body, cookie, "accountId", a.ID, "id", id))
 		if err != nil {

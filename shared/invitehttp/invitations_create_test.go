@@ -2,8 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
@@ -14,9 +12,8 @@ import (
 	"roster/shared/testenv"
 )
 
-func createTestHandler(e *fixture.InviteEnv) api.LambdaHandler {
-	return api.Wrap("invitations-create", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newCreate(e.Auth, e.Service))
+func createTestHandler(t testing.TB, e *fixture.InviteEnv) api.LambdaHandler {
+	return fixture.Wrap(t, "invitations-create", newCreate(e.Auth, e.Service))
 }
 
 // TestBadRequests: each refused request is a clear JSON error; nothing is
@@ -28,7 +25,7 @@ func TestBadRequests(t *testing.T) {
 	_, viewerCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "users.view")
 	email := testenv.UniqueEmail(t)
 	good := `{"email":"` + email + `","role":"member","permissions":{"all":false,"granted":["users.view"]}}`
-	h := createTestHandler(e)
+	h := createTestHandler(t, e)
 	accBefore, histBefore := e.Items(t, a.ID)
 
 	tests := []struct {
@@ -83,7 +80,7 @@ func TestCreateAndRetry(t *testing.T) {
 	a, _, cookie := e.Account(t)
 	email := testenv.UniqueEmail(t)
 	body := `{"email":"` + email + `","firstName":"Grace","role":"admin","permissions":{"all":true}}`
-	h := createTestHandler(e)
+	h := createTestHandler(t, e)
 	var first invite.View
 	for i := 0; i < 2; i++ {
 		req := fixture.Request(t, "invitations-create.json", body, cookie, "accountId", a.ID)

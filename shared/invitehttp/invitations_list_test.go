@@ -2,8 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -24,8 +22,7 @@ func TestList(t *testing.T) {
 	_, noViewCookie := e.Member(t, a, domain.RoleMember, domain.StatusActive, "billing.view")
 	email := testenv.UniqueEmail(t)
 	e.Invite(t, a, owner, email, "member", "billing.view")
-	h := api.Wrap("invitations-list", api.Options{SiteURL: fixture.SiteURL, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))},
-		newList(e.Auth, e.Service))
+	h := fixture.Wrap(t, "invitations-list", newList(e.Auth, e.Service))
 	list := func(cookie, cursor string) api.Response {
 		req := fixture.Request(t, "invitations-list.json", "", cookie, "accountId", a.ID)
 		if cursor != "" {

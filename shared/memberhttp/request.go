@@ -25,12 +25,6 @@ func listQueryOf(req api.Request) (members.ListQuery, error) {
 	return q, nil
 }
 
-// exitBody is the body of a deactivation or removal.
-type exitBody struct {
-	Version    int64  `json:"version"`
-	ProjectsTo string `json:"projectsTo"`
-}
-
 // exitOf reads the version and the projects' new owner of a deactivation,
 // reactivation or removal: from the query string (version, projectsTo) when
 // it names a version, else from the JSON body. It returns invalid
@@ -44,7 +38,7 @@ func exitOf(req api.Request) (int64, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	var body exitBody
+	var body members.Exit
 	if strings.TrimSpace(string(b)) != "" {
 		if err := api.Decode(req, &body); err != nil {
 			return 0, "", err

@@ -477,3 +477,10 @@ func (s *Service) TransferOwnership(ctx context.Context, actor domain.Actor, acc
 	}
 	return View(targetAs), nil
 }
+
+// Exit is the body of a deactivation, reactivation or removal: the
+// member's version and, for a member who owns projects, who takes them over.
+type Exit struct {
+	Version    int64  `json:"version"`
+	ProjectsTo string `json:"projectsTo"`
+}

@@ -36,7 +36,7 @@ export async function startStack() {
     if (tail.length > 40) tail.shift();
   };
 
-  const child = spawn(bin, ['-port', '0', '-dynamodb-port', '0', '-ses-port', '0'], {
+  const child = spawn(bin, ['-port', '0', '-dynamodb-port', '0', '-ses-port', '0', '-contract'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

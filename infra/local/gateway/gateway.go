@@ -24,7 +24,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"roster/infra/local/samtemplate"
+	"roster/shared/contract"
 )
 
 // maxRequestBytes is API Gateway's 10 MB request payload limit.
@@ -54,6 +57,11 @@ type Config struct {
 	FunctionLog io.Writer
 	// MaxConcurrency bounds the processes per function; 0 means 10.
 	MaxConcurrency int
+	// Contract, when set, holds every exchange to the API's OpenAPI
+	// document: an answer it does not describe, or a request it refuses
+	// that the function accepted, is replaced by 500 contract_violation
+	// and logged, so that a test through the gateway fails on it.
+	Contract *contract.Validator
 }
 
 // Gateway serves the site and the API. It is an http.Handler.
@@ -63,6 +71,7 @@ type Gateway struct {
 	siteDir   string
 	log       *slog.Logger
 	region    string
+	contract  *contract.Validator
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -97,6 +106,7 @@ func New(cfg Config) (*Gateway, error) {
 		router:    newRouter(cfg.Template),
 		functions: map[string]*function{},
 		log:       cfg.Logger,
+		contract:  cfg.Contract,
 		closing:   make(chan struct{}),
 		region:    "us-east-1",
 	}
@@ -276,7 +286,8 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 		return
 	}
 	now := time.Now()
-	payload, err := json.Marshal(buildEvent(r, m, body, l.requestID, now))
+	event := buildEvent(r, m, body, l.requestID, now)
+	payload, err := json.Marshal(event)
 	if err != nil {
 		fail(http.StatusInternalServerError, "internal", "Cannot encode the event.")
 		return
@@ -335,6 +346,11 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 		fail(http.StatusBadGateway, "bad_gateway", "Function "+f.name+" returned an invalid response: "+err.Error()+".")
 		return
 	}
+	if err := g.check(r, event, resp); err != nil {
+		g.log.Error("contract violation", slog.String("function", f.name), slog.String("error", err.Error()), slog.String("request_id", l.requestID))
+		fail(http.StatusInternalServerError, "contract_violation", err.Error())
+		return
+	}
 	l.status = resp.status
 	h := w.Header()
 	for k, vs := range resp.header {
@@ -351,6 +367,22 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.body)
 	}
+}
+
+// check holds the exchange to the contract, when the gateway has one.
+func (g *Gateway) check(r *http.Request, event events.APIGatewayV2HTTPRequest, resp response) error {
+	if g.contract == nil {
+		return nil
+	}
+	headers := map[string]string{}
+	for k, vs := range resp.header {
+		if !strings.EqualFold(k, "Set-Cookie") && len(vs) > 0 {
+			headers[k] = vs[0]
+		}
+	}
+	return g.contract.Check(r.Context(), event, events.APIGatewayV2HTTPResponse{
+		StatusCode: resp.status, Headers: headers, Cookies: resp.header.Values("Set-Cookie"), Body: string(resp.body),
+	})
 }
 
 // serverTiming appends the gateway's metrics to the function's own header.

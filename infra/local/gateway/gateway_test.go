@@ -23,6 +23,7 @@ import (
 
 	"roster/infra/local/gateway/internal/echofn"
 	"roster/infra/local/samtemplate"
+	"roster/shared/contract"
 )
 
 // binDir holds the test bootstrap built by TestMain, as <binDir>/echo/bootstrap.
@@ -59,7 +60,7 @@ func testTemplate(t testing.TB, initFailFile string) *samtemplate.Template {
 		{"GET", "/api/echo"}, {"POST", "/api/echo"}, {"GET", "/api/items/special"}, {"ANY", "/api/items/{id}"},
 		{"GET", "/api/items/{id}/tags/{tag}"}, {"ANY", "/api/files/{proxy+}"}, {"GET", "/api/cookies"},
 		{"GET", "/api/binary"}, {"GET", "/api/sleep"}, {"GET", "/api/exit"}, {"GET", "/api/garbage"},
-		{"GET", "/api/nostatus"}, {"GET", "/api/error"},
+		{"GET", "/api/nostatus"}, {"GET", "/api/error"}, {"GET", "/api/health"},
 	}
 	var b strings.Builder
 	b.WriteString(`
@@ -726,5 +727,50 @@ func TestCloseDuringRequest(t *testing.T) {
 	}
 	if live, _ := e.g.Stats("ConcFunction"); live != 0 {
 		t.Errorf("live processes after Close: got %v, want 0", live)
+	}
+}
+
+// TestContract holds exchanges through the gateway to the OpenAPI
+// document: an answer with a field the document does not describe becomes
+// 500 contract_violation; a documented one passes unchanged.
+func TestContract(t *testing.T) {
+	v, err := contract.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := New(Config{
+		Template: testTemplate(t, ""), Refs: map[string]string{"Table": "roster-test"},
+		CodeDir:  func(uri string) string { return filepath.Join(binDir, uri) },
+		Contract: v,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(g)
+	t.Cleanup(func() { srv.Close(); g.Close() })
+	tests := []struct {
+		answer     string
+		wantStatus int
+		wantCode   string
+	}{
+		{`{"status":"ok"}`, 200, ""},
+		{`{"status":"ok","database":"up"}`, 500, "contract_violation"},
+		{`{}`, 500, "contract_violation"},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/health", nil)
+		req.Header.Set("X-Answer", tt.answer)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.wantStatus || body.Error.Code != tt.wantCode {
+			t.Errorf("answer %s: got %d %q (%s), want %d %q", tt.answer, resp.StatusCode, body.Error.Code, body.Error.Message, tt.wantStatus, tt.wantCode)
+		}
 	}
 }

@@ -39,6 +39,7 @@ import (
 	"roster/infra/local/gateway"
 	"roster/infra/local/samtemplate"
 	"roster/infra/local/streams"
+	"roster/shared/contract"
 	"roster/shared/standins"
 	"roster/shared/store"
 	"roster/shared/testenv"
@@ -56,6 +57,7 @@ type options struct {
 	quiet                     bool
 	ttlInterval               time.Duration
 	noStreams                 bool
+	contract                  bool
 }
 
 func main() {
@@ -75,6 +77,7 @@ func main() {
 	flag.BoolVar(&o.quiet, "quiet", false, "do not copy the stand-ins' own output to stderr")
 	flag.DurationVar(&o.ttlInterval, "ttl-interval", time.Second, "how often the TTL emulator deletes expired items")
 	flag.BoolVar(&o.noStreams, "no-streams", false, "run no stream functions and no TTL emulator")
+	flag.BoolVar(&o.contract, "contract", false, "hold every API exchange to the OpenAPI document (shared/contract): an undocumented answer becomes 500 contract_violation")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -147,7 +150,14 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	siteURL := fmt.Sprintf("http://localhost:%d", o.port)
+	var validator *contract.Validator
+	if o.contract {
+		if validator, err = contract.Load(); err != nil {
+			return err
+		}
+	}
 	gw, err := gateway.New(gateway.Config{
+		Contract: validator,
 		Template: tpl,
 		Refs: map[string]string{
 			"Table":     o.table,

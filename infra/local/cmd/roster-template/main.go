@@ -1,7 +1,8 @@
 // Command roster-template writes the generated files: template.yaml and
 // every functions/<name>/main.go from the functions' declaration
-// (shared/deploy) and the table's definition (shared/store), and the site's
-// error codes from the error catalog.
+// (shared/deploy) and the table's definition (shared/store), and the API's
+// OpenAPI document (shared/contract) from its operations, their types and
+// the error catalog.
 // `make template` runs it; tests fail while a committed file differs.
 package main
 
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 
 	"roster/shared/api"
+	"roster/shared/contract"
 	"roster/shared/deploy"
 	"roster/shared/store"
 )
@@ -22,6 +24,12 @@ func main() {
 	}
 	if err == nil {
 		err = os.WriteFile(api.ErrorCodesTSPath, api.ErrorCodesTS(), 0o644)
+	}
+	if err == nil {
+		var doc []byte
+		if doc, err = contract.YAML(); err == nil {
+			err = os.WriteFile(contract.Path, doc, 0o644)
+		}
 	}
 	for _, f := range deploy.Functions {
 		if err != nil {

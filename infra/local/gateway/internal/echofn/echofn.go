@@ -67,6 +67,9 @@ func (Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			time.Sleep(time.Duration(ms) * time.Millisecond) // ignore the deadline, as careless code does
 		}
 		resp.Body = `{"slept":true}`
+	case "/api/health":
+		// Answers the body the request asks for, for the contract's test.
+		resp.Body = ev.Headers["x-answer"]
 	case "/api/exit":
 		os.Exit(3)
 	case "/api/garbage":
