@@ -68,7 +68,7 @@ site: site/node_modules/.installed
 # ---- generated ----------------------------------------------------------------
 
 .PHONY: template
-template: ## Write the generated files: template.yaml (shared/deploy, shared/store) and the site's error codes (shared/domain).
+template: ## Write the generated files: template.yaml and functions/*/main.go (shared/deploy, shared/store) and the OpenAPI document (shared/contract).
 	$(GO) run ./infra/local/cmd/roster-template
 
 # ---- run ---------------------------------------------------------------------
@@ -90,7 +90,7 @@ test: infra/node_modules/.installed build ## vet, Go tests (race) against Dynamo
 	  $(GO) test -race -count=1 $$($(GO) list ./... | grep -v /infra/cdk); \
 	  $(GO) test -count=1 ./infra/cdk/...
 	$(MAKE) --no-print-directory lint-templates
-	cd site && npm test
+	cd site && npm run -s lint:api && npm test
 
 .PHONY: lint-templates
 lint-templates: synth

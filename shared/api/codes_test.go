@@ -58,15 +58,3 @@ func TestNoInlineCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
-// TestErrorCodesTSIsGenerated holds the site's module of error codes to a
-// fresh generation from the catalog.
-func TestErrorCodesTSIsGenerated(t *testing.T) {
-	got, err := os.ReadFile(filepath.Join("../..", ErrorCodesTSPath))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(ErrorCodesTS()) {
-		t.Errorf("%s differs from a fresh generation: run make template and commit it", ErrorCodesTSPath)
-	}
-}

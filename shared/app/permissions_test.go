@@ -1,11 +1,11 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
 	"roster/shared/domain"
+	"roster/shared/fixture"
 	"roster/shared/testenv"
 )
 
@@ -13,10 +13,7 @@ func TestCatalog(t *testing.T) {
 	h := newPermissionsHandler(domain.CatalogJSON())
 	req := testenv.Event(t, "permissions.json")
 
-	resp, err := h.Handle(context.Background(), req)
-	if err != nil {
-		t.Fatalf("Handle: %v", err)
-	}
+	resp := fixture.Call(t, h.Handle, req)
 	if resp.StatusCode != 200 {
 		t.Fatalf("status: got %d, want 200", resp.StatusCode)
 	}
@@ -56,10 +53,7 @@ func TestCatalog(t *testing.T) {
 	}
 	for _, tt := range tests {
 		req.Headers = map[string]string{"if-none-match": tt.ifNoneMatch}
-		resp, err := h.Handle(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := fixture.Call(t, h.Handle, req)
 		if resp.StatusCode != tt.want {
 			t.Errorf("If-None-Match %s: got %d, want %d", tt.ifNoneMatch, resp.StatusCode, tt.want)
 		}

@@ -231,6 +231,14 @@ func operation(op Operation, method, path string, sch *schemas, pathParams map[s
 		ok.Headers = openapi3.Headers{"Set-Cookie": {Ref: "#/components/headers/SetCookie"}}
 	}
 	o.Responses.Set(strconv.Itoa(op.Status), &openapi3.ResponseRef{Value: ok})
+	if op.Cached {
+		ok.Headers = openapi3.Headers{"ETag": {Value: &openapi3.Header{Parameter: openapi3.Parameter{
+			Required: true, Description: "The answer's version, for If-None-Match.", Schema: openapi3.NewStringSchema().NewRef()}}}}
+		o.Parameters = append(o.Parameters, &openapi3.ParameterRef{Value: &openapi3.Parameter{
+			Name: "If-None-Match", In: "header", Description: "The ETag of a copy the client holds: 304 when it is current.",
+			Schema: openapi3.NewStringSchema().NewRef()}})
+		o.Responses.Set("304", &openapi3.ResponseRef{Value: &openapi3.Response{Description: new("Not Modified: the client's copy is current.")}})
+	}
 	slices.Sort(statuses)
 	for _, s := range slices.Compact(statuses) {
 		name, found := errorStatuses[s]

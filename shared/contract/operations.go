@@ -100,6 +100,9 @@ type Operation struct {
 	SetsCookie bool
 	// Idempotent says the operation honours Idempotency-Key.
 	Idempotent bool
+	// Cached says the answer carries an ETag and a request with a matching
+	// If-None-Match gets 304 without a body.
+	Cached bool
 	// Errors are the refusal statuses beyond those of the access, the body
 	// (400, 413), the Origin check (403) and 500.
 	Errors []int
@@ -250,6 +253,12 @@ var Operations = []Operation{
 		Description: "CSV or JSON Lines, as an attachment. Needs `history.manage`.",
 		Access:      member, Status: 200, Files: []string{"text/csv", "application/x-ndjson"},
 		Query: append([]param{oneOf("format", "The file's format.", "csv", "jsonl")}, historyQuery...), Errors: []int{s413}},
+}
+
+// stringEnums are the string types whose values are a closed set. Roles
+// are not: a deployment names its own.
+var stringEnums = map[reflect.Type][]string{
+	reflect.TypeFor[domain.MemberStatus](): {string(domain.StatusActive), string(domain.StatusDeactivated)},
 }
 
 // componentNames names every Go type whose schema is a component: the

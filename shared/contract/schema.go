@@ -69,7 +69,11 @@ func (s *schemas) of(t reflect.Type, input bool) (*openapi3.SchemaRef, error) {
 	case reflect.Float64:
 		return inline(openapi3.TypeNumber), nil
 	case reflect.String:
-		return inline(openapi3.TypeString), nil
+		sc := openapi3.NewStringSchema()
+		for _, v := range stringEnums[t] {
+			sc.Enum = append(sc.Enum, v)
+		}
+		return sc.NewRef(), nil
 	case reflect.Interface:
 		// any: whatever JSON the value holds (the before and after of a
 		// history event, the current state of a stale-version conflict).

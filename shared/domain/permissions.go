@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // catalogJSON is the deployer-editable permission catalog: areas, their
@@ -58,8 +59,19 @@ var defaultCatalog = mustParseCatalog(catalogJSON)
 // DefaultCatalog returns the catalog shipped in permissions.json.
 func DefaultCatalog() *Catalog { return defaultCatalog }
 
-// CatalogJSON returns the catalog file as shipped, for the permissions endpoint.
-func CatalogJSON() []byte { return catalogJSON }
+// CatalogJSON returns the catalog as the permissions endpoint answers it:
+// the shipped file read into the types and written back, so that its
+// shape is the one the API's document gives Catalog (every permission set
+// with both all and granted) however the file spells it.
+func CatalogJSON() []byte { return catalogAnswer() }
+
+var catalogAnswer = sync.OnceValue(func() []byte {
+	b, err := json.Marshal(defaultCatalog)
+	if err != nil {
+		panic("permission catalog: " + err.Error())
+	}
+	return b
+})
 
 // ParseCatalog parses and checks a catalog document: names are unique,
 // "<area>.view" or "<area>.manage", and presets only use known names.

@@ -2,10 +2,16 @@
 // HttpOnly cookie, so requests only need credentials: 'same-origin'. Every
 // failure becomes an ApiError carrying the API's {"error":{code,message,field}}.
 
-import { ErrorCode } from './error-codes';
+import type { ErrorCode } from './error-codes';
+
+/**
+ * What ApiError.code can be: a code of the API (the document's ErrorCode),
+ * or one the client sets when there is no usable answer.
+ */
+export type ApiErrorCode = ErrorCode | 'network' | 'bad_response' | `http_${number}`;
 
 export interface ApiErrorBody {
-  code: string;
+  code: ApiErrorCode;
   message: string;
   field?: string;
   /** On a stale_version conflict, the current state of the edited item. */
@@ -17,7 +23,7 @@ export class ApiError extends Error {
   /** HTTP status; 0 when the request never got an answer. */
   readonly status: number;
   /** Machine-readable code from the API ("invalid_email", "stale_version"...), or "network" / "bad_response". */
-  readonly code: string;
+  readonly code: ApiErrorCode;
   /** The input field at fault, if the API named one. */
   readonly field: string | undefined;
   /** Seconds to wait, from Retry-After on 429/503. */
@@ -27,14 +33,14 @@ export class ApiError extends Error {
   constructor(status: number, body: ApiErrorBody, retryAfter?: number) {
     super(body.message || `Request failed (${status})`);
     this.status = status;
-    this.code = body.code || 'unknown';
+    this.code = body.code || `http_${status}`;
     this.field = body.field || undefined;
     this.retryAfter = retryAfter;
     this.current = body.current;
   }
 
   get isUnauthenticated(): boolean {
-    return this.status === 401 && this.code !== ErrorCode.codeRequired;
+    return this.status === 401 && this.code !== 'code_required';
   }
 }
 

@@ -6,27 +6,13 @@
 // in localStorage ("a sign-in happened in this browser") decides whether to
 // ask GET /api/me at start: visitors who never signed in cause no 401.
 import { api, ApiError } from './api';
-import type { Role } from './types';
+import type { components } from './api-types';
 
 /** GET /api/me */
-export interface Me {
-  id: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  lastLoginAt?: string | null;
-}
+export type Me = components['schemas']['Profile'];
 
 /** One item of GET /api/accounts */
-export interface AccountSummary {
-  id: string;
-  name: string;
-  role: Role;
-  /** Membership status: "active" or "deactivated". */
-  status?: string;
-}
+export type AccountSummary = components['schemas']['AccountSummary'];
 
 /** Some endpoints answer {user: Me}, others the profile itself. */
 export function asMe(x: Me | { user: Me }): Me {

@@ -1,36 +1,21 @@
-// Shapes of the API's JSON (see shared/domain/permissions.json and DESIGN.md).
+// Shapes of the API's JSON, from the OpenAPI document
+// (shared/contract/openapi.yaml, generated into api-types.ts).
+import type { components } from './api-types';
 
-/** `{"all": true}` or `{"all": false, "granted": [...]}`. */
-export type PermissionSet = { all: true; granted?: string[] } | { all: false; granted: string[] };
+type Schemas = components['schemas'];
 
-export interface Permission {
-  /** e.g. "billing.view" */
-  name: string;
-  label: string;
-}
+/** `{"all": true, "granted": []}` or `{"all": false, "granted": [...]}`. */
+export type PermissionSet = Schemas['PermissionSet'];
+export type Permission = Schemas['Permission'];
+export type PermissionArea = Schemas['PermissionArea'];
 
-export interface PermissionArea {
-  id: string;
-  label: string;
-  permissions: Permission[];
-}
+/** owner, admin, or a role the deployment names. */
+export type Role = Schemas['Member']['role'];
 
-export type Role = 'owner' | 'admin' | 'member';
-
-export interface RolePreset {
-  id: string;
-  label: string;
-  role: Role;
-  permissions: PermissionSet;
-}
+export type RolePreset = Schemas['Preset'];
 
 /** GET /api/permissions */
-export interface PermissionCatalog {
-  areas: PermissionArea[];
-  presets: RolePreset[];
-}
+export type PermissionCatalog = Schemas['Catalog'];
 
 /** GET /api/health (a 503 JSON error when unhealthy). */
-export interface Health {
-  status: string;
-}
+export type Health = Schemas['Notice'];

@@ -37,6 +37,13 @@ import (
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// DocsContentSecurityPolicy is the API reference's CSP (/api-docs, built
+// by Redocly's build-docs): the site's, but Redoc sets inline styles and
+// data: fonts. Its scripts are files of the site ('self'), like the site's.
+// The local gateway serves it with the same (gateway.DocsContentSecurityPolicy).
+const DocsContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 // API throttling of the HTTP API's $default stage, for all routes together.
 const (
 	throttleRatePerSecond = 50
@@ -448,24 +455,8 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		AutoDeleteObjects: jsii.Bool(false),
 	})
 
-	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("SecurityHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
-		Comment: jsii.String("Roster security headers (site and API)"),
-		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
-			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
-				ContentSecurityPolicy: jsii.String(ContentSecurityPolicy), Override: jsii.Bool(true),
-			},
-			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
-				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)), IncludeSubdomains: jsii.Bool(true), Override: jsii.Bool(true),
-			},
-			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
-			FrameOptions: &awscloudfront.ResponseHeadersFrameOptions{
-				FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true),
-			},
-			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
-				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_NO_REFERRER, Override: jsii.Bool(true),
-			},
-		},
-	})
+	headers := securityHeaders(stack, "SecurityHeaders", "Roster security headers (site and API)", ContentSecurityPolicy)
+	docsHeaders := securityHeaders(stack, "DocsSecurityHeaders", "Roster security headers (API reference)", DocsContentSecurityPolicy)
 
 	// The SPA fallback is a viewer-request function on the site's behaviour
 	// only: CloudFront's custom error responses would apply to /api/* too
@@ -486,6 +477,19 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		domainNames = jsii.Strings(alias)
 		certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("SiteCertificate"), jsii.String(certificateARN))
 	}
+	siteOrigin := awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil)
+	siteBehavior := func(policy awscloudfront.IResponseHeadersPolicy) *awscloudfront.BehaviorOptions {
+		return &awscloudfront.BehaviorOptions{
+			Origin:                siteOrigin,
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+			ResponseHeadersPolicy: policy,
+			Compress:              jsii.Bool(true),
+			FunctionAssociations: &[]*awscloudfront.FunctionAssociation{
+				{Function: spa, EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST},
+			},
+		}
+	}
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
 		DomainNames:       domainNames,
 		Certificate:       certificate,
@@ -493,17 +497,9 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		DefaultRootObject: jsii.String("index.html"),
 		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
 		PriceClass:        awscloudfront.PriceClass_PRICE_CLASS_100,
-		DefaultBehavior: &awscloudfront.BehaviorOptions{
-			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
-			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
-			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
-			ResponseHeadersPolicy: headers,
-			Compress:              jsii.Bool(true),
-			FunctionAssociations: &[]*awscloudfront.FunctionAssociation{
-				{Function: spa, EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST},
-			},
-		},
+		DefaultBehavior:   siteBehavior(headers),
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
+			"/api-docs*": siteBehavior(docsHeaders),
 			"/api/*": {
 				Origin: awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
 					ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
@@ -529,9 +525,14 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 }
 
 // SpaRewriteCode is the CloudFront Function (runtime cloudfront-js-2.0) that
-// rewrites extensionless paths such as /members/u1 to /index.html.
+// rewrites extensionless paths such as /members/u1 to /index.html, and
+// /api-docs to the API reference's own index.
 const SpaRewriteCode = `function handler(event) {
   var request = event.request;
+  if (request.uri === '/api-docs' || request.uri === '/api-docs/') {
+    request.uri = '/api-docs/index.html';
+    return request;
+  }
   var last = request.uri.split('/').pop();
   if (last.indexOf('.') === -1) {
     request.uri = '/index.html';
@@ -539,3 +540,26 @@ const SpaRewriteCode = `function handler(event) {
   return request;
 }
 `
+
+// securityHeaders returns a response headers policy with the site's
+// security headers and the given CSP.
+func securityHeaders(stack awscdk.Stack, id, comment, csp string) awscloudfront.ResponseHeadersPolicy {
+	return awscloudfront.NewResponseHeadersPolicy(stack, jsii.String(id), &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String(comment),
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
+				ContentSecurityPolicy: jsii.String(csp), Override: jsii.Bool(true),
+			},
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
+				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)), IncludeSubdomains: jsii.Bool(true), Override: jsii.Bool(true),
+			},
+			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			FrameOptions: &awscloudfront.ResponseHeadersFrameOptions{
+				FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true),
+			},
+			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
+				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_NO_REFERRER, Override: jsii.Bool(true),
+			},
+		},
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"roster/infra/local/gateway"
 	"roster/shared/deploy"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -296,9 +297,14 @@ func TestSite(t *testing.T) {
 		},
 	}))
 
-	var headers map[string]any
+	var headers, docsHeaders map[string]any
 	for _, r := range s.ofType("AWS::CloudFront::ResponseHeadersPolicy") {
-		headers = dig(r, "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig").(map[string]any)
+		h := dig(r, "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig").(map[string]any)
+		if dig(h, "ContentSecurityPolicy", "ContentSecurityPolicy") == ContentSecurityPolicy {
+			headers = h
+		} else {
+			docsHeaders = h
+		}
 	}
 	var bucket map[string]any
 	for _, r := range s.ofType("AWS::S3::Bucket") {
@@ -308,10 +314,13 @@ func TestSite(t *testing.T) {
 	for _, r := range s.ofType("AWS::CloudFront::Distribution") {
 		dist = dig(r, "Properties", "DistributionConfig").(map[string]any)
 	}
-	var api map[string]any
+	var api, docs map[string]any
 	for _, b := range dist["CacheBehaviors"].([]any) {
-		if dig(b, "PathPattern") == "/api/*" {
+		switch dig(b, "PathPattern") {
+		case "/api/*":
 			api = b.(map[string]any)
+		case "/api-docs*":
+			docs = b.(map[string]any)
 		}
 	}
 	var bucketPolicy string
@@ -324,6 +333,9 @@ func TestSite(t *testing.T) {
 		got, want any
 	}{
 		{"CSP", dig(headers, "ContentSecurityPolicy", "ContentSecurityPolicy"), ContentSecurityPolicy},
+		{"API reference CSP", dig(docsHeaders, "ContentSecurityPolicy", "ContentSecurityPolicy"), gateway.DocsContentSecurityPolicy},
+		{"API reference HSTS", dig(docsHeaders, "StrictTransportSecurity", "IncludeSubdomains"), true},
+		{"API reference from the bucket", dig(docs, "TargetOriginId"), dig(dist, "DefaultCacheBehavior", "TargetOriginId")},
 		{"HSTS max age", dig(headers, "StrictTransportSecurity", "AccessControlMaxAgeSec"), float64(2 * 365 * 24 * 3600)},
 		{"HSTS subdomains", dig(headers, "StrictTransportSecurity", "IncludeSubdomains"), true},
 		{"nosniff", dig(headers, "ContentTypeOptions", "Override"), true},
@@ -519,6 +531,9 @@ func TestSpaRewrite(t *testing.T) {
 		{"/assets/index-abc123.js", "/assets/index-abc123.js"},
 		{"/favicon.ico", "/favicon.ico"},
 		{"/index.html", "/index.html"},
+		{"/api-docs", "/api-docs/index.html"},
+		{"/api-docs/", "/api-docs/index.html"},
+		{"/api-docs/script-1.js", "/api-docs/script-1.js"},
 	}
 	for _, tt := range tests {
 		script := SpaRewriteCode + `process.stdout.write(handler({request: {uri: process.argv[1]}}).uri);`

@@ -224,6 +224,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.serveAPI(w, r, start)
 		return
 	}
+	if r.URL.Path == DocsPath || strings.HasPrefix(r.URL.Path, DocsPath+"/") {
+		w.Header().Set("Content-Security-Policy", DocsContentSecurityPolicy)
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	g.serveSite(rec, r)
 	g.log.LogAttrs(r.Context(), slog.LevelInfo, "request",

@@ -148,9 +148,10 @@ func newTestEnv(t testing.TB, maxConc int) *testEnv {
 	e := &testEnv{log: &syncBuffer{}, fnLog: &syncBuffer{}, siteDir: t.TempDir()}
 	e.initFail = filepath.Join(t.TempDir(), "fail-init")
 	for name, content := range map[string]string{
-		"index.html":         "<!doctype html><title>Roster</title>",
-		"assets/app-3f9a.js": "console.log(1)",
-		"favicon.svg":        "<svg/>",
+		"index.html":          "<!doctype html><title>Roster</title>",
+		"assets/app-3f9a.js":  "console.log(1)",
+		"favicon.svg":         "<svg/>",
+		"api-docs/index.html": "<!doctype html><title>Roster API reference</title>",
 	} {
 		p := filepath.Join(e.siteDir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -771,6 +772,22 @@ func TestContract(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != tt.wantStatus || body.Error.Code != tt.wantCode {
 			t.Errorf("answer %s: got %d %q (%s), want %d %q", tt.answer, resp.StatusCode, body.Error.Code, body.Error.Message, tt.wantStatus, tt.wantCode)
+		}
+	}
+}
+
+// TestDocs serves the API reference at /api-docs under its own CSP.
+func TestDocs(t *testing.T) {
+	e := newTestEnv(t, 0)
+	tests := []struct{ path, wantBody, wantCSP string }{
+		{"/api-docs", "Roster API reference", DocsContentSecurityPolicy},
+		{"/api-docs/", "Roster API reference", DocsContentSecurityPolicy},
+		{"/members", "<title>Roster</title>", SecurityHeaders["Content-Security-Policy"]},
+	}
+	for _, tt := range tests {
+		r := e.do(t, "GET", tt.path, nil, nil)
+		if r.status != 200 || !strings.Contains(string(r.body), tt.wantBody) || r.header.Get("Content-Security-Policy") != tt.wantCSP {
+			t.Errorf("%s: got %d %s CSP %q, want 200 %q CSP %q", tt.path, r.status, r.body, r.header.Get("Content-Security-Policy"), tt.wantBody, tt.wantCSP)
 		}
 	}
 }

@@ -30,6 +30,10 @@ func (g *Gateway) serveSite(w http.ResponseWriter, r *http.Request) {
 	}
 	f, st, err := g.openSiteFile(name)
 	if err != nil && path.Ext(clean) == "" {
+		// A directory with an index (the API reference at /api-docs).
+		f, st, err = g.openSiteFile(clean + "/index.html")
+	}
+	if err != nil && path.Ext(clean) == "" {
 		name = "/index.html"
 		f, st, err = g.openSiteFile(name)
 	}

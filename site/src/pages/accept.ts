@@ -15,7 +15,6 @@ import { clearErrors, field, showError, textInput, type Field } from '../ui/form
 import { formatDateTime, fullName, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
 import type { Accepted, InvitationPreview, Me } from '../ui/model';
-import { ErrorCode } from '../error-codes';
 
 const TOKEN_KEY = 'roster.invitationToken';
 
@@ -208,7 +207,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
           void showFor();
           return;
         }
-        if (err instanceof ApiError && err.code === ErrorCode.emailUnverified) {
+        if (err instanceof ApiError && err.code === 'email_unverified') {
           setState('unverified');
           alert.append(
             h('p', { class: 'alert__title' }, 'Confirm your email address first.'),
@@ -387,7 +386,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
             await showFor();
             body.querySelector<HTMLElement>('[data-action="accept"], [data-refusal] button')?.focus();
           } catch (err) {
-            if (err instanceof ApiError && err.code === ErrorCode.codeRequired) {
+            if (err instanceof ApiError && err.code === 'code_required') {
               code.element.hidden = false;
               code.control.focus();
             } else {

@@ -10,7 +10,6 @@ import { clearErrors, field, select, showError, textInput, type Field } from '..
 import { h } from '../ui/h';
 import type { Invitation, Page } from '../ui/model';
 import { permissionsEditor } from '../ui/permissions-editor';
-import { ErrorCode } from '../error-codes';
 
 const roleOptions: [string, string][] = [
   ['member', 'Member'],
@@ -151,8 +150,8 @@ export function openInvitePanel(opts: InvitePanelOptions): void {
               close();
             } catch (err) {
               showError(err, fields, alert);
-              if (err instanceof ApiError && err.code === ErrorCode.invitationPending) alert.append(pendingOffer(address));
-              if (err instanceof ApiError && err.code === ErrorCode.alreadyMember) {
+              if (err instanceof ApiError && err.code === 'invitation_pending') alert.append(pendingOffer(address));
+              if (err instanceof ApiError && err.code === 'already_member') {
                 alert.append(h('p', null, h('a', { href: accountPath(opts.accountId, '/members') }, 'See the members')));
               }
               if (err instanceof ApiError && err.status === 429 && err.retryAfter) {
@@ -236,7 +235,7 @@ export function openInvitationEditor(opts: EditInvitationOptions): void {
               close();
             } catch (err) {
               showError(err, fields, alert);
-              if (err instanceof ApiError && err.code === ErrorCode.staleVersion && err.current) {
+              if (err instanceof ApiError && err.code === 'stale_version' && err.current) {
                 inv = err.current as Invitation;
                 first.control.value = inv.firstName ?? '';
                 last.control.value = inv.lastName ?? '';

@@ -3,7 +3,6 @@
 // assignments, opened from the members list's Projects column and from the
 // member page; and the Transfer dialog of the member page.
 import { api, ApiError } from '../api';
-import { ErrorCode } from '../error-codes';
 import type { PermissionCatalog, PermissionSet } from '../types';
 import { effective } from '../ui/actor';
 import { grants } from '../ui/catalog';
@@ -12,17 +11,11 @@ import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError } from '../ui/form';
 import { fullName } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
-import type { Member, Page } from '../ui/model';
+import type { Assignment, Member, Page } from '../ui/model';
 import { permissionsEditor } from '../ui/permissions-editor';
 import { loadAccounts } from '../session';
 import type { Project } from './projects';
 
-interface Assignment {
-  id: string;
-  name: string;
-  owner: boolean;
-  memberCount: number;
-}
 
 /** Opens the member's projects; onChange runs after an assignment changed. */
 export function openMemberProjects(opts: { accountId: string; member: Member; manage: boolean; onChange?: () => void }): void {
@@ -171,7 +164,7 @@ export function openTransfer(opts: { accountId: string; member: Member; catalog:
               opts.onDone(toAccountId);
             })
             .catch((err: unknown) => {
-              if (err instanceof ApiError && err.code === ErrorCode.staleVersion) alert.textContent = 'Someone changed this member meanwhile. Close this and reload.';
+              if (err instanceof ApiError && err.code === 'stale_version') alert.textContent = 'Someone changed this member meanwhile. Close this and reload.';
               showError(err, fields, alert);
             })
             .finally(() => {

@@ -16,11 +16,10 @@ import { clearErrors, field, select, showError, textInput, type Field } from '..
 import { formatDateTime, fullName, isoOrNull, roleLabel } from '../ui/format';
 import { h, replaceChildren, type Child } from '../ui/h';
 import { tabs } from '../ui/tabs';
-import type { Member } from '../ui/model';
+import type { AccountSummary, Member } from '../ui/model';
 import { permissionsEditor } from '../ui/permissions-editor';
 import { historyView } from './history';
 import { openMemberProjects, openTransfer } from './member-projects';
-import { ErrorCode } from '../error-codes';
 
 export const memberRoute: Route = {
   path: '/accounts/:accountId/members/:userId',
@@ -28,10 +27,6 @@ export const memberRoute: Route = {
   render: (ctx) => memberPage(ctx),
 };
 
-interface AccountSummary {
-  id: string;
-  name: string;
-}
 
 async function accountName(accountId: string, signal: AbortSignal): Promise<string | null> {
   try {
@@ -210,7 +205,7 @@ function memberPage(ctx: RouteContext): HTMLElement {
             render('Saved.');
             body.querySelector<HTMLElement>('[data-action="save"]')?.focus();
           } catch (err) {
-            if (err instanceof ApiError && err.code === ErrorCode.staleVersion) {
+            if (err instanceof ApiError && err.code === 'stale_version') {
               stale(err, alert);
             } else {
               showError(err, fields, alert);

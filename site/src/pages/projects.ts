@@ -4,7 +4,6 @@
 // confirmation names the assignments that end). Reading needs
 // projects.view, changing projects.manage; the server decides both.
 import { api, ApiError } from '../api';
-import { ErrorCode } from '../error-codes';
 import type { Route, RouteContext } from '../router';
 import { accountNav } from '../ui/account-nav';
 import { can, loadActor, type AccountActor } from '../ui/actor';
@@ -13,18 +12,10 @@ import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError, textInput } from '../ui/form';
 import { fullName } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
-import type { Member, Page } from '../ui/model';
+import type { Member, Page, Project } from '../ui/model';
 import { pager } from '../ui/pager';
 
-export interface Project {
-  id: string;
-  name: string;
-  ownerId: string;
-  ownerName: string;
-  memberCount: number;
-  version: number;
-  createdAt: string;
-}
+export type { Project } from '../ui/model';
 
 export const projectsRoute: Route = {
   path: '/accounts/:accountId/projects',
@@ -194,7 +185,7 @@ function projectsPage(ctx: RouteContext): HTMLElement {
               void load();
             })
             .catch((err: unknown) => {
-              if (err instanceof ApiError && err.code === ErrorCode.staleVersion) {
+              if (err instanceof ApiError && err.code === 'stale_version') {
                 close();
                 say('Someone changed this project meanwhile; the list shows it as it is now.');
                 void load();

@@ -8,7 +8,6 @@ import { h, replaceChildren } from '../ui/h';
 import { inputField, form, notice } from '../ui/form';
 import { requireUser } from './auth/guard';
 import { resendButton } from './auth/verify';
-import { ErrorCode } from '../error-codes';
 
 export const settingsRoute: Route = {
   path: '/settings',
@@ -77,7 +76,7 @@ function passwordBlock(ctx: RouteContext): HTMLElement {
     submitLabel: 'Change password',
     busyLabel: 'Changing…',
     // A wrong current password may come back without a field.
-    fieldFor: (err) => (err.code === ErrorCode.invalidCredentials || err.code === ErrorCode.wrongPassword ? 'currentPassword' : undefined),
+    fieldFor: (err) => (err.code === 'invalid_credentials' || err.code === 'wrong_password' ? 'currentPassword' : undefined),
     onSubmit: async (v, handle) => {
       await api.post('/me/password', { currentPassword: v.currentPassword, newPassword: v.newPassword }, { signal: ctx.signal });
       current.control.value = '';
@@ -111,7 +110,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
       fields: [password],
       submitLabel: 'Set up two-factor authentication',
       busyLabel: 'Starting…',
-      fieldFor: (err) => (err.code === ErrorCode.invalidCredentials || err.code === ErrorCode.wrongPassword ? 'password' : undefined),
+      fieldFor: (err) => (err.code === 'invalid_credentials' || err.code === 'wrong_password' ? 'password' : undefined),
       onSubmit: async (v) => {
         const res = await api.post<{ secret: string; otpauthUrl: string }>('/me/2fa', { password: v.password }, { signal: ctx.signal });
         el.dataset.state = 'enrolling';
@@ -137,7 +136,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
       submitLabel: 'Turn on',
       busyLabel: 'Checking…',
       actions: cancel,
-      fieldFor: (err) => (err.code === ErrorCode.invalidCode ? 'code' : undefined),
+      fieldFor: (err) => (err.code === 'invalid_code' ? 'code' : undefined),
       onSubmit: async (v) => {
         const res = await api.post<{ recoveryCodes: string[] }>('/me/2fa/confirm', { code: (v.code ?? '').replace(/\s+/g, '') }, { signal: ctx.signal });
         const user = currentUser();
@@ -221,7 +220,7 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
       fields: [password],
       submitLabel: 'Turn off two-factor authentication',
       busyLabel: 'Turning off…',
-      fieldFor: (err) => (err.code === ErrorCode.invalidCredentials || err.code === ErrorCode.wrongPassword ? 'password' : undefined),
+      fieldFor: (err) => (err.code === 'invalid_credentials' || err.code === 'wrong_password' ? 'password' : undefined),
       onSubmit: async (v) => {
         await api.delete('/me/2fa', { body: { password: v.password }, signal: ctx.signal });
         const user = currentUser();

@@ -7,29 +7,13 @@ import type { PermissionSet } from '../types';
 import { grants } from './catalog';
 import type { Me, Member } from './model';
 
-/** Normalises GET /api/me's answer ({user: {...}} or the user itself). */
-function toMe(body: unknown): Me | null {
-  if (!body || typeof body !== 'object') return null;
-  const o = body as Record<string, unknown>;
-  const u = (o.user && typeof o.user === 'object' ? o.user : o) as Record<string, unknown>;
-  const id = (u.id ?? u.userId) as string | undefined;
-  const email = u.email as string | undefined;
-  if (!id || !email) return null;
-  const me: Me = { id, email };
-  if (typeof u.firstName === 'string') me.firstName = u.firstName;
-  if (typeof u.lastName === 'string') me.lastName = u.lastName;
-  if (typeof u.emailVerified === 'boolean') me.emailVerified = u.emailVerified;
-  return me;
-}
-
 /**
  * The signed-in user, or null when nobody is signed in (401). With
  * `quiet`, a 401 does not send the browser to the sign-in page.
  */
 export async function loadMe(signal?: AbortSignal, quiet = false): Promise<Me | null> {
   try {
-    const body = await api.get<unknown>('/me', signal ? { signal, skipAuthHook: quiet } : { skipAuthHook: quiet });
-    return toMe(body);
+    return await api.get<Me>('/me', signal ? { signal, skipAuthHook: quiet } : { skipAuthHook: quiet });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;
@@ -58,7 +42,7 @@ export async function loadActor(accountId: string, signal?: AbortSignal): Promis
 /** The permissions the actor really holds in the account. */
 export function effective(member: Member | null | undefined): PermissionSet | null {
   if (!member) return null;
-  if (member.role === 'owner') return { all: true };
+  if (member.role === 'owner') return { all: true, granted: [] };
   if (member.status !== 'active') return { all: false, granted: [] };
   return member.permissions;
 }

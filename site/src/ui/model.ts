@@ -1,110 +1,41 @@
-// Shapes of the member, invitation and history API (see shared/members,
-// shared/invite and shared/history on the server: the server is the truth).
-import type { PermissionSet, Role } from '../types';
+// Shapes of the member, invitation and history API, from the OpenAPI
+// document (shared/contract/openapi.yaml, generated into api-types.ts by
+// `npm run build`): the server is the truth.
+import type { components } from '../api-types';
 
-export type MemberStatus = 'active' | 'deactivated';
+type Schemas = components['schemas'];
+
+export type MemberStatus = Schemas['Member']['status'];
 
 /** GET /api/accounts/{accountId}/members[/{userId}] */
-export interface Member {
-  userId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  role: Role;
-  permissions: PermissionSet;
-  status: MemberStatus;
-  joinedAt?: string | undefined;
-  lastLoginAt?: string | undefined;
-  lastActiveAt?: string | undefined;
-  projectCount?: number | undefined;
-  version: number;
-}
+export type Member = Schemas['Member'];
 
+/** A page of a list: pass next back as cursor for the following one. */
 export interface Page<T> {
   items: T[];
   next?: string | undefined;
 }
 
-export interface Person {
-  id?: string | undefined;
-  name: string;
-  email: string;
-}
+export type Person = Schemas['Inviter'];
 
 /** GET /api/accounts/{accountId}/invitations */
-export interface Invitation {
-  id: string;
-  email: string;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-  role: Role;
-  permissions: PermissionSet;
-  state: 'pending' | 'accepted' | 'revoked' | 'expired' | string;
-  delivery: 'queued' | 'sent' | 'failed' | 'bounced' | 'complained' | string;
-  deliveryReason?: string | undefined;
-  inviter?: Person | undefined;
-  createdAt?: string | undefined;
-  sentAt?: string | undefined;
-  lastSentAt?: string | undefined;
-  expiresAt: string;
-  resendCount?: number | undefined;
-  exceedsInviter?: boolean | undefined;
-  version?: number | undefined;
-}
+export type Invitation = Schemas['Invitation'];
 
 /** POST /api/invitations/preview */
-export interface InvitationPreview {
-  accountName: string;
-  inviterName: string;
-  inviterEmail: string;
-  email: string;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-  role: Role;
-  permissions: PermissionSet;
-  expiresAt: string;
-}
+export type InvitationPreview = Schemas['InvitationPreview'];
 
 /** POST /api/invitations/accept */
-export interface Accepted {
-  accountId: string;
-  accountName: string;
-  role: Role;
-}
+export type Accepted = Schemas['InvitationAccepted'];
 
-export interface HistoryActor {
-  userId?: string | undefined;
-  email?: string | undefined;
-  name?: string | undefined;
-  system?: boolean | undefined;
-}
-
-export interface HistoryTarget {
-  kind: string;
-  id: string;
-  userId?: string | undefined;
-  email?: string | undefined;
-  name?: string | undefined;
-}
+export type HistoryActor = Schemas['HistoryActor'];
+export type HistoryTarget = Schemas['HistoryTarget'];
 
 /** GET /api/accounts/{accountId}/history */
-export interface HistoryItem {
-  id: string;
-  at: string;
-  actor: HistoryActor;
-  action: string;
-  target: HistoryTarget;
-  before?: unknown | undefined;
-  after?: unknown | undefined;
-  /** Readable lines of what changed, named with the catalog's labels. */
-  changes?: string[] | undefined;
-}
+export type HistoryItem = Schemas['HistoryEvent'];
 
 /** The signed-in user, from GET /api/me. */
-export interface Me {
-  id: string;
-  email: string;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-  emailVerified?: boolean | undefined;
-}
+export type Me = Schemas['Profile'];
+
+export type Project = Schemas['Project'];
+export type Assignment = Schemas['Assignment'];
+export type AccountSummary = Schemas['AccountSummary'];

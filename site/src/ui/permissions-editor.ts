@@ -159,7 +159,7 @@ export function permissionsEditor(opts: PermissionsEditorOptions): PermissionsEd
   );
 
   function value(): PermissionSet {
-    if (allRadio.checked) return { all: true };
+    if (allRadio.checked) return { all: true, granted: [] };
     const names: string[] = [];
     for (const [name, box] of boxes) if (box.checked) names.push(name);
     return { all: false, granted: names };

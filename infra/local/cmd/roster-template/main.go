@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"roster/shared/api"
 	"roster/shared/contract"
 	"roster/shared/deploy"
 	"roster/shared/store"
@@ -21,9 +20,6 @@ func main() {
 	tpl, err := deploy.SAMTemplate(deploy.Functions, store.Table)
 	if err == nil {
 		err = os.WriteFile(deploy.TemplatePath, tpl, 0o644)
-	}
-	if err == nil {
-		err = os.WriteFile(api.ErrorCodesTSPath, api.ErrorCodesTS(), 0o644)
 	}
 	if err == nil {
 		var doc []byte

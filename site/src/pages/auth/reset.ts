@@ -5,7 +5,6 @@ import type { Route } from '../../router';
 import { clearSession } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
 import { inputField, form, notice, page } from '../../ui/form';
-import { ErrorCode } from '../../error-codes';
 
 export const resetRoute: Route = {
   path: '/reset',
@@ -49,7 +48,7 @@ export const resetRoute: Route = {
         try {
           await api.post('/auth/password-reset/confirm', { token, password: v.password }, { signal: ctx.signal, skipAuthHook: true });
         } catch (err) {
-          if (err instanceof ApiError && (err.code === ErrorCode.invalidToken || err.code === ErrorCode.tokenExpired)) {
+          if (err instanceof ApiError && (err.code === 'invalid_token' || err.code === 'token_expired')) {
             handle.showSummary(err.message, { title: 'This link does not work any more', code: err.code });
             handle.summary.append(h('p', null, h('a', { href: '/forgot-password' }, 'Ask for a new link')));
             return;

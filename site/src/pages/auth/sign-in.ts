@@ -6,7 +6,6 @@ import type { Route } from '../../router';
 import { loadAccounts, safeNext, setUser, type Me } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
 import { inputField, form, page } from '../../ui/form';
-import { ErrorCode } from '../../error-codes';
 
 export const signInRoute: Route = {
   path: '/sign-in',
@@ -46,7 +45,7 @@ export const signInRoute: Route = {
         submitLabel: 'Verify',
         busyLabel: 'Checking…',
         actions: back,
-        fieldFor: (err) => (err.code === ErrorCode.invalidCode ? 'code' : undefined),
+        fieldFor: (err) => (err.code === 'invalid_code' ? 'code' : undefined),
         onSubmit: async (v) => {
           try {
             const res = await api.post<{ user: Me }>(
@@ -57,7 +56,7 @@ export const signInRoute: Route = {
             await done(res.user);
           } catch (err) {
             // The password was right a moment ago; a change meanwhile restarts.
-            if (err instanceof ApiError && err.code === ErrorCode.invalidCredentials) {
+            if (err instanceof ApiError && err.code === 'invalid_credentials') {
               ctx.router.reload();
               return;
             }
@@ -79,7 +78,7 @@ export const signInRoute: Route = {
       submitLabel: 'Sign in',
       busyLabel: 'Signing in…',
       // The API does not say which of the two was wrong (on purpose).
-      fieldFor: (err) => (err.code === ErrorCode.invalidCredentials ? 'password' : undefined),
+      fieldFor: (err) => (err.code === 'invalid_credentials' ? 'password' : undefined),
       onSubmit: async (v) => {
         const emailValue = (v.email ?? '').trim();
         const passwordValue = v.password ?? '';
@@ -91,7 +90,7 @@ export const signInRoute: Route = {
           );
           await done(res.user);
         } catch (err) {
-          if (err instanceof ApiError && err.code === ErrorCode.codeRequired) {
+          if (err instanceof ApiError && err.code === 'code_required') {
             codeStep(emailValue, passwordValue);
             return;
           }

@@ -6,7 +6,6 @@ import { loadAccounts, loadUser, setUser, type Me } from '../../session';
 import { loading } from '../../ui/feedback';
 import { h, replaceChildren } from '../../ui/h';
 import { notice, page } from '../../ui/form';
-import { ErrorCode } from '../../error-codes';
 
 /** "Send the link again" (POST /api/me/verification), for a signed-in unverified user. */
 export function resendButton(): HTMLElement {
@@ -91,7 +90,7 @@ export const verifyRoute: Route = {
           body,
           notice(
             'error',
-            code === ErrorCode.tokenExpired ? 'This link has expired' : 'This link did not work',
+            code === 'token_expired' ? 'This link has expired' : 'This link did not work',
             h('p', null, msg),
             code ? h('p', { class: 'alert__code' }, 'Error code: ', h('code', null, code)) : null,
             user && !user.emailVerified
