@@ -19,6 +19,7 @@ PORT          ?= 3000
 DYNAMODB_PORT ?= 8000
 SES_PORT      ?= 8005
 PERSIST       ?= 0
+CONTRACT      ?= 0
 
 .PHONY: help
 help: ## List the targets.
@@ -76,7 +77,8 @@ template: ## Write the generated files: template.yaml and functions/*/main.go (s
 .PHONY: dev
 dev: infra/node_modules/.installed build ## Run Roster locally on http://localhost:$(PORT) (Ctrl-C stops everything).
 	$(BUILD)/bin/roster-local -port $(PORT) -dynamodb-port $(DYNAMODB_PORT) -ses-port $(SES_PORT) \
-	  $(if $(filter 1 true yes,$(PERSIST)),-persist .local/dynamodb,)
+	  $(if $(filter 1 true yes,$(PERSIST)),-persist .local/dynamodb,) \
+	  $(if $(filter 1 true yes,$(CONTRACT)),-contract,)
 
 # ---- test --------------------------------------------------------------------
 

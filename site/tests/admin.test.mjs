@@ -624,9 +624,10 @@ describe('members list paging and search (API answers stubbed in the browser)', 
     await page.route('**/api/**', async (route) => {
       const url = new URL(route.request().url());
       const json = (body, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
-      if (url.pathname === '/api/me') return json({ user: { id: 'u0', email: 'boss@example.com', firstName: 'Boss', lastName: 'Person', emailVerified: true } });
+      // Stubbed answers have the document's shapes (shared/contract/openapi.yaml).
+      if (url.pathname === '/api/me') return json({ id: 'u0', email: 'boss@example.com', firstName: 'Boss', lastName: 'Person', emailVerified: true, twoFactorEnabled: false });
       if (url.pathname === '/api/accounts') return json({ items: [{ id: 'acc1', name: 'Stub account', role: 'owner' }] });
-      if (url.pathname === '/api/accounts/acc1/members/u0') return json({ ...person(0), role: 'owner', permissions: { all: true } });
+      if (url.pathname === '/api/accounts/acc1/members/u0') return json({ ...person(0), role: 'owner', permissions: { all: true, granted: [] } });
       if (url.pathname === '/api/accounts/acc1/members') {
         listCalls.push(url.search);
         const cursor = url.searchParams.get('cursor');
