@@ -28,7 +28,6 @@ func newHealthHandler(table healthPinger) *healthHandler {
 	return &healthHandler{table: table, timeout: 2 * time.Second}
 }
 
-
 // Handle returns 200 {"status":"ok"} when the table answers a read, and a
 // 503 unavailable error when it does not.
 func (h *healthHandler) Handle(ctx context.Context, _ api.Request) (api.Response, error) {

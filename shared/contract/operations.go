@@ -288,7 +288,7 @@ var componentNames = map[reflect.Type]component{
 	reflect.TypeFor[identity.ResetConfirmation](): {Name: "ResetConfirmation", Required: []string{"token", "password"}},
 	reflect.TypeFor[identity.PasswordBody]():      {Name: "PasswordBody", Required: []string{"password"}},
 	reflect.TypeFor[identity.CodeBody]():          {Name: "CodeBody", Required: []string{"code"}},
-	reflect.TypeFor[identity.RecoveryCodeList]():     {Name: "RecoveryCodes"},
+	reflect.TypeFor[identity.RecoveryCodeList]():  {Name: "RecoveryCodes"},
 	reflect.TypeFor[accounts.Creation]():          {Name: "AccountCreation", Required: []string{"name"}},
 	reflect.TypeFor[accounts.SummaryList]():       {Name: "AccountList"},
 	reflect.TypeFor[accounts.Summary]():           {Name: "AccountSummary"},
