@@ -258,7 +258,7 @@ var Operations = []Operation{
 // stringEnums are the string types whose values are a closed set. Roles
 // are not: a deployment names its own.
 var stringEnums = map[reflect.Type][]string{
-	reflect.TypeFor[domain.MemberStatus](): {string(domain.StatusActive), string(domain.StatusDeactivated)},
+	reflect.TypeFor[domain.MemberStatus](): {string(domain.StatusActive), string(domain.StatusDeactivated), string(domain.StatusRemoved)},
 }
 
 // componentNames names every Go type whose schema is a component: the
@@ -272,6 +272,7 @@ var componentNames = map[reflect.Type]component{
 	reflect.TypeFor[domain.Area]():                {Name: "PermissionArea"},
 	reflect.TypeFor[domain.Permission]():          {Name: "Permission"},
 	reflect.TypeFor[domain.Preset]():              {Name: "Preset"},
+	reflect.TypeFor[domain.RoleDef]():             {Name: "RoleDefinition"},
 	reflect.TypeFor[domain.PermissionSet]():       {Name: "PermissionSet", InputName: "PermissionSetInput"},
 	reflect.TypeFor[domain.Profile]():             {Name: "Profile"},
 	reflect.TypeFor[domain.Account]():             {Name: "Account"},

@@ -78,6 +78,7 @@ var (
 	CodeProjectOwner             = code("project_owner", EConflict, "The owner of a project stays assigned to it; give the project another owner first.")
 	CodeProjectTooLarge          = code("project_too_large", EConflict, "This project has too many members to delete at once; remove members first.")
 	CodeOwnsProjects             = code("owns_projects", EConflict, "This member owns projects; choose who owns them next.")
+	CodeRoleCannotManageUsers    = code("role_cannot_manage_users", EInvalid, "This role cannot manage members.")
 	CodeSameAccount              = code("same_account", EInvalid, "Choose another account.")
 	CodeProjectNameTaken         = code("project_name_taken", EConflict, "Another project of this account has this name.")
 )

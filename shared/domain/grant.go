@@ -19,10 +19,10 @@ type Change struct {
 //   - the actor holds users.manage;
 //   - nobody but the owner edits the owner, and ownership is not granted here;
 //   - only an active member's role changes;
-//   - nobody raises their own permissions or role;
+//   - nobody raises their own permissions or role (a role earlier in the catalog);
 //   - All is granted only by an actor that holds All;
 //   - the target's current and new permissions are each within the actor's own.
-func CheckGrant(actor Actor, c Change) error {
+func (cat *Catalog) CheckGrant(actor Actor, c Change) error {
 	mine := actor.Effective()
 	if !mine.Allows(PermUsersManage) {
 		return CodeMissingPermission.Msg("You need the Account administration: manage permission to invite or change members.")
@@ -41,7 +41,7 @@ func CheckGrant(actor Actor, c Change) error {
 	}
 	self := c.TargetUserID != "" && c.TargetUserID == actor.UserID
 	if self {
-		if !c.NewPermissions.Within(c.CurrentPerms) || (c.CurrentRole == RoleMember && c.NewRole == RoleAdmin) {
+		if !c.NewPermissions.Within(c.CurrentPerms) || cat.Outranks(c.NewRole, c.CurrentRole) {
 			return CodeSelfEscalation.Msg("You cannot raise your own permissions or role.")
 		}
 	}

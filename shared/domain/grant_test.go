@@ -44,7 +44,7 @@ func TestCheckGrant(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckGrant(tt.actor, tt.change)
+			err := DefaultCatalog().CheckGrant(tt.actor, tt.change)
 			got := ""
 			if e := AsError(err); e != nil {
 				got = e.Code

@@ -1,9 +1,13 @@
 package domain
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,12 +20,30 @@ import (
 //go:embed permissions.json
 var catalogJSON []byte
 
-// Catalog is the set of permissions an account can grant, grouped by area.
+// Catalog is the set of permissions an account can grant, grouped by area,
+// with the roles a deployment names and the presets that pre-fill the editor.
 type Catalog struct {
-	Areas   []Area   `json:"areas"`
-	Presets []Preset `json:"presets"`
+	Roles   []RoleDef `json:"roles"`
+	Areas   []Area    `json:"areas"`
+	Presets []Preset  `json:"presets"`
 
 	names map[string]bool
+	roles map[Role]int // position in Roles: a lower one outranks a higher one
+}
+
+// RoleDef is one role of the catalog. owner and admin come first and keep
+// their meaning (the owner holds everything and is changed only by
+// handover; ownership is handed to an admin); the deployer names the
+// others, in decreasing rank.
+type RoleDef struct {
+	ID          Role   `json:"id"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
+	// Permissions pre-fill the editor when the role is chosen.
+	Permissions PermissionSet `json:"permissions"`
+	// ManageUsers says whether a member with this role may hold
+	// users.manage (and so All).
+	ManageUsers bool `json:"manageUsers"`
 }
 
 // Area groups the permissions of one part of the product.
@@ -33,8 +55,9 @@ type Area struct {
 
 // Permission is one grantable right, named "<area>.<verb>".
 type Permission struct {
-	Name  string `json:"name"`
-	Label string `json:"label"`
+	Name        string `json:"name"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
 }
 
 // Preset pre-fills a role and permissions in the editor; it grants nothing by itself.
@@ -54,10 +77,26 @@ const (
 	PermProjectsManage = "projects.manage"
 )
 
-var defaultCatalog = mustParseCatalog(catalogJSON)
+// CatalogFileEnv names an environment variable that, when set, points at a
+// catalog file to use instead of the shipped one: for running the product
+// locally with another deployment's roles (make dev CATALOG=...). A
+// deployment edits permissions.json, which every function embeds.
+const CatalogFileEnv = "ROSTER_CATALOG_FILE"
 
-// DefaultCatalog returns the catalog shipped in permissions.json.
-func DefaultCatalog() *Catalog { return defaultCatalog }
+var loadCatalog = sync.OnceValue(func() *Catalog {
+	data := catalogJSON
+	if path := os.Getenv(CatalogFileEnv); path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			panic("permission catalog: " + err.Error())
+		}
+	}
+	return mustParseCatalog(data)
+})
+
+// DefaultCatalog returns the catalog shipped in permissions.json, or the
+// one named by ROSTER_CATALOG_FILE.
+func DefaultCatalog() *Catalog { return loadCatalog() }
 
 // CatalogJSON returns the catalog as the permissions endpoint answers it:
 // the shipped file read into the types and written back, so that its
@@ -66,18 +105,26 @@ func DefaultCatalog() *Catalog { return defaultCatalog }
 func CatalogJSON() []byte { return catalogAnswer() }
 
 var catalogAnswer = sync.OnceValue(func() []byte {
-	b, err := json.Marshal(defaultCatalog)
+	b, err := json.Marshal(DefaultCatalog())
 	if err != nil {
 		panic("permission catalog: " + err.Error())
 	}
 	return b
 })
 
-// ParseCatalog parses and checks a catalog document: names are unique,
-// "<area>.view" or "<area>.manage", and presets only use known names.
+var roleID = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+
+// ParseCatalog parses and checks a catalog document: permission names are
+// unique and "<area>.<verb>", every permission and role has a label and a
+// description, the roles start with owner and admin (both may manage
+// members), each role's permissions are within what it may hold, and
+// presets only use known names and roles. Without presets, every role but
+// the owner is one.
 func ParseCatalog(data []byte) (*Catalog, error) {
 	var c Catalog
-	if err := json.Unmarshal(data, &c); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("permission catalog: %w", err)
 	}
 	c.names = map[string]bool{}
@@ -89,15 +136,108 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 			if c.names[p.Name] {
 				return nil, fmt.Errorf("permission catalog: %q twice", p.Name)
 			}
+			if p.Label == "" || p.Description == "" {
+				return nil, fmt.Errorf("permission catalog: %q needs a label and a description", p.Name)
+			}
 			c.names[p.Name] = true
 		}
 	}
+	if len(c.Roles) < 2 || c.Roles[0].ID != RoleOwner || c.Roles[1].ID != RoleAdmin {
+		return nil, errors.New("permission catalog: the roles start with owner and admin")
+	}
+	c.roles = map[Role]int{}
+	for i, r := range c.Roles {
+		if !roleID.MatchString(string(r.ID)) {
+			return nil, fmt.Errorf("permission catalog: role id %q is not lower-case letters, digits and dashes", r.ID)
+		}
+		if _, twice := c.roles[r.ID]; twice {
+			return nil, fmt.Errorf("permission catalog: role %q twice", r.ID)
+		}
+		if r.Label == "" || r.Description == "" {
+			return nil, fmt.Errorf("permission catalog: role %q needs a label and a description", r.ID)
+		}
+		if i < 2 && !r.ManageUsers {
+			return nil, fmt.Errorf("permission catalog: the %s role always may manage members", r.ID)
+		}
+		c.roles[r.ID] = i
+		p, err := c.Normalize(r.Permissions)
+		if err == nil {
+			err = c.CheckRoleHolds(r.ID, p)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("permission catalog: role %q: %v", r.ID, err)
+		}
+		c.Roles[i].Permissions = p
+	}
+	if c.Presets == nil {
+		for _, r := range c.Roles[1:] {
+			c.Presets = append(c.Presets, Preset{ID: string(r.ID), Label: r.Label, Role: r.ID, Permissions: r.Permissions})
+		}
+	}
 	for _, p := range c.Presets {
-		if err := c.Validate(p.Permissions); err != nil {
+		err := c.Validate(p.Permissions)
+		if _, ok := c.roles[p.Role]; err == nil && (!ok || p.Role == RoleOwner) {
+			err = fmt.Errorf("role %q is not one that can be given", p.Role)
+		}
+		if err == nil {
+			err = c.CheckRoleHolds(p.Role, p.Permissions)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("permission catalog: preset %q: %v", p.ID, err)
 		}
 	}
 	return &c, nil
+}
+
+// Role returns the catalog's definition of a role, and whether it has one.
+func (c *Catalog) Role(id Role) (RoleDef, bool) {
+	i, ok := c.roles[id]
+	if !ok {
+		return RoleDef{}, false
+	}
+	return c.Roles[i], true
+}
+
+// AssignableRole accepts the roles that can be given by invitation, edit or
+// transfer: every role of the catalog but the owner, which only moves by
+// handover. It returns an invalid_role error naming the field otherwise.
+func (c *Catalog) AssignableRole(s string) (Role, error) {
+	r := Role(s)
+	if r == RoleOwner {
+		return "", CodeInvalidRole.Field("role", "The owner role cannot be given; the owner can hand over ownership instead.")
+	}
+	if _, ok := c.roles[r]; !ok {
+		ids := make([]string, 0, len(c.Roles)-1)
+		for _, d := range c.Roles[1:] {
+			ids = append(ids, string(d.ID))
+		}
+		return "", CodeInvalidRole.Field("role", "The role must be one of "+strings.Join(ids, ", ")+".")
+	}
+	return r, nil
+}
+
+// CheckRoleHolds refuses permissions a role may not hold: users.manage (or
+// All) for a role that may not manage members. Roles the catalog no longer
+// names are not checked: they can only be changed away from. It returns an
+// invalid role_cannot_manage_users error naming the permissions field.
+func (c *Catalog) CheckRoleHolds(role Role, p PermissionSet) error {
+	d, ok := c.Role(role)
+	if !ok || d.ManageUsers || !p.Allows(PermUsersManage) {
+		return nil
+	}
+	return CodeRoleCannotManageUsers.Field("permissions", fmt.Sprintf("The %s role cannot manage members: choose another role, or leave out All and Account administration: manage.", d.Label))
+}
+
+// Outranks reports whether role a ranks above role b: it comes earlier in
+// the catalog. A role the catalog does not name ranks below all others.
+func (c *Catalog) Outranks(a, b Role) bool {
+	rank := func(r Role) int {
+		if i, ok := c.roles[r]; ok {
+			return i
+		}
+		return len(c.Roles)
+	}
+	return rank(a) < rank(b)
 }
 
 func mustParseCatalog(data []byte) *Catalog {

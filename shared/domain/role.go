@@ -1,26 +1,15 @@
 package domain
 
-// Role is a member's role in an account.
+// Role is a member's role in an account: owner, admin, or a role the
+// deployment names in the catalog.
 type Role string
 
 const (
-	RoleOwner  Role = "owner"
-	RoleAdmin  Role = "admin"
+	RoleOwner Role = "owner"
+	RoleAdmin Role = "admin"
+	// RoleMember is the shipped catalog's third role.
 	RoleMember Role = "member"
 )
-
-// ParseAssignableRole accepts the roles that can be given by invitation or
-// edit: admin and member. Ownership only moves by handover.
-func ParseAssignableRole(s string) (Role, error) {
-	switch Role(s) {
-	case RoleAdmin, RoleMember:
-		return Role(s), nil
-	case RoleOwner:
-		return "", CodeInvalidRole.Field("role", "The owner role cannot be given; the owner can hand over ownership instead.")
-	default:
-		return "", CodeInvalidRole.Field("role", "The role must be admin or member.")
-	}
-}
 
 // MemberStatus is the state of a membership.
 type MemberStatus string
@@ -28,6 +17,9 @@ type MemberStatus string
 const (
 	StatusActive      MemberStatus = "active"
 	StatusDeactivated MemberStatus = "deactivated"
+	// StatusRemoved marks the record a removal keeps of a former member: it
+	// grants nothing and is not a membership.
+	StatusRemoved MemberStatus = "removed"
 )
 
 // Actor is who makes a change in an account: the signed-in user with their

@@ -59,10 +59,13 @@ func ParseCreate(in CreateInput, cat *domain.Catalog) (Draft, error) {
 	if d.LastName, err = domain.NormalizeName(in.LastName, "lastName", true); err != nil {
 		return Draft{}, err
 	}
-	if d.Role, err = domain.ParseAssignableRole(in.Role); err != nil {
+	if d.Role, err = cat.AssignableRole(in.Role); err != nil {
 		return Draft{}, err
 	}
 	if d.Permissions, err = parsePermissions(in.Permissions, cat); err != nil {
+		return Draft{}, err
+	}
+	if err = cat.CheckRoleHolds(d.Role, d.Permissions); err != nil {
 		return Draft{}, err
 	}
 	return d, nil
@@ -103,7 +106,7 @@ func ApplyEdit(inv domain.Invitation, in EditInput, cat *domain.Catalog) (domain
 		}
 	}
 	if in.Role != nil {
-		if inv.Role, err = domain.ParseAssignableRole(*in.Role); err != nil {
+		if inv.Role, err = cat.AssignableRole(*in.Role); err != nil {
 			return domain.Invitation{}, err
 		}
 	}
@@ -111,6 +114,9 @@ func ApplyEdit(inv domain.Invitation, in EditInput, cat *domain.Catalog) (domain
 		if inv.Permissions, err = parsePermissions(in.Permissions, cat); err != nil {
 			return domain.Invitation{}, err
 		}
+	}
+	if err = cat.CheckRoleHolds(inv.Role, inv.Permissions); err != nil {
+		return domain.Invitation{}, err
 	}
 	return inv, nil
 }
@@ -126,13 +132,13 @@ func RateLimited(e *store.RateLimitedError) error {
 // CheckInviter re-checks an invitation against what its inviter holds now
 // (inviter is the inviter's current membership, found false when removed).
 // It returns a conflict error invitation_exceeds_inviter, or nil.
-func CheckInviter(inv domain.Invitation, inviter domain.Membership, found bool) error {
+func CheckInviter(cat *domain.Catalog, inv domain.Invitation, inviter domain.Membership, found bool) error {
 	refused := domain.CodeInvitationExceedsInviter.Msg("This invitation grants more than the person who sent it may grant now. Ask the account's admins for a new invitation.")
 	if !found {
 		return refused
 	}
 	actor := domain.Actor{UserID: inviter.UserID, Role: inviter.Role, Status: inviter.Status, Permissions: inviter.Permissions}
-	if domain.CheckGrant(actor, domain.Change{NewRole: inv.Role, NewPermissions: inv.Permissions}) != nil {
+	if cat.CheckGrant(actor, domain.Change{NewRole: inv.Role, NewPermissions: inv.Permissions}) != nil {
 		return refused
 	}
 	return nil

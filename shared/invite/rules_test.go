@@ -131,7 +131,7 @@ func TestCheckInviter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckInviter(inv, tt.m, tt.found)
+			err := CheckInviter(domain.DefaultCatalog(), inv, tt.m, tt.found)
 			if (err == nil) != tt.wantOK {
 				t.Errorf("got %v, want ok %v", err, tt.wantOK)
 			}

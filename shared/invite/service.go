@@ -107,7 +107,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	if err != nil {
 		return Created{}, err
 	}
-	if err := domain.CheckGrant(actor, domain.Change{NewRole: d.Role, NewPermissions: d.Permissions}); err != nil {
+	if err := s.catalog.CheckGrant(actor, domain.Change{NewRole: d.Role, NewPermissions: d.Permissions}); err != nil {
 		return Created{}, err
 	}
 	reqHash := RequestHash(in)
@@ -289,7 +289,7 @@ func (s *Service) pendingOf(ctx context.Context, actor domain.Actor, accountID, 
 	if err := domain.CheckPending(inv); err != nil {
 		return domain.Invitation{}, err
 	}
-	if err := domain.CheckGrant(actor, domain.Change{HasCurrent: true, CurrentRole: inv.Role, CurrentStatus: domain.StatusActive,
+	if err := s.catalog.CheckGrant(actor, domain.Change{HasCurrent: true, CurrentRole: inv.Role, CurrentStatus: domain.StatusActive,
 		CurrentPerms: inv.Permissions, NewRole: inv.Role, NewPermissions: inv.Permissions}); err != nil {
 		return domain.Invitation{}, err
 	}
@@ -321,7 +321,7 @@ func (s *Service) Edit(ctx context.Context, actor domain.Actor, accountID, id st
 	if *in.Version != inv.Version {
 		return View{}, s.stale(ctx, accountID, id)
 	}
-	if err := domain.CheckGrant(actor, domain.Change{HasCurrent: true, CurrentRole: inv.Role, CurrentStatus: domain.StatusActive,
+	if err := s.catalog.CheckGrant(actor, domain.Change{HasCurrent: true, CurrentRole: inv.Role, CurrentStatus: domain.StatusActive,
 		CurrentPerms: inv.Permissions, NewRole: after.Role, NewPermissions: after.Permissions}); err != nil {
 		return View{}, err
 	}
@@ -448,7 +448,7 @@ func (s *Service) Accept(ctx context.Context, actor domain.Actor, token string) 
 	if r.User.Email != inv.Email {
 		return Accepted{}, domain.CodeEmailMismatch.Msg("This invitation is for " + inv.Email + ". Sign in with that address (or register it) to accept it.")
 	}
-	if err := CheckInviter(inv, r.Inviter, r.InviterFound); err != nil {
+	if err := CheckInviter(s.catalog, inv, r.Inviter, r.InviterFound); err != nil {
 		if ferr := s.store.FlagExceedsInviter(ctx, inv.AccountID, inv.ID); ferr != nil {
 			api.Logger(ctx).ErrorContext(ctx, "flag invitation", "invitation", inv.ID, "err", ferr.Error())
 		}

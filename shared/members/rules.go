@@ -32,7 +32,7 @@ func (e Edit) Apply(cur domain.Membership, cat *domain.Catalog) (domain.Membersh
 	}
 	next := cur
 	if e.Role != nil {
-		r, err := domain.ParseAssignableRole(*e.Role)
+		r, err := cat.AssignableRole(*e.Role)
 		if err != nil {
 			// The owner's own role reads back as "owner": sending it
 			// unchanged is not a change.
@@ -51,7 +51,7 @@ func (e Edit) Apply(cur domain.Membership, cat *domain.Catalog) (domain.Membersh
 		next.Permissions = p
 	}
 	if e.FirstName != nil {
-		n, err := domain.NormalizeName(*e.FirstName, "firstName", true)
+		n, err := domain.NormalizeName(*e.FirstName, "firstName", false)
 		if err != nil {
 			return cur, err
 		}
@@ -63,6 +63,11 @@ func (e Edit) Apply(cur domain.Membership, cat *domain.Catalog) (domain.Membersh
 			return cur, err
 		}
 		next.LastName = n
+	}
+	if e.Role != nil || e.Permissions != nil {
+		if err := cat.CheckRoleHolds(next.Role, next.Permissions); err != nil {
+			return cur, err
+		}
 	}
 	return next, nil
 }
@@ -87,12 +92,12 @@ func diff(cur, next domain.Membership) changes {
 // A change of names only is allowed to the member themself; anything else
 // goes through domain.CheckGrant. It returns the forbidden error of the
 // rule that refused it, or nil.
-func CheckEdit(actor domain.Actor, cur, next domain.Membership) error {
+func CheckEdit(cat *domain.Catalog, actor domain.Actor, cur, next domain.Membership) error {
 	ch := diff(cur, next)
 	if !ch.grant() && cur.UserID == actor.UserID {
 		return nil
 	}
-	return domain.CheckGrant(actor, domain.Change{
+	return cat.CheckGrant(actor, domain.Change{
 		TargetUserID:   cur.UserID,
 		HasCurrent:     true,
 		CurrentRole:    cur.Role,

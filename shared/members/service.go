@@ -207,7 +207,7 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, accountID, use
 		if err != nil {
 			return next, nil, err
 		}
-		if err := CheckEdit(actor, cur, next); err != nil {
+		if err := CheckEdit(s.catalog, actor, cur, next); err != nil {
 			return next, nil, err
 		}
 		return next, EditEvents(actor, cur, next, s.store.Now()), nil

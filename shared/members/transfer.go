@@ -37,7 +37,7 @@ func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accoun
 	if in.ToAccountID == accountID {
 		return Member{}, domain.CodeSameAccount.Field("toAccountId", "Choose another account to transfer the member to.")
 	}
-	role, err := domain.ParseAssignableRole(in.Role)
+	role, err := s.catalog.AssignableRole(in.Role)
 	if err != nil {
 		return Member{}, err
 	}
@@ -45,6 +45,9 @@ func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accoun
 		return Member{}, domain.CodeMissingPermissions.Field("permissions", "Choose All or a set of permissions for the other account.")
 	}
 	perms, err := s.catalog.Normalize(*in.Permissions)
+	if err == nil {
+		err = s.catalog.CheckRoleHolds(role, perms)
+	}
 	if err != nil {
 		return Member{}, err
 	}
@@ -58,7 +61,7 @@ func (s *Service) Transfer(ctx context.Context, actor, dest domain.Actor, accoun
 	if err := domain.CheckManage(actor, from.Role, from.Permissions); err != nil {
 		return Member{}, err
 	}
-	if err := domain.CheckGrant(dest, domain.Change{TargetUserID: userID, NewRole: role, NewPermissions: perms}); err != nil {
+	if err := s.catalog.CheckGrant(dest, domain.Change{TargetUserID: userID, NewRole: role, NewPermissions: perms}); err != nil {
 		return Member{}, err
 	}
 	if from.Version != in.Version {
