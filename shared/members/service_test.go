@@ -3,6 +3,7 @@ package members_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -655,5 +656,59 @@ func TestUnknownMember(t *testing.T) {
 	_, err := f.Service.Get(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, "nobody")
 	if got := code(t, err); got != "member_not_found" {
 		t.Errorf("got %q, want member_not_found", got)
+	}
+}
+
+// TestRolesOfAnotherCatalog: with the help pages' roles, a role that may
+// not manage members cannot be given users.manage or All, nobody raises
+// their own role, and a refusal writes nothing.
+func TestRolesOfAnotherCatalog(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../domain/catalogs/help-pages.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := domain.ParseCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture.NewAccount(t)
+	f.Service = members.NewService(f.Store, cat)
+	manager := f.Add(t, "Mae", "Manager", "manager", "users.view", "users.manage", "services.view", "services.manage")
+	trusted := f.Add(t, "Tru", "Sted", "trusted", "services.view")
+	edit := func(actor, target fixture.Person, e members.Edit) error {
+		e.Version = f.Membership(t, target.User.ID).Version
+		_, err := f.Service.Update(ctx, f.MustActor(t, actor.Cookie), f.Account.ID, target.User.ID, e)
+		return err
+	}
+	for _, tt := range []struct {
+		name   string
+		actor  fixture.Person
+		target fixture.Person
+		edit   members.Edit
+		want   string
+	}{
+		{"trusted given users.manage", f.Owner, trusted, members.Edit{Permissions: perms("users.manage")}, "role_cannot_manage_users"},
+		{"trusted given All", f.Owner, trusted, members.Edit{Permissions: &domain.PermissionSet{All: true}}, "role_cannot_manage_users"},
+		{"manager made viewer keeping users.manage", f.Owner, manager, members.Edit{Role: ptr("viewer")}, "role_cannot_manage_users"},
+		{"manager makes themself admin", manager, manager, members.Edit{Role: ptr("admin")}, "self_escalation"},
+		{"the shipped catalog's member role", f.Owner, trusted, members.Edit{Role: ptr("member")}, "invalid_role"},
+		{"a blank first name", f.Owner, trusted, members.Edit{FirstName: ptr("  ")}, "invalid_name"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := f.Counts(t)
+			if got := code(t, edit(tt.actor, tt.target, tt.edit)); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if after := f.Counts(t); after != before {
+				t.Errorf("items: got %v, want %v (nothing written)", after, before)
+			}
+		})
+	}
+	if err := edit(manager, trusted, members.Edit{Role: ptr("viewer"), Permissions: perms("services.view")}); err != nil {
+		t.Errorf("manager lowers a trusted member to viewer: %v", err)
+	}
+	if got, want := f.Membership(t, trusted.User.ID).Role, domain.Role("viewer"); got != want {
+		t.Errorf("role: got %q, want %q", got, want)
 	}
 }
