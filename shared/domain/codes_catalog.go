@@ -35,7 +35,7 @@ var (
 	CodeInvalidPeriod            = code("invalid_period", EInvalid, "The period must be one of 1w, 2w, 1m, 3m, 6m, 12m or all.")
 	CodeInvalidPermissions       = code("invalid_permissions", EInvalid, "Choose either All or a list of permissions, not both.")
 	CodeInvalidRole              = code("invalid_role", EInvalid, "The owner role cannot be given; the owner can hand over ownership instead.")
-	CodeInvalidStatus            = code("invalid_status", EInvalid, "The status must be active or deactivated.")
+	CodeInvalidStatus            = code("invalid_status", EInvalid, "The status must be active, deactivated or removed.")
 	CodeInvalidToken             = code("invalid_token", ENotFound, "This link is not valid. Ask for a new one.")
 	CodeInvalidUser              = code("invalid_user", EInvalid, "Choose the admin who becomes the owner.")
 	CodeInvitationExceedsInviter = code("invitation_exceeds_inviter", EConflict, "This invitation grants more than the person who sent it may grant now. Ask the account's admins for a new invitation.")

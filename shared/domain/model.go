@@ -84,7 +84,11 @@ type Membership struct {
 	JoinedAt     time.Time `dynamodbav:"joinedAt" json:"joinedAt"`
 	LastActiveAt time.Time `dynamodbav:"lastActiveAt" json:"lastActiveAt,omitzero"`
 	LastLoginAt  time.Time `dynamodbav:"lastLoginAt" json:"lastLoginAt,omitzero"`
-	Version      int64     `dynamodbav:"version" json:"version"`
+	// RemovedAt and RemovedBy are set on the record a removal keeps of a
+	// former member (status removed).
+	RemovedAt time.Time   `dynamodbav:"removedAt,omitempty" json:"removedAt,omitzero"`
+	RemovedBy *EventActor `dynamodbav:"removedBy,omitempty" json:"removedBy,omitempty"`
+	Version   int64       `dynamodbav:"version" json:"version"`
 }
 
 // Name is the member's full name, or the email without one.

@@ -3,6 +3,7 @@ package members
 import (
 	"context"
 	"errors"
+	"strings"
 	"slices"
 	"time"
 
@@ -42,7 +43,10 @@ type Member struct {
 	LastLoginAt  time.Time            `json:"lastLoginAt,omitzero"`
 	LastActiveAt time.Time            `json:"lastActiveAt,omitzero"`
 	ProjectCount int                  `json:"projectCount"`
-	Version      int64                `json:"version"`
+	// RemovedAt and RemovedBy are set on a former member (status removed).
+	RemovedAt time.Time          `json:"removedAt,omitzero"`
+	RemovedBy *domain.EventActor `json:"removedBy,omitempty"`
+	Version   int64              `json:"version"`
 }
 
 // View returns the API view of a membership. The owner's permissions are
@@ -52,6 +56,7 @@ func View(m domain.Membership) Member {
 		UserID: m.UserID, Email: m.Email, FirstName: m.FirstName, LastName: m.LastName,
 		Role: m.Role, Permissions: m.Permissions, Status: m.Status, Version: m.Version,
 		JoinedAt: m.JoinedAt, LastLoginAt: m.LastLoginAt, LastActiveAt: m.LastActiveAt, ProjectCount: m.ProjectCount,
+		RemovedAt: m.RemovedAt, RemovedBy: m.RemovedBy,
 	}
 	if m.Role == domain.RoleOwner {
 		v.Permissions = domain.PermissionSet{All: true}
@@ -76,9 +81,11 @@ type ListQuery struct {
 var errNoMember = domain.CodeMemberNotFound.Msg("This member does not exist in this account.")
 
 // List returns a page of the account's members with the status, in name
-// order, or those matching the search q. It needs users.view. It returns
-// forbidden missing_permission, invalid invalid_status, invalid_limit,
-// query_too_long or invalid_cursor, or the store's error.
+// order, or those matching the search q; status removed lists the records
+// of former members, which search does not cover. It needs users.view. It
+// returns forbidden missing_permission, invalid invalid_status (a search of
+// removed members included), invalid_limit, query_too_long or
+// invalid_cursor, or the store's error.
 func (s *Service) List(ctx context.Context, actor domain.Actor, accountID string, q ListQuery) (List, error) {
 	if !actor.Can(domain.PermUsersView) {
 		return List{}, domain.CodeMissingPermission.Msg("You need the Account administration: view permission to see the members.")
@@ -87,8 +94,12 @@ func (s *Service) List(ctx context.Context, actor domain.Actor, accountID string
 	case "":
 		q.Status = domain.StatusActive
 	case domain.StatusActive, domain.StatusDeactivated:
+	case domain.StatusRemoved:
+		if strings.TrimSpace(q.Q) != "" {
+			return List{}, domain.CodeInvalidStatus.Field("q", "Search covers active and deactivated members; list removed members without a search.")
+		}
 	default:
-		return List{}, domain.CodeInvalidStatus.Field("status", "The status must be active or deactivated.")
+		return List{}, domain.CodeInvalidStatus.Field("status", "The status must be active, deactivated or removed.")
 	}
 	switch {
 	case q.Limit == 0:

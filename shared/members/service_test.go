@@ -298,8 +298,30 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 	}
 	after := f.Counts(t)
 	words := len(store.SearchWords(m.Member.FirstName, m.Member.LastName, m.Member.Email))
-	if after.Account != before.Account-1 || after.Search != before.Search-words || after.History != before.History+1 {
-		t.Errorf("remove: got %v from %v, want one membership and %d search entries fewer, one event more", after, before, words)
+	if after.Account != before.Account || after.Search != before.Search-words || after.History != before.History+1 {
+		t.Errorf("remove: got %v from %v, want the membership replaced by its former-member record, %d search entries fewer, one event more", after, before, words)
+	}
+	// Kept as a former member: listed under removed only, with when and by
+	// whom, and no access.
+	if got := list(domain.StatusRemoved); !slices.Equal(got, []string{m.User.ID}) {
+		t.Errorf("removed list: got %v, want %v", got, []string{m.User.ID})
+	}
+	if slices.Contains(list(domain.StatusActive), m.User.ID) || slices.Contains(list(domain.StatusDeactivated), m.User.ID) {
+		t.Errorf("a removed member is still listed as a member")
+	}
+	former, err := f.Service.List(ctx, actor, f.Account.ID, members.ListQuery{Status: domain.StatusRemoved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := former.Items[0]; got.Status != domain.StatusRemoved || got.RemovedBy == nil || got.RemovedBy.UserID != admin.User.ID ||
+		got.RemovedAt.IsZero() || got.Role != domain.RoleMember || !slices.Equal(got.Permissions.Granted, []string{"billing.view"}) {
+		t.Errorf("former member: got %+v, want status removed, removed by the admin, last role and permissions", got)
+	}
+	if _, err := f.Service.List(ctx, actor, f.Account.ID, members.ListQuery{Status: domain.StatusRemoved, Q: "dora"}); code(t, err) != "invalid_status" {
+		t.Errorf("search of removed members: got %v, want invalid_status", err)
+	}
+	if accts, err := f.Store.AccountsOfUser(ctx, m.User.ID); err != nil || len(accts) != 0 {
+		t.Errorf("the removed member's accounts: got %v, %v; want none", accts, err)
 	}
 	if _, err := f.Actor(m.Cookie); code(t, err) != "account_not_found" {
 		t.Errorf("removed member's request: got %v, want account_not_found", err)
@@ -313,6 +335,17 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 	}
 	if _, err := f.Service.Get(ctx, actor, f.Account.ID, m.User.ID); code(t, err) != "member_not_found" {
 		t.Errorf("read removed member: got %v, want member_not_found", err)
+	}
+	// Joining again makes a fresh membership and ends the record.
+	if err := f.Store.AddMember(ctx, domain.Membership{AccountID: f.Account.ID, UserID: m.User.ID, Email: m.User.Email, FirstName: "Dora", LastName: "Explorer",
+		Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"support.view"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(domain.StatusRemoved); len(got) != 0 {
+		t.Errorf("removed list after joining again: got %v, want none", got)
+	}
+	if got := f.Membership(t, m.User.ID); got.Status != domain.StatusActive || got.Version != 1 || got.RemovedBy != nil {
+		t.Errorf("membership after joining again: got %+v, want a fresh active one", got)
 	}
 }
 

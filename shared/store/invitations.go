@@ -550,7 +550,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, inv domain.Invitation, m d
 	c.values[":now"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
 		"SET #state = :accepted, acceptedBy = :by, closedAt = :now, version = version + :one REMOVE GSI2PK, GSI2SK", invWithOne(c))
-	s.putMembership(tx, m, nil, notExists)
+	s.joinMembership(tx, m)
 	tx.delete(inviteGuardKey(inv.AccountID, inv.Email), invGuardOf(inv.ID)).
 		delete(inviteTokenKey(inv.TokenHash), cond{}).
 		delete(inviteExpiryKey(inv.AccountID, inv.ID), cond{})

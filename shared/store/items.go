@@ -32,6 +32,13 @@ func memberKey(accountID, userID string) item {
 }
 func accountPK(accountID string) string { return "ACCOUNT#" + accountID }
 func memberSK(userID string) string     { return "MEMBER#" + userID }
+
+// formerKey is the record a removal keeps of a former member: beside the
+// account's memberships, never a membership itself.
+func formerKey(accountID, userID string) item {
+	return key(accountPK(accountID), formerSK(userID))
+}
+func formerSK(userID string) string { return "FORMER#" + userID }
 func userPK(userID string) string       { return "USER#" + userID }
 func sessionsOfUser(userID string) string {
 	return "USER#" + userID + "#SESSIONS"

@@ -155,6 +155,30 @@ func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membersh
 	}
 }
 
+// putFormer adds to tx the record of a removed member: the membership as it
+// was, with status removed, when and by whom. It is listed under status
+// removed (GSI2) and grants nothing: it is not a membership, and it has no
+// GSI1 entry, so it is no account of the user's.
+func (s *Store) putFormer(tx *Tx, m domain.Membership, by domain.EventActor, at time.Time) {
+	m.Status, m.RemovedAt, m.RemovedBy, m.ProjectCount, m.Projects = domain.StatusRemoved, at, &by, 0, nil
+	it, err := record(typeFormer, formerKey(m.AccountID, m.UserID), m, time.Time{})
+	if err != nil {
+		tx.err = err
+		return
+	}
+	it[AttrGSI2PK] = str(memberStatusPK(m.AccountID, domain.StatusRemoved))
+	it[AttrGSI2SK] = str(memberNameSK(m))
+	tx.put(it, cond{})
+}
+
+// joinMembership adds a new membership to tx, ending the record of a
+// former member of the account that it may be (accepting a new
+// invitation, or a transfer in, makes a fresh membership).
+func (s *Store) joinMembership(tx *Tx, m domain.Membership) {
+	s.putMembership(tx, m, nil, notExists)
+	tx.delete(formerKey(m.AccountID, m.UserID), cond{})
+}
+
 // deleteMembership adds the removal of a membership and its search entries
 // to tx, on condition c.
 func (s *Store) deleteMembership(tx *Tx, m domain.Membership, c cond) {
@@ -176,7 +200,7 @@ func (s *Store) AddMember(ctx context.Context, m domain.Membership, ev *domain.A
 		m.JoinedAt = s.now()
 	}
 	tx := s.tx()
-	s.putMembership(tx, m, nil, notExists)
+	s.joinMembership(tx, m)
 	if ev != nil {
 		s.audit(tx, *ev)
 	}
@@ -235,9 +259,13 @@ func (s *Store) ListMembers(ctx context.Context, accountID string, status domain
 			return MemberPage{}, ErrBadPosition
 		}
 		userID := after[i+1:]
+		sk := memberSK(userID)
+		if status == domain.StatusRemoved {
+			sk = formerSK(userID)
+		}
 		in.ExclusiveStartKey = item{
 			AttrPK:     str(accountPK(accountID)),
-			AttrSK:     str(memberSK(userID)),
+			AttrSK:     str(sk),
 			AttrGSI2PK: str(memberStatusPK(accountID, status)),
 			AttrGSI2SK: str(after),
 		}
@@ -488,7 +516,8 @@ func (s *Store) EditMember(ctx context.Context, accountID, userID string, versio
 	return next, nil
 }
 
-// RemoveMember deletes a membership and its search entries with the event
+// RemoveMember deletes a membership and its search entries, keeps the
+// record of the former member (ListMembers with StatusRemoved), with the event
 // check returns (check holds the rules; an error refuses), in one
 // transaction conditional on version, which must be the one read. The
 // user's login, sessions and other memberships are not touched. It returns
@@ -507,6 +536,7 @@ func (s *Store) RemoveMember(ctx context.Context, accountID, userID string, vers
 	}
 	tx := s.tx()
 	s.deleteMembership(tx, cur, versionIs(cur.Version))
+	s.putFormer(tx, cur, ev.Actor, ev.At)
 	s.audit(tx, ev)
 	if err := s.commitWith(ctx, tx, h); err != nil {
 		return s.staleMember(ctx, accountID, userID, err)

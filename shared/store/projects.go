@@ -589,7 +589,7 @@ func (s *Store) TransferMember(ctx context.Context, t MemberTransfer) error {
 	nameAt := map[int]bool{}
 	to := t.To
 	to.Version, to.ProjectCount = 1, len(t.Owned)
-	s.putMembership(tx, to, nil, notExists)
+	s.joinMembership(tx, to)
 	now := s.now()
 	for _, o := range t.Owned {
 		// The project and the mover's assignment change account in place;

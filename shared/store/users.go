@@ -21,6 +21,7 @@ const (
 	typeRate       = "rate"
 	typeAccount    = "account"
 	typeMembership = "membership"
+	typeFormer     = "formerMember"
 	typeEvent      = "event"
 )
 
