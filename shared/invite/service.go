@@ -457,7 +457,13 @@ func (s *Service) Accept(ctx context.Context, actor domain.Actor, token string) 
 	m := domain.Membership{
 		AccountID: inv.AccountID, AccountName: inv.AccountName, UserID: r.User.ID, Email: r.User.Email,
 		FirstName: r.User.FirstName, LastName: r.User.LastName, Role: inv.Role, Permissions: inv.Permissions,
-		Status: domain.StatusActive, JoinedAt: now,
+		Status: domain.StatusActive, JoinedAt: now, LastLoginAt: r.User.LastLoginAt, LastActiveAt: now,
+	}
+	// Whoever accepts is signed in: the new membership shows their last
+	// sign-in as every other membership does (a login made by registering
+	// has none yet, and counts from now).
+	if m.LastLoginAt.IsZero() {
+		m.LastLoginAt = now
 	}
 	actor.UserID, actor.Email, actor.Name = r.User.ID, r.User.Email, r.User.Name()
 	ev := domain.InvitationAccepted(actor, inv, r.User, now)

@@ -377,6 +377,11 @@ func TestAccept(t *testing.T) {
 		if err != nil || m.Status != domain.StatusActive || !m.Permissions.Equal(domain.PermissionSet{Granted: []string{"billing.view"}}) {
 			t.Errorf("membership: got %+v, %v", m, err)
 		}
+		// The invitee is signed in: the membership shows a last login and
+		// a last activity at once.
+		if m.LastLoginAt.IsZero() || m.LastActiveAt.IsZero() {
+			t.Errorf("membership: got last login %v, last active %v; want both set", m.LastLoginAt, m.LastActiveAt)
+		}
 		for _, f := range []func() error{
 			func() error { _, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, token); return err },
 			func() error { _, err := e.Service.Preview(ctx, token); return err },
