@@ -51,8 +51,8 @@ var Functions = []Function{
 
 	// Sign-in and the user's own login. Rate limits are UpdateItem (a hit)
 	// and BatchGetItem (reading them).
-	{Name: "auth-register", Handler: "identityhttp.Register", Description: "POST /api/auth/register - creates a login and mails the verification link.",
-		Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit, MemoryMB: passwordMemoryMB},
+	{Name: "auth-register", Handler: "identityhttp.Register", Description: "POST /api/auth/register - creates a login and mails the verification link, or confirms the address at once from an invitation mailed to it.",
+		Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit, MemoryMB: passwordMemoryMB},
 	{Name: "auth-verify", Handler: "identityhttp.Verify", Description: "POST /api/auth/verify - confirms an email address with the emailed token.",
 		Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
 	{Name: "auth-login", Handler: "identityhttp.Login", Description: "POST /api/auth/login - signs in with password and, where enrolled, a TOTP or recovery code.",

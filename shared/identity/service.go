@@ -34,6 +34,7 @@ type Store interface {
 	TouchLogin(ctx context.Context, userID string, at time.Time) error
 	RecordSignIn(ctx context.Context, actor domain.Actor, at time.Time) error
 	SyncMemberNames(ctx context.Context, u domain.User, actor domain.Actor, at time.Time) error
+	InvitationByToken(ctx context.Context, hash string) (domain.Invitation, error)
 }
 
 // Mailer sends the verification and reset emails.
@@ -95,11 +96,18 @@ type Registration struct {
 	FirstName string `json:"firstName"`
 	LastName  string `json:"lastName"`
 	Password  string `json:"password"`
+	// InvitationToken is the token of the invitation link the person
+	// registers from, if any: when that invitation is pending and was
+	// mailed to the address registered, the link has proved the address.
+	InvitationToken string `json:"invitationToken,omitempty"`
 }
 
-// Register creates a login and mails the link that confirms its address,
-// and signs the new user in (sess is nil when the session could not be
-// stored: the login exists, the user signs in). It counts against the
+// Register creates a login and signs the new user in (sess is nil when the
+// session could not be stored: the login exists, the user signs in). The
+// address is confirmed at once when the registration comes with the token
+// of a usable invitation mailed to it; otherwise Register mails the link
+// that confirms it. A token that is unknown, expired or for another
+// address changes nothing and is not reported. It counts against the
 // source address's registration limit. It returns invalid invalid_email,
 // invalid_name or weak_password, conflict email_taken, or rate_limited.
 func (s *Service) Register(ctx context.Context, client domain.Actor, in Registration) (domain.User, *NewSession, error) {
@@ -127,9 +135,17 @@ func (s *Service) Register(ctx context.Context, client domain.Actor, in Registra
 	}
 	now := s.now().UTC()
 	u := domain.User{ID: store.NewID(), Email: email, FirstName: first, LastName: last, PasswordHash: hash, CreatedAt: now}
+	u.EmailVerified, err = s.invitedAddress(ctx, in.InvitationToken, email, now)
+	if err != nil {
+		return domain.User{}, nil, err
+	}
+	var verify store.Token
 	token, tokenHash := auth.NewToken()
 	expires := now.Add(auth.VerifyTTL)
-	err = s.store.CreateUser(ctx, u, store.Token{Hash: tokenHash, Kind: store.TokenVerify, UserID: u.ID, ExpiresAt: expires})
+	if !u.EmailVerified {
+		verify = store.Token{Hash: tokenHash, Kind: store.TokenVerify, UserID: u.ID, ExpiresAt: expires}
+	}
+	err = s.store.CreateUser(ctx, u, verify)
 	if errors.Is(err, store.ErrConflict) {
 		return domain.User{}, nil, domain.CodeEmailTaken.Field("email", "A login with this email address exists already. Sign in, or reset its password.")
 	}
@@ -137,13 +153,15 @@ func (s *Service) Register(ctx context.Context, client domain.Actor, in Registra
 		return domain.User{}, nil, err
 	}
 	u.Version = 1
-	msg, err := auth.VerifyMail(s.siteURL, u, token, expires)
-	if err == nil {
-		_, err = s.mail.Send(ctx, msg)
-	}
-	if err != nil {
-		// The login exists; the user can ask for the mail again once signed in.
-		api.Logger(ctx).ErrorContext(ctx, "verification mail not sent", "err", err.Error())
+	if !u.EmailVerified {
+		msg, err := auth.VerifyMail(s.siteURL, u, token, expires)
+		if err == nil {
+			_, err = s.mail.Send(ctx, msg)
+		}
+		if err != nil {
+			// The login exists; the user can ask for the mail again once signed in.
+			api.Logger(ctx).ErrorContext(ctx, "verification mail not sent", "err", err.Error())
+		}
 	}
 	sess, err := s.start(ctx, u, client, now)
 	if err != nil {
@@ -151,6 +169,27 @@ func (s *Service) Register(ctx context.Context, client domain.Actor, in Registra
 		return u, nil, nil
 	}
 	return u, &sess, nil
+}
+
+// invitedAddress reports whether token is that of an invitation, usable at
+// now, that was mailed to email. Anything else, a malformed token
+// included, is simply not a proof; only the store's failures are errors.
+func (s *Service) invitedAddress(ctx context.Context, token, email string, now time.Time) (bool, error) {
+	if token == "" {
+		return false, nil
+	}
+	hash, err := auth.ParseToken(token)
+	if err != nil {
+		return false, nil
+	}
+	inv, err := s.store.InvitationByToken(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return inv.Email == email && domain.Usable(inv, now) == nil, nil
 }
 
 // Verify confirms the address of the link's login and marks its sessions

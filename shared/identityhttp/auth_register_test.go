@@ -145,3 +145,61 @@ func TestRegisterRateLimit(t *testing.T) {
 		t.Errorf("email claims: got %d, want 0", n)
 	}
 }
+
+// TestRegisterFromInvitation: registering with the token of an invitation
+// mailed to the same address confirms the address (no second mail); any
+// other token changes nothing and is not reported.
+func TestRegisterFromInvitation(t *testing.T) {
+	t.Parallel()
+	e := fixture.NewInvite(t)
+	h := newRegister(identity.NewService(e.Store, mail.NewSender(testenv.SES(t), "roster@example.com"), "http://localhost:3000"), false)
+	a, owner, _ := e.Account(t)
+	invited := testenv.UniqueEmail(t)
+	_, token := e.Invite(t, a, owner, invited, "member", "billing.view")
+	other := testenv.UniqueEmail(t)
+	_, otherToken := e.Invite(t, a, owner, other, "member", "billing.view")
+
+	tests := []struct {
+		name         string
+		email, token string
+		wantVerified bool
+	}{
+		{"the invited address", invited, token, true},
+		{"another address with a real token", testenv.UniqueEmail(t), otherToken, false},
+		{"a malformed token", testenv.UniqueEmail(t), "nope", false},
+		{"an unknown token", testenv.UniqueEmail(t), strings.Repeat("A", 43), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := registerBody(tt.email)
+			body["invitationToken"] = tt.token
+			resp := fixture.Call(t, h, fixture.Request(t, "auth-register.json", body, ""))
+			if resp.StatusCode != 201 {
+				t.Fatalf("status: got %d, want 201 (%s)", resp.StatusCode, resp.Body)
+			}
+			var got struct{ User domain.Profile }
+			fixture.Decode(t, resp, &got)
+			if got.User.EmailVerified != tt.wantVerified {
+				t.Errorf("verified: got %v, want %v", got.User.EmailVerified, tt.wantVerified)
+			}
+			wantMails := 1
+			if tt.wantVerified {
+				wantMails = 0
+			}
+			if n := len(testenv.MailTo(t, tt.email)); n != wantMails && tt.email != invited {
+				t.Errorf("verification mails: got %d, want %d", n, wantMails)
+			}
+			if tt.email == invited {
+				// The invitation itself is the one mail.
+				if n := len(testenv.MailTo(t, tt.email)); n != 1 {
+					t.Errorf("mails to the invitee: got %d, want the invitation only", n)
+				}
+			}
+			// The session is as verified as the login: a verified one may
+			// accept at once.
+			if _, err := e.Auth.Verified(context.Background(), fixture.Bare("GET", fixture.SessionCookie(t, resp), nil)); (err == nil) != tt.wantVerified {
+				t.Errorf("verified session: got %v, want verified %v", err, tt.wantVerified)
+			}
+		})
+	}
+}
