@@ -189,6 +189,42 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	return &c, nil
 }
 
+// GrantedArea is what a permission set grants in one area, by label.
+type GrantedArea struct {
+	Area        string
+	Permissions []string
+}
+
+// Describe names what p grants, area by area in the catalog's order, by
+// the catalog's labels; nil for All, which callers name as such.
+func (c *Catalog) Describe(p PermissionSet) []GrantedArea {
+	if p.All {
+		return nil
+	}
+	var out []GrantedArea
+	for _, a := range c.Areas {
+		var labels []string
+		for _, perm := range a.Permissions {
+			if p.Allows(perm.Name) {
+				labels = append(labels, perm.Label)
+			}
+		}
+		if labels != nil {
+			out = append(out, GrantedArea{Area: a.Label, Permissions: labels})
+		}
+	}
+	return out
+}
+
+// RoleLabel returns the label of a role, or its id for a role the catalog
+// no longer names.
+func (c *Catalog) RoleLabel(r Role) string {
+	if d, ok := c.Role(r); ok {
+		return d.Label
+	}
+	return string(r)
+}
+
 // Role returns the catalog's definition of a role, and whether it has one.
 func (c *Catalog) Role(id Role) (RoleDef, bool) {
 	i, ok := c.roles[id]

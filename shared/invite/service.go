@@ -192,8 +192,12 @@ type inviteMail struct {
 	InviterEmail string
 	AccountName  string
 	Role         string
-	Link         string
-	ExpiresAt    string
+	// AllPermissions is set for an invitation with All; Permissions lists
+	// the others by area.
+	AllPermissions bool
+	Permissions    []domain.GrantedArea
+	Link           string
+	ExpiresAt      string
 }
 
 // send emails the link with token and records the delivery on the
@@ -202,7 +206,8 @@ func (s *Service) send(ctx context.Context, inv domain.Invitation, token string)
 	msg, err := mail.Render("invite", inv.Email, inviteMail{
 		Name: domain.FullName(inv.FirstName, inv.LastName, ""), Email: inv.Email,
 		InviterName: domain.FullName(inv.InviterName, "", inv.InviterEmail), InviterEmail: inv.InviterEmail,
-		AccountName: inv.AccountName, Role: string(inv.Role),
+		AccountName: inv.AccountName, Role: s.catalog.RoleLabel(inv.Role),
+		AllPermissions: inv.Permissions.All, Permissions: s.catalog.Describe(inv.Permissions),
 		Link:      s.cfg.SiteURL + "/accept#token=" + token,
 		ExpiresAt: inv.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST"),
 	})

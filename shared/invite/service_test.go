@@ -139,10 +139,27 @@ func TestCreateSendsAndWritesOnce(t *testing.T) {
 		t.Fatalf("mails: got %d, want 1", len(mails))
 	}
 	m := mails[0]
-	for _, want := range []string{a.Name, owner.Email, "admin", "/accept#token=", "did not expect"} {
+	// The role and the permissions by area with their labels, beside the
+	// inviter, the account and the exact expiry.
+	expiry := v.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST")
+	for _, want := range []string{a.Name, owner.Email, "Admin", "Billing", "View invoices and payment methods; Pay invoices and change payment methods", expiry, "/accept#token=", "did not expect"} {
 		if !strings.Contains(m.Body.Text, want) || !strings.Contains(m.Body.HTML, want) {
 			t.Errorf("mail lacks %q in both parts:\n%s", want, m.Body.Text)
 		}
+	}
+	if strings.Contains(m.Body.Text, "All permissions") || strings.Contains(m.Body.Text, "Services") {
+		t.Errorf("mail names permissions the invitation lacks:\n%s", m.Body.Text)
+	}
+	if !strings.Contains(m.Body.HTML, `target="_blank"`) {
+		t.Errorf("the mail's link does not open a new tab:\n%s", m.Body.HTML)
+	}
+	// An invitation with All says so.
+	allEmail := testenv.UniqueEmail(t)
+	if _, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{Email: allEmail, Role: "admin", Permissions: &domain.PermissionSet{All: true}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if all := testenv.MailTo(t, allEmail); len(all) != 1 || !strings.Contains(all[0].Body.Text, "All permissions") || !strings.Contains(all[0].Body.HTML, "All permissions") {
+		t.Errorf("mail of an invitation with All: got %+v, want it to say All permissions", all)
 	}
 	toks := fixture.Tokens(t, email)
 	p, err := e.Service.Preview(ctx, toks[0])
