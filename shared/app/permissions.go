@@ -4,33 +4,35 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strings"
 
 	"roster/shared/api"
+	"roster/shared/auth"
 	"roster/shared/domain"
 )
 
-// permissionsHandler answers GET /api/permissions with the catalog document as shipped
-// in shared/domain/permissions.json. The document only changes with a
-// deployment, so it carries an ETag and may be cached briefly.
-type permissionsHandler struct {
+// documentHandler answers with a JSON document that only changes with a
+// deployment (the permission catalog, the password policy), so it carries
+// an ETag and may be cached briefly.
+type documentHandler struct {
 	body string
 	etag string
 }
 
-// newPermissionsHandler returns a handler serving the catalog document.
-func newPermissionsHandler(catalog []byte) *permissionsHandler {
-	sum := sha256.Sum256(catalog)
-	return &permissionsHandler{
-		body: string(catalog),
+// newDocumentHandler returns a handler serving the document.
+func newDocumentHandler(doc []byte) *documentHandler {
+	sum := sha256.Sum256(doc)
+	return &documentHandler{
+		body: string(doc),
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 	}
 }
 
-// Handle returns the catalog, or 304 when the client's If-None-Match names
-// the current version.
-func (h *permissionsHandler) Handle(_ context.Context, req api.Request) (api.Response, error) {
+// Handle returns the document, or 304 when the client's If-None-Match
+// names the current version.
+func (h *documentHandler) Handle(_ context.Context, req api.Request) (api.Response, error) {
 	headers := map[string]string{
 		"Content-Type":  "application/json",
 		"Cache-Control": "private, max-age=300",
@@ -44,5 +46,16 @@ func (h *permissionsHandler) Handle(_ context.Context, req api.Request) (api.Res
 	return api.Response{StatusCode: http.StatusOK, Headers: headers, Body: h.body}, nil
 }
 
-// Permissions is the permissions function's handler.
-func Permissions(d Deps) api.HandlerFunc { return newPermissionsHandler(domain.CatalogJSON()).Handle }
+// Permissions is the permissions function's handler: GET /api/permissions
+// answers the catalog of shared/domain/permissions.json.
+func Permissions(d Deps) api.HandlerFunc { return newDocumentHandler(domain.CatalogJSON()).Handle }
+
+// PasswordPolicy is the password-policy function's handler: GET
+// /api/auth/password-policy answers the rules every password form states.
+func PasswordPolicy(d Deps) api.HandlerFunc {
+	doc, err := json.Marshal(auth.Policy())
+	if err != nil {
+		panic("password policy: " + err.Error())
+	}
+	return newDocumentHandler(doc).Handle
+}

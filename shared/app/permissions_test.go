@@ -2,15 +2,18 @@ package app
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 
+	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/fixture"
 	"roster/shared/testenv"
 )
 
 func TestCatalog(t *testing.T) {
-	h := newPermissionsHandler(domain.CatalogJSON())
+	h := newDocumentHandler(domain.CatalogJSON())
 	req := testenv.Event(t, "permissions.json")
 
 	resp := fixture.Call(t, h.Handle, req)
@@ -60,5 +63,26 @@ func TestCatalog(t *testing.T) {
 		if tt.want == 304 && resp.Body != "" {
 			t.Errorf("304 with a body")
 		}
+	}
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	h := PasswordPolicy(Deps{})
+	resp := fixture.Call(t, h, testenv.Event(t, "password-policy.json"))
+	var got auth.PasswordPolicy
+	fixture.Decode(t, resp, &got)
+	if resp.StatusCode != 200 || got != auth.Policy() || resp.Headers["ETag"] == "" {
+		t.Fatalf("got %d %+v (ETag %q), want 200 %+v with an ETag", resp.StatusCode, got, resp.Headers["ETag"], auth.Policy())
+	}
+	// The policy is the one the server applies: a password of the minimum
+	// length passes, one character less does not.
+	if err := auth.CheckPassword(strings.Repeat("q", got.MinLength), ""); err != nil {
+		t.Errorf("a password of minLength: %v", err)
+	}
+	if err := auth.CheckPassword(strings.Repeat("q", got.MinLength-1), ""); err == nil {
+		t.Errorf("a password one shorter than minLength passed")
+	}
+	if !strings.Contains(got.Hint, strconv.Itoa(got.MinLength)) {
+		t.Errorf("hint %q does not state the minimum length", got.Hint)
 	}
 }

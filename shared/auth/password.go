@@ -58,6 +58,23 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
+// PasswordPolicy is the password rules as GET /api/auth/password-policy
+// serves them, so that every form says the same as CheckPassword.
+type PasswordPolicy struct {
+	MinLength int `json:"minLength"`
+	MaxLength int `json:"maxLength"`
+	// Hint says the rules in one sentence, for the forms.
+	Hint string `json:"hint"`
+}
+
+// Policy returns the rules CheckPassword applies.
+func Policy() PasswordPolicy {
+	return PasswordPolicy{
+		MinLength: MinPasswordLength, MaxLength: MaxPasswordLength,
+		Hint: fmt.Sprintf("At least %d characters (a few words make a good one); not a common password or your email address.", MinPasswordLength),
+	}
+}
+
 // CheckPassword applies the password rules: length in characters between
 // MinPasswordLength and MaxPasswordLength, and not one of the commonest
 // passwords or the user's own email. No composition rules (NIST SP 800-63B).

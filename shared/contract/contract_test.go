@@ -133,10 +133,10 @@ func TestCheck(t *testing.T) {
 }
 
 // TestEveryOperationButTheOpenOnesHasA4xx stands in for Redocly's
-// operation-4xx-response rule, turned off (redocly.yaml) for the two
+// operation-4xx-response rule, turned off (redocly.yaml) for the three
 // operations that take no input and no session.
 func TestEveryOperationButTheOpenOnesHasA4xx(t *testing.T) {
-	open := []string{"GET /api/health", "GET /api/permissions"}
+	open := []string{"GET /api/health", "GET /api/permissions", "GET /api/auth/password-policy"}
 	v := shared(t)
 	for key, route := range v.routes {
 		has := false

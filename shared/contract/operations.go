@@ -15,6 +15,7 @@ import (
 
 	"roster/shared/accounts"
 	"roster/shared/api"
+	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/history"
 	"roster/shared/identity"
@@ -128,7 +129,10 @@ var Operations = []Operation{
 		Access: public, Status: 200, Answer: api.Notice{}, Errors: []int{s503}},
 	{Route: "GET /api/permissions", ID: "getPermissions", Tag: "Service", Summary: "The permission catalog and the role presets",
 		Description: "The areas and permissions an account's members can hold, with their labels, and the presets the invite dialog offers.",
-		Access:      public, Status: 200, Answer: domain.Catalog{}},
+		Access:      public, Status: 200, Answer: domain.Catalog{}, Cached: true},
+	{Route: "GET /api/auth/password-policy", ID: "getPasswordPolicy", Tag: "Service", Summary: "The rules a password must meet",
+		Description: "The length bounds and a one-sentence hint that the sign-up, reset and change-password forms show: the rules registration, reset and change apply.",
+		Access:      public, Status: 200, Answer: auth.PasswordPolicy{}, Cached: true},
 
 	// Sign-in.
 	{Route: "POST /api/auth/register", ID: "register", Tag: "Sign-in", Summary: "Create a login",
@@ -266,6 +270,7 @@ var stringEnums = map[reflect.Type][]string{
 // required fields.
 var componentNames = map[reflect.Type]component{
 	reflect.TypeFor[api.Notice]():                 {Name: "Notice"},
+	reflect.TypeFor[auth.PasswordPolicy]():        {Name: "PasswordPolicy"},
 	reflect.TypeFor[api.TokenBody]():              {Name: "TokenBody", Required: []string{"token"}},
 	reflect.TypeFor[api.VersionBody]():            {Name: "VersionBody", Required: []string{"version"}},
 	reflect.TypeFor[domain.Catalog]():             {Name: "Catalog"},

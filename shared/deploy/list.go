@@ -26,6 +26,8 @@ var Functions = []Function{
 		Routes: []Route{{"GET", "/api/health"}}, TableActions: []string{"dynamodb:GetItem"}, TimeoutSeconds: 5},
 	{Name: "permissions", Handler: "app.Permissions", Description: "GET /api/permissions - the permission catalog and role presets.",
 		Routes: []Route{{"GET", "/api/permissions"}}, TimeoutSeconds: 5},
+	{Name: "password-policy", Handler: "app.PasswordPolicy", Description: "GET /api/auth/password-policy - the rules a password must meet, for the forms' hints.",
+		Routes: []Route{{"GET", "/api/auth/password-policy"}}, TimeoutSeconds: 5},
 
 	// Members. Edits are transactions of the membership, its search entries
 	// and the audit events: PutItem, and DeleteItem where search entries or
