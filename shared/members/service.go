@@ -3,8 +3,8 @@ package members
 import (
 	"context"
 	"errors"
-	"strings"
 	"slices"
+	"strings"
 	"time"
 
 	"roster/shared/auth"

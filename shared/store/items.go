@@ -39,7 +39,7 @@ func formerKey(accountID, userID string) item {
 	return key(accountPK(accountID), formerSK(userID))
 }
 func formerSK(userID string) string { return "FORMER#" + userID }
-func userPK(userID string) string       { return "USER#" + userID }
+func userPK(userID string) string   { return "USER#" + userID }
 func sessionsOfUser(userID string) string {
 	return "USER#" + userID + "#SESSIONS"
 }
