@@ -77,3 +77,43 @@ func TestRenameAccount(t *testing.T) {
 		t.Errorf("AccountNames: got %v, %v", names, err)
 	}
 }
+
+func TestGetAccount(t *testing.T) {
+	t.Parallel()
+	e := fixture.New(t)
+	h := newGet(e.Auth, accounts.NewService(e.Store))
+	owner, member, gone, stranger := e.User(t, true), e.User(t, true), e.User(t, true), e.User(t, true)
+	acct := e.AccountOf(t, owner, "Acme")
+	e.AddMember(t, acct, member, domain.RoleMember, domain.StatusActive)
+	e.AddMember(t, acct, gone, domain.RoleMember, domain.StatusDeactivated)
+	request := func(cookie string) api.Request {
+		req := fixture.Request(t, "account-get.json", nil, cookie)
+		req.PathParameters = map[string]string{"accountId": acct.ID}
+		return req
+	}
+	for _, tt := range []struct {
+		name       string
+		cookie     string
+		wantStatus int
+		wantCode   string
+	}{
+		{"a member without permissions", e.SignIn(t, member), 200, ""},
+		{"the owner", e.SignIn(t, owner), 200, ""},
+		{"a deactivated member", e.SignIn(t, gone), 403, "member_deactivated"},
+		{"not a member", e.SignIn(t, stranger), 404, "account_not_found"},
+		{"signed out", "", 401, "unauthenticated"},
+	} {
+		resp := fixture.Call(t, h, request(tt.cookie))
+		if tt.wantStatus == 200 {
+			var got domain.Account
+			fixture.Decode(t, resp, &got)
+			if resp.StatusCode != 200 || got.ID != acct.ID || got.Name != "Acme" || got.Version != 1 {
+				t.Errorf("%s: got %d %s, want the account at version 1", tt.name, resp.StatusCode, resp.Body)
+			}
+			continue
+		}
+		if got := fixture.ErrorOf(t, resp).Error.Code; resp.StatusCode != tt.wantStatus || got != tt.wantCode {
+			t.Errorf("%s: got %d %s, want %d %s", tt.name, resp.StatusCode, got, tt.wantStatus, tt.wantCode)
+		}
+	}
+}

@@ -59,6 +59,23 @@ func newList(a *auth.Authenticator, svc *accounts.Service) api.HandlerFunc {
 	}
 }
 
+// Get is the account-get function's handler, GET /api/accounts/{accountId}:
+// the account (name, owner, version) for any active member. It answers
+// 200; 401; 403 member_deactivated; 404 account_not_found.
+func Get(d app.Deps) api.HandlerFunc {
+	return newGet(d.Authenticator(), accounts.NewService(d.Store()))
+}
+
+func newGet(a *auth.Authenticator, svc *accounts.Service) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		actor, accountID, err := a.Account(ctx, req)
+		if err != nil {
+			return api.Response{}, err
+		}
+		return api.OK(svc.Get(ctx, actor, accountID))
+	}
+}
+
 // Rename is the account-update function's handler, PATCH
 // /api/accounts/{accountId} with {name, version}. It answers 200 with the
 // account; 400 invalid_name or missing_version; 401; 403

@@ -103,6 +103,17 @@ type Rename struct {
 	Version *int64 `json:"version"`
 }
 
+// Get returns the account the actor is an active member of (the
+// authenticator has checked that). It returns not_found account_not_found
+// when it is gone, or the store's errors.
+func (s *Service) Get(ctx context.Context, actor domain.Actor, accountID string) (domain.Account, error) {
+	a, err := s.store.GetAccount(ctx, accountID)
+	if errors.Is(err, store.ErrNotFound) {
+		return domain.Account{}, domain.CodeAccountNotFound.Msg("This account does not exist or you are not a member of it.")
+	}
+	return a, err
+}
+
 // Rename renames the account: the owner, or a member holding users.manage,
 // may. The rename and its account.renamed event are one transaction; the
 // same name again writes nothing. It returns invalid invalid_name or

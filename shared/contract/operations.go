@@ -177,6 +177,8 @@ var Operations = []Operation{
 		Access: signedIn, Body: accounts.Creation{}, Status: 201, Answer: accounts.Summary{}},
 	{Route: "GET /api/accounts", ID: "listAccounts", Tag: "Accounts", Summary: "The signed-in user's accounts, with their role and status in each",
 		Access: signedIn, Status: 200, Answer: accounts.SummaryList{}},
+	{Route: "GET /api/accounts/{accountId}", ID: "getAccount", Tag: "Accounts", Summary: "An account's name, owner and version",
+		Access: member, Status: 200, Answer: domain.Account{}},
 	{Route: "PATCH /api/accounts/{accountId}", ID: "renameAccount", Tag: "Accounts", Summary: "Rename an account",
 		Access: member, Body: accounts.Rename{}, Status: 200, Answer: domain.Account{}, Errors: []int{s409}},
 	{Route: "POST /api/accounts/{accountId}/ownership", ID: "transferOwnership", Tag: "Accounts", Summary: "Hand the account over to an active admin",

@@ -85,6 +85,8 @@ var Functions = []Function{
 		Routes: []Route{{"POST", "/api/accounts"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}},
 	{Name: "accounts-list", Handler: "accounthttp.List", Description: "GET /api/accounts - the accounts of the signed-in user with their role in each.",
 		Routes: []Route{{"GET", "/api/accounts"}}, TableActions: readOnly},
+	{Name: "account-get", Handler: "accounthttp.Get", Description: "GET /api/accounts/{accountId} - the account's name, owner and version, for its members.",
+		Routes: []Route{{"GET", "/api/accounts/{accountId}"}}, TableActions: with(authRead, "dynamodb:GetItem")},
 	{Name: "account-update", Handler: "accounthttp.Rename", Description: "PATCH /api/accounts/{accountId} - renames the account (account.renamed event).",
 		Routes: []Route{{"PATCH", "/api/accounts/{accountId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
 
