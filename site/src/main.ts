@@ -3,6 +3,7 @@ import './styles.css';
 import { onUnauthorized } from './api';
 import { catalogRoute } from './pages/catalog';
 import { accountNewRoute, accountsRoute } from './pages/accounts';
+import { accountRoute, homeRoute } from './pages/account';
 import { forgotRoute } from './pages/auth/forgot';
 import { startSessionHeader } from './pages/auth/header';
 import { registerRoute } from './pages/auth/register';
@@ -20,11 +21,10 @@ import { projectsRoute } from './pages/projects';
 import { Router, type Route } from './router';
 import { startHealth } from './ui/health';
 
-// Pages to come: /sign-in, /members, /invitations, /history, /accept (#token=).
-const routes: Route[] = [catalogRoute];
-// Sign-in, the user's own login and accounts (issue 3).
-routes.push(accountsRoute, accountNewRoute, settingsRoute, signInRoute, registerRoute, verifyRoute, forgotRoute, resetRoute);
-// Members, invitations, history and the invitation link (issues 4, 5, 6).
+// "/" opens the signed-in user's current account; /accounts/new comes
+// before /accounts/:accountId so that it is not read as an account id.
+const routes: Route[] = [homeRoute, accountsRoute, accountNewRoute, accountRoute, catalogRoute];
+routes.push(settingsRoute, signInRoute, registerRoute, verifyRoute, forgotRoute, resetRoute);
 routes.push(membersRoute, memberRoute, projectsRoute, historyRoute, acceptRoute);
 
 const outlet = document.getElementById('main');

@@ -27,6 +27,8 @@ export interface Route {
   title: string | ((ctx: RouteContext) => string);
   /** Label in the main navigation; routes without one are not listed. */
   nav?: string;
+  /** Renders again when only the fragment changes (a second /accept#token= link opened in the same tab). */
+  watchFragment?: boolean;
   /** Builds the page. Pages show their own loading state and use ctx.signal. */
   render: (ctx: RouteContext) => Node;
 }
@@ -77,6 +79,7 @@ export class Router {
     this.navEl = nav ?? null;
     this.renderNav();
     window.addEventListener('popstate', () => this.render(false));
+    window.addEventListener('hashchange', () => this.render(false));
     document.addEventListener('click', (e) => this.onClick(e));
     this.render(true);
   }
@@ -97,9 +100,24 @@ export class Router {
     this.render(false);
   }
 
+  /**
+   * Records a change of the page's own state in the address (a tab, a
+   * filter) without rendering again: with push, Back returns to the
+   * previous state by rendering that address.
+   */
+  remember(search: URLSearchParams, opts: { push?: boolean } = {}): void {
+    const qs = search.toString();
+    const url = location.pathname + (qs ? `?${qs}` : '');
+    if (url === location.pathname + location.search) return;
+    if (opts.push) history.pushState(null, '', url);
+    else history.replaceState(history.state, '', url);
+    this.current = url;
+  }
+
   /** Removes the fragment from the address bar (after reading a token from it). */
   clearFragment(): void {
     if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+    this.current = location.pathname + location.search;
   }
 
   /** Renders the current page again (after sign-in, for example). */
@@ -135,15 +153,15 @@ export class Router {
   }
 
   private render(initial: boolean): void {
-    const key = location.pathname + location.search;
+    const path = normalize(location.pathname);
+    const { route, params } = this.match(path);
+    const key = location.pathname + location.search + (route.watchFragment ? location.hash : '');
     if (key === this.current) return; // only the fragment changed
     this.current = key;
 
     this.controller?.abort();
     this.controller = new AbortController();
 
-    const path = normalize(location.pathname);
-    const { route, params } = this.match(path);
     const ctx: RouteContext = {
       path,
       params,

@@ -176,7 +176,7 @@ export async function loadAccounts(signal?: AbortSignal): Promise<AccountSummary
  * A same-origin path to go to after sign-in, from ?next=; anything else
  * (another origin, //host, /api/...) gives the fallback: no open redirect.
  */
-export function safeNext(next: string | null | undefined, fallback = '/accounts'): string {
+export function safeNext(next: string | null | undefined, fallback = '/'): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   try {
     const url = new URL(next, location.origin);

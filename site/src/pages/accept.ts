@@ -14,6 +14,7 @@ import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, showError, textInput, type Field } from '../ui/form';
 import { formatDateTime, fullName, roleLabel } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
+import { passwordHint } from '../ui/password';
 import type { Accepted, InvitationPreview, Me } from '../ui/model';
 
 const TOKEN_KEY = 'roster.invitationToken';
@@ -21,6 +22,7 @@ const TOKEN_KEY = 'roster.invitationToken';
 export const acceptRoute: Route = {
   path: '/accept',
   title: 'Invitation',
+  watchFragment: true,
   render: (ctx) => acceptPage(ctx),
 };
 
@@ -312,7 +314,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
     const last = field('Last name', textInput({ autocomplete: 'family-name', value: preview.lastName ?? '', maxlength: 100 }), { name: 'lastName' });
     const password = field('Password', textInput({ type: 'password', autocomplete: 'new-password', required: true }), {
       name: 'password',
-      hint: 'At least 12 characters; not a common password.',
+      hint: passwordHint(),
     });
     const fields: Record<string, Field> = { email, firstName: first, lastName: last, password };
     const alert = h('div', { class: 'alert alert--error', role: 'alert', hidden: true });
@@ -335,6 +337,9 @@ function acceptPage(ctx: RouteContext): HTMLElement {
                 firstName: first.control.value.trim(),
                 lastName: last.control.value.trim(),
                 password: password.control.value,
+                // The link was mailed to this address: registering from it
+                // confirms the address, so Accept follows at once.
+                invitationToken: token,
               },
               { skipAuthHook: true },
             );

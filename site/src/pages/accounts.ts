@@ -6,6 +6,10 @@ import type { Route, RouteContext } from '../router';
 import { currentAccountId, loadAccounts, setCurrentAccount, type AccountSummary } from '../session';
 import { errorPanel, loading } from '../ui/feedback';
 import { h, replaceChildren, srOnly } from '../ui/h';
+import { stackable } from '../ui/table';
+import type { PermissionCatalog } from '../types';
+import { loadCatalog } from '../ui/catalog';
+import { roleLabel } from '../ui/roles';
 import { inputField, form, notice, page } from '../ui/form';
 import { requireUser } from './auth/guard';
 import { resendButton } from './auth/verify';
@@ -34,8 +38,8 @@ export const accountsRoute: Route = {
       section.dataset.state = 'loading';
       replaceChildren(body, loading('Loading your accounts…'));
       try {
-        const items = await loadAccounts(ctx.signal);
-        replaceChildren(body, renderList(ctx, items), h('p', null, h('a', { href: '/accounts/new', class: 'button' }, 'Create an account')));
+        const [items, catalog] = await Promise.all([loadAccounts(ctx.signal), loadCatalog().catch(() => null)]);
+        replaceChildren(body, renderList(ctx, items, catalog), h('p', null, h('a', { href: '/accounts/new', class: 'button' }, 'Create an account')));
         section.dataset.state = 'ready';
       } catch (err) {
         if (ctx.signal.aborted) return;
@@ -48,14 +52,14 @@ export const accountsRoute: Route = {
   },
 };
 
-const membersPath = (id: string): string => `/accounts/${encodeURIComponent(id)}/members`;
+const homePath = (id: string): string => `/accounts/${encodeURIComponent(id)}`;
 
-function renderList(ctx: RouteContext, items: AccountSummary[]): Node {
+function renderList(ctx: RouteContext, items: AccountSummary[], catalog: PermissionCatalog | null): Node {
   if (!items.length) {
     return notice('info', 'You do not belong to any account yet', h('p', null, 'Create one, or follow the link in an invitation someone sent you.'));
   }
   const current = currentAccountId();
-  return h(
+  return stackable(h(
     'div',
     { class: 'table-wrap' },
     h(
@@ -77,15 +81,15 @@ function renderList(ctx: RouteContext, items: AccountSummary[]): Node {
           return h(
             'tr',
             { dataset: { account: a.id }, 'aria-current': isCurrent ? 'true' : null },
-            h('th', { scope: 'row' }, ctx.router.has(membersPath(a.id)) ? h('a', { href: membersPath(a.id) }, a.name) : a.name),
-            h('td', null, h('span', { class: ['badge', `badge--${a.role}`] }, a.role)),
+            h('th', { scope: 'row', class: 'cell-text' }, a.status === 'deactivated' ? a.name : h('a', { href: homePath(a.id) }, a.name)),
+            h('td', null, h('span', { class: ['badge', `badge--${a.role}`] }, roleLabel(catalog, a.role))),
             h('td', null, a.status ?? 'active'),
             h('td', { class: 'table__actions' }, use),
           );
         }),
       ),
     ),
-  );
+  ));
 }
 
 export const accountNewRoute: Route = {

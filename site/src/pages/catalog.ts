@@ -1,4 +1,4 @@
-// Route "/": the permission catalog (areas and their permissions) and the
+// Route /permissions: the permission catalog (areas and their permissions) and the
 // role presets, from GET /api/permissions.
 import { api } from '../api';
 import type { Route, RouteContext } from '../router';
@@ -7,7 +7,7 @@ import { errorPanel, loading } from '../ui/feedback';
 import { h, replaceChildren, srOnly } from '../ui/h';
 
 export const catalogRoute: Route = {
-  path: '/',
+  path: '/permissions',
   title: 'Permissions',
   nav: 'Permissions',
   render: (ctx) => catalogPage(ctx),

@@ -7,10 +7,13 @@ import { api, ApiError } from '../api';
 import type { Route } from '../router';
 import type { PermissionCatalog, PermissionSet } from '../types';
 import { accountNav, accountPath } from '../ui/account-nav';
+import { can, loadActor, notAllowed } from '../ui/actor';
 import { diffPermissions, loadCatalog, permissionLabel } from '../ui/catalog';
 import { errorPanel, loading } from '../ui/feedback';
-import { formatDateTime, isoOrNull, roleLabel } from '../ui/format';
+import { formatDateTime, isoOrNull } from '../ui/format';
+import { roleLabel } from '../ui/roles';
 import { h, replaceChildren } from '../ui/h';
+import { stackable } from '../ui/table';
 import { pager } from '../ui/pager';
 import type { HistoryItem, Page } from '../ui/model';
 
@@ -22,10 +25,10 @@ export const historyRoute: Route = {
       'section',
       { class: 'page', dataset: { page: 'history' }, 'aria-labelledby': 'history-title' },
       h('h1', { id: 'history-title' }, 'History'),
-      accountNav(ctx.params.accountId ?? '', 'history'),
+      accountNav(ctx.params.accountId ?? '', 'history', ctx.signal),
       h('p', { class: 'lead' }, 'Every change to the members, invitations and permissions of this account, newest first.'),
     );
-    page.append(historyView({ accountId: ctx.params.accountId ?? '', signal: ctx.signal, query: ctx.query }));
+    page.append(historyView({ accountId: ctx.params.accountId ?? '', signal: ctx.signal, query: ctx.query, remember: (q) => ctx.router.remember(q, { push: true }) }));
     return page;
   },
 };
@@ -78,6 +81,8 @@ export interface HistoryViewOptions {
   member?: string;
   signal: AbortSignal;
   query?: URLSearchParams;
+  /** Records the filters in the address, so reload and Back keep them. */
+  remember?: (q: URLSearchParams) => void;
 }
 
 let counter = 0;
@@ -109,16 +114,18 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   const status = h('p', { class: 'sr-only', role: 'status' });
   const pages = pager({ label: 'History pages', previousLabel: 'Newer', nextLabel: 'Older', onChange: () => void load() });
 
+  const toolbarEnd = h('div', { class: 'toolbar__end', hidden: true }, csv, jsonl);
+  const toolbar = h(
+    'div',
+    { class: 'toolbar' },
+    h('div', { class: 'field field--inline' }, h('label', { for: periodSelect.id }, 'Period'), periodSelect),
+    h('div', { class: 'field field--inline' }, h('label', { for: actionSelect.id }, 'Action'), actionSelect),
+    toolbarEnd,
+  );
   const view = h(
     'div',
     { class: 'history', dataset: { history: opts.member ? 'member' : 'account', state: 'loading' } },
-    h(
-      'div',
-      { class: 'toolbar' },
-      h('div', { class: 'field field--inline' }, h('label', { for: periodSelect.id }, 'Period'), periodSelect),
-      h('div', { class: 'field field--inline' }, h('label', { for: actionSelect.id }, 'Action'), actionSelect),
-      h('div', { class: 'toolbar__end' }, csv, jsonl),
-    ),
+    toolbar,
     results,
     pages.element,
     status,
@@ -140,6 +147,14 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   };
 
   const restart = (): void => {
+    if (opts.remember) {
+      const q = new URLSearchParams(location.search);
+      if (period === 'all') q.delete('period');
+      else q.set('period', period);
+      if (action) q.set('action', action);
+      else q.delete('action');
+      opts.remember(q);
+    }
     pages.reset();
     syncExport();
     void load();
@@ -157,7 +172,13 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
     view.dataset.state = 'loading';
     replaceChildren(results, loading('Loading history…'));
     try {
-      catalog ??= await loadCatalog();
+      const [cat, actor] = await Promise.all([catalog ?? loadCatalog(), loadActor(opts.accountId, opts.signal)]);
+      catalog = cat;
+      if (!can(actor, 'history.view')) {
+        denied();
+        return;
+      }
+      toolbarEnd.hidden = !can(actor, 'history.manage');
       const res = await api.get<Page<HistoryItem>>(basePath, { query: { ...filters(), cursor: pages.cursor() }, signal: opts.signal });
       if (mine !== seq) return;
       replaceChildren(results, table(res.items, catalog));
@@ -166,19 +187,26 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
       view.dataset.state = 'ready';
     } catch (err) {
       if (opts.signal.aborted || mine !== seq) return;
-      const forbidden = err instanceof ApiError && err.status === 403;
-      replaceChildren(
-        results,
-        errorPanel(err, { title: forbidden ? 'You cannot read this history.' : 'The history could not be loaded.', onRetry: () => void load() }),
-      );
+      if (err instanceof ApiError && err.code === 'missing_permission') {
+        denied();
+        return;
+      }
+      replaceChildren(results, errorPanel(err, { title: 'The history could not be loaded.', onRetry: () => void load() }));
       pages.hide();
       view.dataset.state = 'error';
     }
   }
 
+  function denied(): void {
+    toolbar.hidden = true;
+    replaceChildren(results, notAllowed('the history of changes', 'View the history of changes'));
+    pages.hide();
+    view.dataset.state = 'denied';
+  }
+
   function table(items: HistoryItem[], cat: PermissionCatalog): Node {
     if (!items.length) return h('p', { class: 'empty' }, 'Nothing happened in this period.');
-    return h(
+    return stackable(h(
       'div',
       { class: 'table-wrap' },
       h(
@@ -207,7 +235,7 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
           }),
         ),
       ),
-    );
+    ));
   }
 
   function actorCell(ev: HistoryItem): Node {
@@ -237,7 +265,7 @@ function describe(ev: HistoryItem, cat: PermissionCatalog): string[] {
   const get = (o: Record<string, unknown> | null, k: string) => (o && typeof o === 'object' ? o[k] : undefined);
   const role = [get(b, 'role'), get(a, 'role')];
   if (role[0] !== role[1]) {
-    out.push(role[0] && role[1] ? `Role: ${roleLabel(String(role[0]))} → ${roleLabel(String(role[1]))}` : `Role: ${roleLabel(String(role[1] ?? role[0]))}`);
+    out.push(role[0] && role[1] ? `Role: ${roleLabel(cat, String(role[0]))} → ${roleLabel(cat, String(role[1]))}` : `Role: ${roleLabel(cat, String(role[1] ?? role[0]))}`);
   }
   const pb = get(b, 'permissions') as PermissionSet | undefined;
   const pa = get(a, 'permissions') as PermissionSet | undefined;

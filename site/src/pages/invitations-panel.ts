@@ -6,21 +6,19 @@ import { api, ApiError } from '../api';
 import type { PermissionCatalog, PermissionSet, Role } from '../types';
 import { accountPath } from '../ui/account-nav';
 import { openDialog } from '../ui/dialog';
-import { clearErrors, field, select, showError, textInput, type Field } from '../ui/form';
+import { clearErrors, field, showError, textInput, type Field } from '../ui/form';
 import { h } from '../ui/h';
 import type { Invitation, Page } from '../ui/model';
-import { permissionsEditor } from '../ui/permissions-editor';
-
-const roleOptions: [string, string][] = [
-  ['member', 'Member'],
-  ['admin', 'Admin'],
-];
+import { roleAndPermissions } from '../ui/permissions-editor';
+import { clampGrant, defaultGrant, mayGrant, mayGrantAll, roleDef } from '../ui/roles';
 
 export interface InvitePanelOptions {
   accountId: string;
   catalog: PermissionCatalog;
   /** The actor's own permissions (what it may grant). */
   limit: PermissionSet | null;
+  /** Fills the dialog in (re-inviting a former member): what the actor may not grant is left out. */
+  prefill?: { email: string; firstName?: string; lastName?: string; role: string; permissions: PermissionSet } | undefined;
   onDone: (inv: Invitation | null) => void;
 }
 
@@ -49,30 +47,22 @@ export function resendInvitation(accountId: string, id: string): Promise<Invitat
 export function openInvitePanel(opts: InvitePanelOptions): void {
   const { catalog } = opts;
   let result: Invitation | null = null;
-  const defaultPreset = catalog.presets.find((p) => p.id === 'viewer') ?? null;
-  const initial: PermissionSet = defaultPreset?.permissions ?? { all: false, granted: [] };
+  const prefill = opts.prefill;
+  const start = defaultGrant(catalog, opts.limit);
+  if (prefill && roleDef(catalog, prefill.role) && prefill.role !== 'owner') {
+    start.role = prefill.role;
+    start.permissions = clampGrant(catalog, prefill.permissions, mayGrant(catalog, opts.limit, prefill.role), mayGrantAll(catalog, opts.limit, prefill.role));
+  }
 
   openDialog({
     title: 'Invite someone',
     class: 'dialog--wide',
     onClose: () => opts.onDone(result),
     content: (close) => {
-      const email = field('Email address', textInput({ type: 'email', autocomplete: 'off', required: true, maxlength: 254 }), { name: 'email' });
-      const first = field('First name (optional)', textInput({ autocomplete: 'off', maxlength: 100 }), { name: 'firstName' });
-      const last = field('Last name (optional)', textInput({ autocomplete: 'off', maxlength: 100 }), { name: 'lastName' });
-      const role = field('Role', select(roleOptions, defaultPreset?.role === 'admin' ? 'admin' : 'member'), {
-        name: 'role',
-        hint: 'Admins can be given the right to manage other members. The role does not grant permissions by itself.',
-      });
-      const editor = permissionsEditor({
-        catalog,
-        value: initial,
-        presets: true,
-        limit: opts.limit,
-        onPreset: (p) => {
-          if (p.role === 'admin' || p.role === 'member') (role.control as HTMLSelectElement).value = p.role;
-        },
-      });
+      const email = field('Email address', textInput({ type: 'email', autocomplete: 'off', required: true, maxlength: 254, value: prefill?.email ?? '' }), { name: 'email' });
+      const first = field('First name (optional)', textInput({ autocomplete: 'off', maxlength: 100, value: prefill?.firstName ?? '' }), { name: 'firstName' });
+      const last = field('Last name (optional)', textInput({ autocomplete: 'off', maxlength: 100, value: prefill?.lastName ?? '' }), { name: 'lastName' });
+      const { role, editor } = roleAndPermissions({ catalog, limit: opts.limit, role: start.role, value: start.permissions, presets: true, fillOnRoleChange: true });
       const permError = h('p', { class: 'field-error', id: 'invite-permissions-error', hidden: true });
       const fields: Record<string, Field> = {
         email,
@@ -201,16 +191,7 @@ export function openInvitationEditor(opts: EditInvitationOptions): void {
     content: (close) => {
       const first = field('First name', textInput({ maxlength: 100, value: inv.firstName ?? '' }), { name: 'firstName' });
       const last = field('Last name', textInput({ maxlength: 100, value: inv.lastName ?? '' }), { name: 'lastName' });
-      const role = field('Role', select(roleOptions, inv.role === 'admin' ? 'admin' : 'member'), { name: 'role' });
-      const editor = permissionsEditor({
-        catalog: opts.catalog,
-        value: inv.permissions,
-        presets: true,
-        limit: opts.limit,
-        onPreset: (p) => {
-          if (p.role === 'admin' || p.role === 'member') (role.control as HTMLSelectElement).value = p.role;
-        },
-      });
+      const { role, editor } = roleAndPermissions({ catalog: opts.catalog, limit: opts.limit, role: inv.role, value: inv.permissions, presets: true, fillOnRoleChange: true });
       const fields: Record<string, Field> = { firstName: first, lastName: last, role };
       const alert = h('div', { class: 'alert alert--error', role: 'alert', hidden: true });
       const submit = h('button', { type: 'submit', class: 'button' }, 'Save invitation');
@@ -239,7 +220,8 @@ export function openInvitationEditor(opts: EditInvitationOptions): void {
                 inv = err.current as Invitation;
                 first.control.value = inv.firstName ?? '';
                 last.control.value = inv.lastName ?? '';
-                role.control.value = inv.role === 'admin' ? 'admin' : 'member';
+                role.control.value = inv.role;
+                editor.setRole(inv.role);
                 editor.setValue(inv.permissions);
                 alert.append(h('p', null, 'The form now shows the current invitation. Make your change again and save.'));
               }

@@ -8,11 +8,12 @@ import { effective } from '../ui/actor';
 import { grants } from '../ui/catalog';
 import { openDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
-import { clearErrors, field, select, showError } from '../ui/form';
+import { clearErrors, field, select, showError, type Field } from '../ui/form';
 import { fullName } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
 import type { Assignment, Member, Page } from '../ui/model';
-import { permissionsEditor } from '../ui/permissions-editor';
+import { roleAndPermissions } from '../ui/permissions-editor';
+import { clampGrant, mayGrant, mayGrantAll } from '../ui/roles';
 import { loadAccounts } from '../session';
 import type { Project } from './projects';
 
@@ -107,9 +108,8 @@ export function openTransfer(opts: { accountId: string; member: Member; catalog:
           loadAccounts(),
           api.get<Page<Assignment>>(`${base}/projects`).catch(() => ({ items: [] as Assignment[] })),
         ]);
-        // Only accounts where the actor manages users: the role narrows them
-        // down, the actor's permissions there decide.
-        const candidates = accounts.filter((a) => a.id !== opts.accountId && (a.role === 'owner' || a.role === 'admin') && a.status !== 'deactivated');
+        // Only accounts where the actor's permissions include managing members.
+        const candidates = accounts.filter((a) => a.id !== opts.accountId && a.status !== 'deactivated').slice(0, 50);
         const manages = await Promise.all(
           candidates.map((a) =>
             api
@@ -124,9 +124,9 @@ export function openTransfer(opts: { accountId: string; member: Member; catalog:
           return;
         }
         const dest = field('Destination account', select(targets.map((a) => [a.id, a.name] as [string, string]), targets[0]!.id), { name: 'toAccountId' });
-        const role = field('Role there', select([['member', 'Member'], ['admin', 'Admin']], opts.member.role === 'admin' ? 'admin' : 'member'), { name: 'role' });
         const editorSlot = h('div');
-        let editor = permissionsEditor({ catalog: opts.catalog, value: opts.member.permissions, limit: null });
+        let grant = roleAndPermissions({ catalog: opts.catalog, role: opts.member.role, value: opts.member.permissions, limit: null, label: 'Role there' });
+        const fields: Record<string, Field> = { toAccountId: dest, role: grant.role };
         const limitFor = async (accountId: string): Promise<void> => {
           let limit: PermissionSet | null = null;
           try {
@@ -134,8 +134,12 @@ export function openTransfer(opts: { accountId: string; member: Member; catalog:
           } catch {
             limit = null;
           }
-          editor = permissionsEditor({ catalog: opts.catalog, value: opts.member.permissions.all && !limit?.all ? { all: false, granted: [] } : opts.member.permissions, limit, legend: 'Permissions there' });
-          replaceChildren(editorSlot, editor.element);
+          // Their permissions here, cut down to what the actor may give there.
+          const r = opts.member.role;
+          const value = clampGrant(opts.catalog, opts.member.permissions, mayGrant(opts.catalog, limit, r), mayGrantAll(opts.catalog, limit, r));
+          grant = roleAndPermissions({ catalog: opts.catalog, role: r, value, limit, legend: 'Permissions there', label: 'Role there' });
+          fields.role = grant.role;
+          replaceChildren(editorSlot, grant.role.element, grant.editor.element);
         };
         (dest.control as HTMLSelectElement).addEventListener('change', () => void limitFor((dest.control as HTMLSelectElement).value));
         await limitFor(targets[0]!.id);
@@ -148,17 +152,16 @@ export function openTransfer(opts: { accountId: string; member: Member; catalog:
           others.length ? h('p', null, 'Their assignments end to: ', others.map((p) => p.name).join(', '), '.') : null,
           h('p', null, `${who}'s login, sessions and other accounts stay as they are.`),
         );
-        const fields = { toAccountId: dest, role };
         const alert = h('div', { class: 'alert alert--error', role: 'alert', hidden: true });
         const submit = h('button', { type: 'submit', class: 'button' }, 'Transfer');
-        const formEl = h('form', { class: 'form', novalidate: true, dataset: { form: 'transfer' } }, dest.element, role.element, editorSlot, fates, alert, h('div', { class: 'dialog__actions' }, submit));
+        const formEl = h('form', { class: 'form', novalidate: true, dataset: { form: 'transfer' } }, dest.element, editorSlot, fates, alert, h('div', { class: 'dialog__actions' }, submit));
         formEl.addEventListener('submit', (e) => {
           e.preventDefault();
           clearErrors(fields, alert);
           submit.disabled = true;
           const toAccountId = (dest.control as HTMLSelectElement).value;
           api
-            .post<Member>(`${base}/transfer`, { version: opts.member.version, toAccountId, role: (role.control as HTMLSelectElement).value, permissions: editor.value() })
+            .post<Member>(`${base}/transfer`, { version: opts.member.version, toAccountId, role: grant.role.control.value, permissions: grant.editor.value() })
             .then(() => {
               close();
               opts.onDone(toAccountId);

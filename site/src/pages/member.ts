@@ -13,11 +13,12 @@ import { loadCatalog, summarizePermissions, within } from '../ui/catalog';
 import { confirmDialog, openDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError, textInput, type Field } from '../ui/form';
-import { formatDateTime, fullName, isoOrNull, roleLabel } from '../ui/format';
+import { formatDateTime, fullName, isoOrNull } from '../ui/format';
+import { roleLabel } from '../ui/roles';
 import { h, replaceChildren, type Child } from '../ui/h';
 import { tabs } from '../ui/tabs';
 import type { AccountSummary, Member } from '../ui/model';
-import { permissionsEditor } from '../ui/permissions-editor';
+import { roleAndPermissions } from '../ui/permissions-editor';
 import { historyView } from './history';
 import { openMemberProjects, openTransfer } from './member-projects';
 
@@ -109,13 +110,23 @@ function memberPage(ctx: RouteContext): HTMLElement {
       for (const [k, p] of panels) p.hidden = k !== key;
       if (key === 'history' && !historyLoaded) {
         historyLoaded = true;
-        historyPanel.append(historyView({ accountId, member: userId, signal: ctx.signal }));
+        historyPanel.append(historyView({ accountId, member: userId, signal: ctx.signal, query: ctx.query, remember: (q) => ctx.router.remember(q) }));
       }
     };
-    const tabList = tabs({ label: 'Member', idPrefix: 'member-tab', items: tabsDef, controls: (key) => `member-panel-${key}`, onSelect: show });
+    // The tab lives in the address (?tab=history), so reload and back keep it.
+    const select = (key: string): void => {
+      show(key);
+      const q = new URLSearchParams(location.search);
+      if (key === 'details') q.delete('tab');
+      else q.set('tab', key);
+      ctx.router.remember(q, { push: true });
+    };
+    const tabList = tabs({ label: 'Member', idPrefix: 'member-tab', items: tabsDef, controls: (key) => `member-panel-${key}`, onSelect: select });
     const tablist = tabList.element;
     replaceChildren(body, tablist, detailsWrap, historyPanel);
-    show('details');
+    const initial = ctx.query.get('tab') === 'history' ? 'history' : 'details';
+    tabList.select(initial);
+    show(initial);
     page.dataset.state = 'ready';
     page.dataset.status = member.status;
   }
@@ -144,33 +155,19 @@ function memberPage(ctx: RouteContext): HTMLElement {
       name: 'email',
       hint: 'Members manage their own email address.',
     });
-    const roleField: Field | null =
-      member.role === 'owner'
-        ? null
-        : field(
-            'Role',
-            select(
-              [
-                ['member', 'Member'],
-                ['admin', 'Admin'],
-              ],
-              member.role,
-              { disabled: !editRole },
-            ),
-            { name: 'role', hint: member.status === 'active' ? undefined : 'The role of a deactivated member cannot be changed.' },
-          );
-    const editor = permissionsEditor({
+    const grant = roleAndPermissions({
       catalog,
+      role: member.role,
       value: member.permissions,
-      presets: editGrant,
+      presets: editRole,
       // What the actor lacks is only worth naming when it can edit.
       limit: editGrant && actor?.member ? mine : null,
+      roleLocked: editRole ? undefined : member.status === 'active' ? reason : 'The role of a deactivated member cannot be changed.',
       disabled: !editGrant,
       disabledReason: editGrant ? undefined : reason,
-      onPreset: (p) => {
-        if (roleField && editRole && (p.role === 'admin' || p.role === 'member')) roleField.control.value = p.role;
-      },
     });
+    const roleField: Field | null = member.role === 'owner' ? null : grant.role;
+    const editor = grant.editor;
     const fields: Record<string, Field> = { firstName: first, lastName: last, email };
     if (roleField) fields.role = roleField;
     const alert = h('div', { class: 'alert alert--error', role: 'alert', hidden: true, tabindex: '-1' });
@@ -224,9 +221,11 @@ function memberPage(ctx: RouteContext): HTMLElement {
         h('dt', null, 'Status'),
         h('dd', null, h('span', { class: ['status', `status--${member.status}`], dataset: { status: member.status } }, member.status === 'active' ? 'Active' : 'Deactivated')),
         h('dt', null, 'Role'),
-        h('dd', null, h('span', { class: ['badge', `badge--${member.role}`] }, roleLabel(member.role))),
+        h('dd', null, h('span', { class: ['badge', `badge--${member.role}`] }, roleLabel(catalog, member.role))),
         h('dt', null, 'Last login'),
-        h('dd', null, member.lastLoginAt ? h('time', { datetime: isoOrNull(member.lastLoginAt) }, formatDateTime(member.lastLoginAt)) : 'Never'),
+        h('dd', { dataset: { fact: 'last-login' } }, member.lastLoginAt ? h('time', { datetime: isoOrNull(member.lastLoginAt) }, formatDateTime(member.lastLoginAt)) : 'Never'),
+        h('dt', null, 'Last active'),
+        h('dd', { dataset: { fact: 'last-active' } }, member.lastActiveAt ? h('time', { datetime: isoOrNull(member.lastActiveAt) }, formatDateTime(member.lastActiveAt)) : 'Never'),
         member.joinedAt ? [h('dt', null, 'Joined'), h('dd', null, formatDateTime(member.joinedAt))] : null,
       ),
       h('div', { class: 'field-row' }, first.element, last.element),
@@ -291,7 +290,7 @@ function memberPage(ctx: RouteContext): HTMLElement {
             h('dt', null, 'Name'),
             h('dd', null, fullName(cur.firstName, cur.lastName, cur.email)),
             h('dt', null, 'Role'),
-            h('dd', null, roleLabel(cur.role)),
+            h('dd', null, roleLabel(catalog, cur.role)),
             h('dt', null, 'Status'),
             h('dd', null, cur.status === 'active' ? 'Active' : 'Deactivated'),
             h('dt', null, 'Permissions'),

@@ -1,15 +1,18 @@
 // Route /accounts/:accountId/members: the members of an account in tabs
-// Active / Pending (the invitations) / Deactivated, a server-side search,
-// paging through the API's opaque cursor, and the Invite panel.
+// Active / Pending (the invitations) / Deactivated / Removed (former
+// members, whom an admin can invite again), a server-side search, paging
+// through the API's opaque cursor, and the Invite panel.
 import { api, ApiError } from '../api';
 import type { Route, RouteContext } from '../router';
-import type { PermissionCatalog } from '../types';
+import type { PermissionCatalog, PermissionSet } from '../types';
 import { accountNav, accountPath } from '../ui/account-nav';
-import { can, effective, loadActor, type AccountActor } from '../ui/actor';
+import { can, effective, loadActor, notAllowed, type AccountActor } from '../ui/actor';
 import { loadCatalog, summarizePermissions } from '../ui/catalog';
 import { confirmDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
-import { formatDate, formatDateTime, fullName, isoOrNull, isPast, roleLabel } from '../ui/format';
+import { formatDate, formatDateTime, fullName, isoOrNull, isPast } from '../ui/format';
+import { roleDef, roleLabel } from '../ui/roles';
+import { stackable } from '../ui/table';
 import { h, replaceChildren } from '../ui/h';
 import type { Invitation, Member, Page } from '../ui/model';
 import { pager } from '../ui/pager';
@@ -17,11 +20,12 @@ import { tabs } from '../ui/tabs';
 import { openInvitationEditor, openInvitePanel, resendInvitation } from './invitations-panel';
 import { openMemberProjects } from './member-projects';
 
-type Tab = 'active' | 'pending' | 'deactivated';
+type Tab = 'active' | 'pending' | 'deactivated' | 'removed';
 const tabItems: [Tab, string][] = [
   ['active', 'Active'],
   ['pending', 'Pending'],
   ['deactivated', 'Deactivated'],
+  ['removed', 'Removed'],
 ];
 
 export const membersRoute: Route = {
@@ -35,7 +39,7 @@ const SEARCH_DELAY_MS = 300;
 function membersPage(ctx: RouteContext): HTMLElement {
   const accountId = ctx.params.accountId ?? '';
   const initialTab = ctx.query.get('tab');
-  let tab: Tab = initialTab === 'pending' || initialTab === 'deactivated' ? initialTab : 'active';
+  let tab: Tab = tabItems.find(([k]) => k === initialTab)?.[0] ?? 'active';
   let q = ctx.query.get('q') ?? '';
   let catalog: PermissionCatalog | null = null;
   let actor: AccountActor | null = null;
@@ -54,6 +58,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
     autocomplete: 'off',
     placeholder: 'Name or email',
   });
+  const searchBox = h('div', { class: 'search' }, h('label', { for: 'member-search' }, 'Search members'), search);
   const inviteBtn = h('button', { type: 'button', class: 'button', dataset: { action: 'invite' }, hidden: true }, 'Invite');
 
   const tabList = tabs<Tab>({
@@ -68,17 +73,12 @@ function membersPage(ctx: RouteContext): HTMLElement {
     'section',
     { class: 'page', dataset: { page: 'members', state: 'loading' }, 'aria-labelledby': 'members-title' },
     h('div', { class: 'page__head' }, h('h1', { id: 'members-title' }, 'Members'), inviteBtn),
-    accountNav(accountId, 'members'),
+    accountNav(accountId, 'members', ctx.signal),
     notice,
     h(
       'div',
       { class: 'toolbar' },
-      h(
-        'div',
-        { class: 'search' },
-        h('label', { for: 'member-search' }, 'Search members'),
-        search,
-      ),
+      searchBox,
     ),
     tabList.element,
     panel,
@@ -90,12 +90,13 @@ function membersPage(ctx: RouteContext): HTMLElement {
     const params = new URLSearchParams();
     if (tab !== 'active') params.set('tab', tab);
     if (q) params.set('q', q);
-    const qs = params.toString();
-    history.replaceState(history.state, '', location.pathname + (qs ? `?${qs}` : ''));
+    ctx.router.remember(params);
   };
 
   function selectTab(key: Tab, focus: boolean): void {
     tab = key;
+    // Former members are listed, not searched.
+    searchBox.hidden = key === 'removed';
     tabList.select(key, focus);
     panel.setAttribute('aria-labelledby', tabList.idOf(key));
     pages.reset();
@@ -117,19 +118,22 @@ function membersPage(ctx: RouteContext): HTMLElement {
   });
   ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
 
-  inviteBtn.addEventListener('click', () => {
+  inviteBtn.addEventListener('click', () => invite());
+
+  function invite(former?: Member): void {
     if (!catalog) return;
     openInvitePanel({
       accountId,
       catalog,
       limit: effective(actor?.member),
+      prefill: former ? { email: former.email, firstName: former.firstName, lastName: former.lastName, role: former.role, permissions: former.permissions } : undefined,
       onDone: (inv) => {
         if (!inv) return;
         showNotice(`Invitation sent to ${inv.email}.`);
         selectTab('pending', true);
       },
     });
-  });
+  }
 
   function showNotice(text: string): void {
     notice.textContent = text;
@@ -147,6 +151,10 @@ function membersPage(ctx: RouteContext): HTMLElement {
         catalog = cat;
         actor = who;
         inviteBtn.hidden = !can(actor, 'users.manage');
+      }
+      if (!can(actor, 'users.view')) {
+        denied();
+        return;
       }
       const cursor = pages.cursor();
       let next: string | undefined;
@@ -167,27 +175,31 @@ function membersPage(ctx: RouteContext): HTMLElement {
         body = invitationsTable(items, catalog!);
       } else {
         const res = await api.get<Page<Member>>(`/accounts/${encodeURIComponent(accountId)}/members`, {
-          query: { status: tab, q, cursor },
+          query: { status: tab, q: tab === 'removed' ? undefined : q, cursor },
           signal: ctx.signal,
         });
         if (seq !== loadSeq) return;
         next = res.next || undefined;
         count = res.items.length;
-        body = membersTable(res.items, catalog!);
+        body = tab === 'removed' ? formerTable(res.items, catalog!) : membersTable(res.items, catalog!);
       }
       replaceChildren(panel, body);
       pages.loaded(next);
-      status.textContent = `${count} ${tab === 'pending' ? 'invitation' : 'member'}${count === 1 ? '' : 's'} shown.`;
+      status.textContent = `${count} ${tab === 'pending' ? 'invitation' : tab === 'removed' ? 'former member' : 'member'}${count === 1 ? '' : 's'} shown.`;
       page.dataset.state = 'ready';
       page.dataset.tab = tab;
     } catch (err) {
       if (ctx.signal.aborted || seq !== loadSeq) return;
-      const forbidden = err instanceof ApiError && (err.status === 403 || err.status === 404);
+      if (err instanceof ApiError && err.code === 'missing_permission') {
+        denied();
+        return;
+      }
+      const gone = err instanceof ApiError && err.status === 404;
       replaceChildren(
         panel,
         errorPanel(err, {
-          title: forbidden ? 'You cannot see the members of this account.' : 'The list could not be loaded.',
-          onRetry: () => void load(),
+          title: gone ? 'You are not a member of this account.' : 'The list could not be loaded.',
+          onRetry: gone ? undefined : () => void load(),
         }),
       );
       pages.hide();
@@ -195,6 +207,13 @@ function membersPage(ctx: RouteContext): HTMLElement {
     } finally {
       if (seq === loadSeq) page.removeAttribute('aria-busy');
     }
+  }
+
+  function denied(): void {
+    for (const el of [tabList.element, page.querySelector('.toolbar'), pages.element]) if (el instanceof HTMLElement) el.hidden = true;
+    replaceChildren(panel, notAllowed('the members', 'View members and invitations'));
+    panel.removeAttribute('role');
+    page.dataset.state = 'denied';
   }
 
   function membersTable(items: Member[], cat: PermissionCatalog): Node {
@@ -205,7 +224,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
         q ? `No ${tab} member matches “${q}”.` : tab === 'active' ? 'No active members yet.' : 'No deactivated members.',
       );
     }
-    return h(
+    return stackable(h(
       'div',
       { class: 'table-wrap' },
       h(
@@ -218,7 +237,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
           h(
             'tr',
             null,
-            ['Name', 'Email', 'Role', 'Permissions', 'Projects', 'Status', 'Last login'].map((c) => h('th', { scope: 'col' }, c)),
+            ['Name', 'Email', 'Role', 'Permissions', 'Projects', 'Status', 'Last login', 'Last active'].map((c) => h('th', { scope: 'col' }, c)),
           ),
         ),
         h(
@@ -231,11 +250,11 @@ function membersPage(ctx: RouteContext): HTMLElement {
               h(
                 'th',
                 { scope: 'row' },
-                h('a', { href: accountPath(accountId, `/members/${encodeURIComponent(m.userId)}`) }, fullName(m.firstName, m.lastName, m.email)),
+                h('a', { href: accountPath(accountId, `/members/${encodeURIComponent(m.userId)}`), class: 'cell-text' }, fullName(m.firstName, m.lastName, m.email)),
               ),
-              h('td', null, m.email),
-              h('td', null, h('span', { class: ['badge', `badge--${m.role}`] }, roleLabel(m.role))),
-              h('td', { class: 'perm-summary' }, summarizePermissions(m.permissions, cat)),
+              h('td', { class: 'cell-text' }, m.email),
+              h('td', null, roleBadge(cat, m.role)),
+              h('td', { class: 'perm-summary' }, permissionsCell(m.permissions, cat)),
               h(
                 'td',
                 { dataset: { col: 'projects' } },
@@ -251,9 +270,68 @@ function membersPage(ctx: RouteContext): HTMLElement {
                 ),
               ),
               h('td', null, h('span', { class: ['status', `status--${m.status}`], dataset: { status: m.status } }, m.status === 'active' ? 'Active' : 'Deactivated')),
-              h('td', null, m.lastLoginAt ? h('time', { datetime: isoOrNull(m.lastLoginAt) }, formatDateTime(m.lastLoginAt)) : 'Never'),
+              h('td', { class: 'nowrap', dataset: { col: 'last-login' } }, whenCell(m.lastLoginAt)),
+              h('td', { class: 'nowrap', dataset: { col: 'last-active' } }, whenCell(m.lastActiveAt)),
             ),
           ),
+        ),
+      ),
+    ));
+  }
+
+  /** Former members: when and by whom they were removed, their last role and permissions, and Invite again. */
+  function formerTable(items: Member[], cat: PermissionCatalog): Node {
+    if (!items.length) return h('p', { class: 'empty' }, 'Nobody has been removed from this account.');
+    const manage = can(actor, 'users.manage');
+    return stackable(
+      h(
+        'table',
+        { class: 'data-table', dataset: { table: 'removed' } },
+        h('caption', { class: 'sr-only' }, 'Removed members'),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Name', 'Email', 'Last role', 'Last permissions', 'Removed', 'Removed by', manage ? 'Actions' : null]
+              .filter((c): c is string => c !== null)
+              .map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          items.map((m) => {
+            const name = fullName(m.firstName, m.lastName, m.email);
+            return h(
+              'tr',
+              { dataset: { userId: m.userId, email: m.email } },
+              h('th', { scope: 'row', class: 'cell-text' }, name),
+              h('td', { class: 'cell-text' }, m.email),
+              h('td', null, roleBadge(cat, m.role)),
+              h('td', { class: 'perm-summary' }, permissionsCell(m.permissions, cat)),
+              h('td', { class: 'nowrap' }, dateCell(m.removedAt)),
+              h('td', { class: 'cell-text' }, m.removedBy ? m.removedBy.name || m.removedBy.email || '—' : '—'),
+              manage
+                ? h(
+                    'td',
+                    null,
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'button button--secondary button--small',
+                        dataset: { action: 'reinvite' },
+                        'aria-label': `Invite ${name} again`,
+                        onClick: () => invite(m),
+                      },
+                      'Invite again',
+                    ),
+                  )
+                : null,
+            );
+          }),
         ),
       ),
     );
@@ -262,7 +340,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
   function invitationsTable(items: Invitation[], cat: PermissionCatalog): Node {
     if (!items.length) return h('p', { class: 'empty' }, q ? `No pending invitation matches “${q}”.` : 'No pending invitations.');
     const manage = can(actor, 'users.manage');
-    return h(
+    return stackable(h(
       'div',
       { class: 'table-wrap' },
       h(
@@ -291,7 +369,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
               h(
                 'th',
                 { scope: 'row' },
-                inv.email,
+                h('span', { class: 'cell-text' }, inv.email),
                 inv.exceedsInviter
                   ? h(
                       'span',
@@ -300,10 +378,10 @@ function membersPage(ctx: RouteContext): HTMLElement {
                     )
                   : null,
               ),
-              h('td', null, fullName(inv.firstName, inv.lastName, '—')),
-              h('td', null, h('span', { class: ['badge', `badge--${inv.role}`] }, roleLabel(inv.role))),
-              h('td', { class: 'perm-summary' }, summarizePermissions(inv.permissions, cat)),
-              h('td', null, inv.inviter ? inv.inviter.name || inv.inviter.email : '—'),
+              h('td', { class: 'cell-text' }, fullName(inv.firstName, inv.lastName, '—')),
+              h('td', null, roleBadge(cat, inv.role)),
+              h('td', { class: 'perm-summary' }, permissionsCell(inv.permissions, cat)),
+              h('td', { class: 'cell-text' }, inv.inviter ? inv.inviter.name || inv.inviter.email : '—'),
               h('td', { class: 'nowrap' }, dateCell(inv.lastSentAt || inv.sentAt || inv.createdAt)),
               h(
                 'td',
@@ -322,7 +400,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
           }),
         ),
       ),
-    );
+    ));
   }
 
   function invitationActions(inv: Invitation, cat: PermissionCatalog): HTMLElement[] {
@@ -389,6 +467,29 @@ function membersPage(ctx: RouteContext): HTMLElement {
 
   selectTab(tab, false);
   return page;
+}
+
+/** A time with its full date, or Never. */
+function whenCell(iso: string | undefined): Node {
+  return iso ? h('time', { datetime: isoOrNull(iso), title: formatDateTime(iso) }, formatDateTime(iso)) : document.createTextNode('Never');
+}
+
+function roleBadge(cat: PermissionCatalog, role: string): HTMLElement {
+  return h('span', { class: ['badge', `badge--${role}`], title: roleDef(cat, role)?.description ?? null }, roleLabel(cat, role));
+}
+
+/** A short summary ("All permissions", "3 permissions in 2 areas") that opens to the full list. */
+function permissionsCell(set: PermissionSet, cat: PermissionCatalog): Node {
+  if (set.all) return document.createTextNode('All permissions');
+  const n = set.granted?.length ?? 0;
+  if (!n) return document.createTextNode('No permissions');
+  const areas = cat.areas.filter((a) => a.permissions.some((p) => set.granted.includes(p.name))).length;
+  return h(
+    'details',
+    { class: 'perm-details' },
+    h('summary', null, `${n} permission${n === 1 ? '' : 's'}`, areas ? ` in ${areas} area${areas === 1 ? '' : 's'}` : ''),
+    h('p', null, summarizePermissions(set, cat)),
+  );
 }
 
 /** A short date with the full time in its tooltip. */

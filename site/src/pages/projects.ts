@@ -12,6 +12,7 @@ import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, select, showError, textInput } from '../ui/form';
 import { fullName } from '../ui/format';
 import { h, replaceChildren } from '../ui/h';
+import { stackable } from '../ui/table';
 import type { Member, Page, Project } from '../ui/model';
 import { pager } from '../ui/pager';
 
@@ -43,7 +44,7 @@ function projectsPage(ctx: RouteContext): HTMLElement {
     'section',
     { class: 'page', dataset: { page: 'projects', state: 'loading' }, 'aria-labelledby': 'projects-title' },
     h('div', { class: 'page__head' }, h('h1', { id: 'projects-title' }, 'Projects'), createBtn),
-    accountNav(accountId, 'projects'),
+    accountNav(accountId, 'projects', ctx.signal),
     notice,
     h('div', { class: 'toolbar' }, h('div', { class: 'search' }, h('label', { for: 'project-search' }, 'Search projects'), search)),
     panel,
@@ -95,7 +96,7 @@ function projectsPage(ctx: RouteContext): HTMLElement {
   function table(items: Project[]): Node {
     if (!items.length) return h('p', { class: 'empty' }, q ? `No project is called “${q}…”.` : 'No projects yet.');
     const manage = can(actor, 'projects.manage');
-    return h(
+    return stackable(h(
       'div',
       { class: 'table-wrap' },
       h(
@@ -129,7 +130,7 @@ function projectsPage(ctx: RouteContext): HTMLElement {
           ),
         ),
       ),
-    );
+    ));
   }
 
   async function remove(p: Project): Promise<void> {

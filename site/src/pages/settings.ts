@@ -8,6 +8,7 @@ import { h, replaceChildren } from '../ui/h';
 import { inputField, form, notice } from '../ui/form';
 import { requireUser } from './auth/guard';
 import { resendButton } from './auth/verify';
+import { passwordHint } from '../ui/password';
 
 export const settingsRoute: Route = {
   path: '/settings',
@@ -68,7 +69,7 @@ function passwordBlock(ctx: RouteContext): HTMLElement {
     autocomplete: 'new-password',
     required: true,
     maxlength: 256,
-    hint: 'At least 8 characters. Your other signed-in browsers are signed out.',
+    hint: passwordHint('Your other signed-in browsers are signed out.'),
   });
   const f = form({
     name: 'password',
@@ -155,7 +156,8 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
         h(
           'li',
           null,
-          h('p', null, 'In your authenticator app, add an account and enter this key (time-based, 6 digits):'),
+          h('p', null, 'In your authenticator app, add an account: scan this code, or enter the key below it (time-based, 6 digits).'),
+          qrCode(url),
           h('p', { class: 'totp-secret', dataset: { secret } }, h('code', null, groupSecret(secret))),
           h(
             'details',
@@ -239,4 +241,25 @@ function twoFactorBlock(ctx: RouteContext): HTMLElement {
 
   show();
   return el;
+}
+
+/**
+ * The setup link as a QR code, drawn here in the browser (the secret never
+ * goes to another service) by the uqr library, loaded only when needed.
+ */
+function qrCode(url: string): HTMLElement {
+  const figure = h('figure', { class: 'totp-qr', dataset: { qr: 'loading' } }, h('figcaption', { class: 'sr-only' }, 'QR code of the setup link'));
+  void import('uqr')
+    .then(({ renderSVG }) => {
+      const doc = new DOMParser().parseFromString(renderSVG(url, { ecc: 'M', pixelSize: 4 }), 'image/svg+xml');
+      const svg = document.importNode(doc.documentElement, true);
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', 'QR code to scan with your authenticator app');
+      figure.prepend(svg);
+      figure.dataset.qr = 'ready';
+    })
+    .catch(() => {
+      figure.dataset.qr = 'failed';
+    });
+  return figure;
 }

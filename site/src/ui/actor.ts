@@ -5,6 +5,7 @@
 import { api, ApiError } from '../api';
 import type { PermissionSet } from '../types';
 import { grants } from './catalog';
+import { h } from './h';
 import type { Me, Member } from './model';
 
 /**
@@ -26,7 +27,27 @@ export interface AccountActor {
   member: Member | null;
 }
 
-export async function loadActor(accountId: string, signal?: AbortSignal): Promise<AccountActor | null> {
+// One page asks for the actor from several places (its navigation, its
+// body); they share one pair of requests for a moment.
+const recent = new Map<string, { at: number; actor: Promise<AccountActor | null> }>();
+const SHARE_MS = 3000;
+
+/** The signed-in user and their membership of the account; requests made within a moment share one answer. */
+export function loadActor(accountId: string, signal?: AbortSignal): Promise<AccountActor | null> {
+  const hit = recent.get(accountId);
+  if (hit && Date.now() - hit.at < SHARE_MS) return hit.actor;
+  const actor = fetchActor(accountId, signal);
+  recent.set(accountId, { at: Date.now(), actor });
+  actor.catch(() => recent.delete(accountId));
+  return actor;
+}
+
+/** Forgets the actor of an account (after a change to the signed-in user's own membership). */
+export function forgetActor(accountId: string): void {
+  recent.delete(accountId);
+}
+
+async function fetchActor(accountId: string, signal?: AbortSignal): Promise<AccountActor | null> {
   const me = await loadMe(signal);
   if (!me) return null;
   let member: Member | null = null;
@@ -51,4 +72,13 @@ export function effective(member: Member | null | undefined): PermissionSet | nu
 export function can(actor: AccountActor | null, name: string): boolean {
   if (!actor || !actor.member) return true;
   return grants(effective(actor.member), name);
+}
+
+/** A plain sentence for a page the actor may not see: not an error, nothing to retry. */
+export function notAllowed(what: string, permission: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'notice notice--plain', dataset: { notAllowed: permission } },
+    h('p', null, `You do not have permission to see ${what} in this account. An admin of the account can give you the “${permission}” permission.`),
+  );
 }

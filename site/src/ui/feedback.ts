@@ -12,7 +12,7 @@ export function loading(label: string): HTMLElement {
 }
 
 /** An error panel showing the API's message, with an optional retry button. */
-export function errorPanel(err: unknown, opts: { title?: string; onRetry?: () => void } = {}): HTMLElement {
+export function errorPanel(err: unknown, opts: { title?: string | undefined; onRetry?: (() => void) | undefined } = {}): HTMLElement {
   const message = err instanceof ApiError || err instanceof Error ? err.message : String(err);
   const code = err instanceof ApiError ? err.code : '';
   const retry = opts.onRetry

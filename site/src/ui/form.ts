@@ -65,7 +65,7 @@ export interface InputOptions {
   type?: string;
   autocomplete?: string;
   required?: boolean;
-  hint?: string;
+  hint?: Child;
   value?: string;
   inputmode?: string;
   maxlength?: number;

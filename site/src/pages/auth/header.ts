@@ -34,7 +34,7 @@ function renderSwitcher(router: Router, el: HTMLElement, s: SessionState): void 
       h(
         'option',
         { value: a.id, selected: a.id === s.accountId, dataset: { role: a.role } },
-        `${a.name} (${a.role}${a.status === 'deactivated' ? ', deactivated' : ''})`,
+        `${a.name}${a.status === 'deactivated' ? ' (deactivated)' : ''}`,
       ),
     ),
   );
@@ -44,16 +44,16 @@ function renderSwitcher(router: Router, el: HTMLElement, s: SessionState): void 
     setCurrentAccount(id);
     // On an account's own pages, go to the same section of the new account;
     // elsewhere, pages that show the current account render again.
-    const m = /^\/accounts\/[^/]+\/(members|history)(?:\/|$)/.exec(location.pathname);
-    if (m && id) router.navigate(`/accounts/${encodeURIComponent(id)}/${m[1]}`);
+    const m = /^\/accounts\/(?!new(?:\/|$))[^/]+(\/members|\/history|\/projects)?(?:\/|$)/.exec(location.pathname);
+    if (m && id) router.navigate(`/accounts/${encodeURIComponent(id)}${m[1] ?? ''}`);
     else router.reload();
   });
-  const membersPath = s.accountId ? `/accounts/${encodeURIComponent(s.accountId)}/members` : null;
+  const homePath = s.accountId ? `/accounts/${encodeURIComponent(s.accountId)}` : null;
   replaceChildren(
     el,
     h('label', { for: 'account-select', class: 'account-switcher__label' }, 'Account'),
     select,
-    membersPath && router.has(membersPath) ? h('a', { href: membersPath, class: 'account-switcher__members' }, 'Members') : null,
+    homePath ? h('a', { href: homePath, class: 'account-switcher__members' }, 'Open') : null,
   );
 }
 

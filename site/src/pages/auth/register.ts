@@ -6,6 +6,7 @@ import { setUser, type Me } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
 import { inputField, form, notice, page } from '../../ui/form';
 import { resendButton } from './verify';
+import { passwordHint } from '../../ui/password';
 
 export const registerRoute: Route = {
   path: '/register',
@@ -21,7 +22,7 @@ export const registerRoute: Route = {
       autocomplete: 'new-password',
       required: true,
       maxlength: 256,
-      hint: 'At least 8 characters. A long phrase is easier to remember than symbols; very common passwords are refused.',
+      hint: passwordHint(),
     });
     const body = h('div', { class: 'page__body' });
     const f = form({

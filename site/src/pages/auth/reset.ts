@@ -5,6 +5,7 @@ import type { Route } from '../../router';
 import { clearSession } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
 import { inputField, form, notice, page } from '../../ui/form';
+import { passwordHint } from '../../ui/password';
 
 export const resetRoute: Route = {
   path: '/reset',
@@ -31,7 +32,7 @@ export const resetRoute: Route = {
       autocomplete: 'new-password',
       required: true,
       maxlength: 256,
-      hint: 'At least 8 characters. Signing in elsewhere ends when you change it.',
+      hint: passwordHint('Signing in elsewhere ends when you change it.'),
     });
     const confirm = inputField({ name: 'confirm', label: 'New password again', type: 'password', autocomplete: 'new-password', required: true, maxlength: 256 });
     const f = form({

@@ -1,0 +1,20 @@
+// Data tables that fit every screen: each cell carries its column's name
+// (data-label), so that under 640 px wide the stylesheet shows rows as
+// stacked cards with every column labelled and readable.
+import { h } from './h';
+
+/** Labels the cells of the table in `el` (a table, or a wrapper holding one) from its header; wraps a bare table. */
+export function stackable(el: HTMLElement): HTMLElement {
+  const table = el instanceof HTMLTableElement ? el : el.querySelector('table');
+  if (table) {
+    table.classList.add('stackable');
+    const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((cell, i) => {
+        const name = names[i];
+        if (name && cell instanceof HTMLElement) cell.dataset.label = name;
+      });
+    }
+  }
+  return el instanceof HTMLTableElement ? h('div', { class: 'table-wrap' }, el) : el;
+}
