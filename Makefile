@@ -20,6 +20,7 @@ DYNAMODB_PORT ?= 8000
 SES_PORT      ?= 8005
 PERSIST       ?= 0
 CONTRACT      ?= 0
+CATALOG       ?=
 
 .PHONY: help
 help: ## List the targets.
@@ -78,7 +79,8 @@ template: ## Write the generated files: template.yaml and functions/*/main.go (s
 dev: infra/node_modules/.installed build ## Run Roster locally on http://localhost:$(PORT) (Ctrl-C stops everything).
 	$(BUILD)/bin/roster-local -port $(PORT) -dynamodb-port $(DYNAMODB_PORT) -ses-port $(SES_PORT) \
 	  $(if $(filter 1 true yes,$(PERSIST)),-persist .local/dynamodb,) \
-	  $(if $(filter 1 true yes,$(CONTRACT)),-contract,)
+	  $(if $(filter 1 true yes,$(CONTRACT)),-contract,) \
+	  $(if $(CATALOG),-catalog $(CATALOG),)
 
 # ---- test --------------------------------------------------------------------
 

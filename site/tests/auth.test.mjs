@@ -403,7 +403,8 @@ describe('accounts and sign-in', () => {
     const codeForm = page.locator('form[data-form="sign-in-code"]');
     await codeForm.getByLabel('Authentication code').fill(recoveryCodes[1]);
     await codeForm.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForSelector('[data-page="accounts"][data-state="ready"]', { timeout: 15_000 });
+    // With an account, signing in lands on it (the signed-in home page).
+    await page.waitForSelector('[data-page="account"][data-state="ready"]', { timeout: 15_000 });
 
     assertClean(await collect(), { allowConsole: [/status of 40[01]/] });
     await page.close();
@@ -442,7 +443,8 @@ describe('accounts and sign-in', () => {
     // Signing in now needs only the (changed) password.
     await signOut(page);
     await fillSignIn(page, email, password);
-    await page.waitForSelector('[data-page="accounts"][data-state="ready"]', { timeout: 15_000 });
+    // With an account, signing in lands on it (the signed-in home page).
+    await page.waitForSelector('[data-page="account"][data-state="ready"]', { timeout: 15_000 });
     assertClean(await collect(), { allowConsole: [/status of 40[01]/] });
     await page.close();
   });

@@ -67,7 +67,7 @@ function assertClean(problems, { allowConsole = [] } = {}) {
 describe('permission catalog page', () => {
   test('lists every area, permission and preset from permissions.json, with the API healthy', async () => {
     const { page, problems, collect } = await watchedPage(context, origin);
-    const res = await page.goto(stack.site + '/', { waitUntil: 'load' });
+    const res = await page.goto(stack.site + '/permissions', { waitUntil: 'load' });
     assert.equal(res.status(), 200);
     const csp = res.headers()['content-security-policy'] ?? '';
     assert.match(csp, /script-src 'self'/, 'the page is served with the strict CSP');
@@ -126,7 +126,7 @@ describe('permission catalog page', () => {
       }
     });
 
-    await page.goto(stack.site + '/');
+    await page.goto(stack.site + '/permissions');
     const alert = page.locator('[data-page="catalog"][data-state="error"] [role="alert"]');
     await alert.waitFor({ timeout: 15_000 });
     assert.match(await alert.textContent(), /The catalog is taking a nap\. Try again\./);
@@ -154,7 +154,7 @@ describe('permission catalog page', () => {
         await route.abort('connectionrefused');
       }
     });
-    await page.goto(stack.site + '/');
+    await page.goto(stack.site + '/permissions');
     const alert = page.locator('[data-page="catalog"][data-state="error"] [role="alert"]');
     await alert.waitFor({ timeout: 15_000 });
     const first = await alert.textContent();
@@ -171,7 +171,7 @@ describe('permission catalog page', () => {
 
   test('the router renders pages in place, with a not-found page and history', async () => {
     const { page, collect } = await watchedPage(context, origin);
-    await page.goto(stack.site + '/');
+    await page.goto(stack.site + '/permissions');
     await page.waitForSelector('[data-page="catalog"][data-state="ready"]', { timeout: 15_000 });
     await page.evaluate(() => {
       window.__sameDocument = true;
@@ -191,7 +191,7 @@ describe('permission catalog page', () => {
     await page.goBack();
     await page.waitForSelector('[data-page="catalog"][data-state="ready"]', { timeout: 15_000 });
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'back stays in the app');
-    assert.equal(await page.getAttribute('#site-nav a[href="/"]', 'aria-current'), 'page');
+    assert.equal(await page.getAttribute('#site-nav a[href="/permissions"]', 'aria-current'), 'page');
 
     assertClean(await collect());
     await page.close();

@@ -15,10 +15,11 @@ const READY_PREFIX = 'ROSTER_READY ';
 const READY_TIMEOUT_MS = 60_000;
 
 /**
+ * @param {{catalog?: string}} [opts]
  * @returns {Promise<{site: string, mail?: string, dynamodb?: string, stop: () => Promise<void>}>}
  */
-export async function startStack() {
-  if (process.env.ROSTER_SITE_URL) {
+export async function startStack(opts = {}) {
+  if (process.env.ROSTER_SITE_URL && !opts.catalog) {
     const site = process.env.ROSTER_SITE_URL.replace(/\/+$/, '');
     return { site, mail: process.env.ROSTER_MAIL_URL, stop: async () => {} };
   }
@@ -36,7 +37,10 @@ export async function startStack() {
     if (tail.length > 40) tail.shift();
   };
 
-  const child = spawn(bin, ['-port', '0', '-dynamodb-port', '0', '-ses-port', '0', '-contract'], {
+  const args = ['-port', '0', '-dynamodb-port', '0', '-ses-port', '0', '-contract'];
+  // Another deployment's roles and permissions (shared/domain/catalogs).
+  if (opts.catalog) args.push('-catalog', path.resolve(repoRoot, opts.catalog));
+  const child = spawn(bin, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

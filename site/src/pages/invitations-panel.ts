@@ -191,7 +191,7 @@ export function openInvitationEditor(opts: EditInvitationOptions): void {
     content: (close) => {
       const first = field('First name', textInput({ maxlength: 100, value: inv.firstName ?? '' }), { name: 'firstName' });
       const last = field('Last name', textInput({ maxlength: 100, value: inv.lastName ?? '' }), { name: 'lastName' });
-      const { role, editor } = roleAndPermissions({ catalog: opts.catalog, limit: opts.limit, role: inv.role, value: inv.permissions, presets: true, fillOnRoleChange: true });
+      const { role, editor } = roleAndPermissions({ catalog: opts.catalog, limit: opts.limit, role: inv.role, value: inv.permissions, presets: true });
       const fields: Record<string, Field> = { firstName: first, lastName: last, role };
       const alert = h('div', { class: 'alert alert--error', role: 'alert', hidden: true });
       const submit = h('button', { type: 'submit', class: 'button' }, 'Save invitation');

@@ -112,8 +112,8 @@ export function permissionsEditor(opts: PermissionsEditorOptions): PermissionsEd
             ' ',
             h('code', { class: 'perm__name' }, p.name),
             lacking ? h('span', { class: 'check__note' }, ' (you do not have this permission)') : null,
-            h('span', { class: 'check__note perm__role-note', hidden: true }, ' (this role cannot manage members)'),
           ),
+          h('span', { class: 'check__note perm__role-note', hidden: true }, ' (this role cannot manage members)'),
           h('span', { class: 'perm__help', id: descId, role: 'tooltip' }, p.description),
         );
       }),

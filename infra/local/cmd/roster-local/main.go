@@ -40,6 +40,7 @@ import (
 	"roster/infra/local/samtemplate"
 	"roster/infra/local/streams"
 	"roster/shared/contract"
+	"roster/shared/domain"
 	"roster/shared/standins"
 	"roster/shared/store"
 	"roster/shared/testenv"
@@ -58,6 +59,7 @@ type options struct {
 	ttlInterval               time.Duration
 	noStreams                 bool
 	contract                  bool
+	catalog                   string
 }
 
 func main() {
@@ -78,6 +80,7 @@ func main() {
 	flag.DurationVar(&o.ttlInterval, "ttl-interval", time.Second, "how often the TTL emulator deletes expired items")
 	flag.BoolVar(&o.noStreams, "no-streams", false, "run no stream functions and no TTL emulator")
 	flag.BoolVar(&o.contract, "contract", false, "hold every API exchange to the OpenAPI document (shared/contract): an undocumented answer becomes 500 contract_violation")
+	flag.StringVar(&o.catalog, "catalog", "", "use this permission catalog (roles, areas, presets) instead of shared/domain/permissions.json")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -156,6 +159,22 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	var catalogEnv []string
+	if o.catalog != "" {
+		path, err := filepath.Abs(o.catalog)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		// Refused at once here rather than by every function as it starts.
+		if _, err := domain.ParseCatalog(data); err != nil {
+			return err
+		}
+		catalogEnv = []string{domain.CatalogFileEnv + "=" + path}
+	}
 	gw, err := gateway.New(gateway.Config{
 		Contract: validator,
 		Template: tpl,
@@ -173,14 +192,14 @@ func run(ctx context.Context, o options) error {
 		CodeDir: func(codeURI string) string {
 			return filepath.Join(root, ".build/host", filepath.Base(codeURI))
 		},
-		Env: []string{
-			"AWS_ENDPOINT_URL_DYNAMODB=" + ddb,
-			"AWS_ENDPOINT_URL_SESV2=" + ses,
+		Env: append(catalogEnv,
+			"AWS_ENDPOINT_URL_DYNAMODB="+ddb,
+			"AWS_ENDPOINT_URL_SESV2="+ses,
 			"AWS_ACCESS_KEY_ID=local",
 			"AWS_SECRET_ACCESS_KEY=local",
 			"AWS_REGION=us-east-1",
 			"ROSTER_SERVER_TIMING=1",
-		},
+		),
 		SiteDir:     o.siteDir,
 		Logger:      logger,
 		FunctionLog: os.Stderr,

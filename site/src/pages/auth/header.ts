@@ -34,7 +34,7 @@ function renderSwitcher(router: Router, el: HTMLElement, s: SessionState): void 
       h(
         'option',
         { value: a.id, selected: a.id === s.accountId, dataset: { role: a.role } },
-        `${a.name}${a.status === 'deactivated' ? ' (deactivated)' : ''}`,
+        `${a.name} (${a.role}${a.status === 'deactivated' ? ', deactivated' : ''})`,
       ),
     ),
   );
