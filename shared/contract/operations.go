@@ -190,7 +190,7 @@ var Operations = []Operation{
 		Description: "Members by status in name order, paged; or, with `q`, those whose names or email start with its words. Needs `users.view`.",
 		Access:      member, Status: 200, Answer: members.List{},
 		Query: []param{
-			oneOf("status", "Which members: active (the default) or deactivated.", "active", "deactivated"),
+			oneOf("status", "Which members: active (the default), deactivated, or removed (former members: when and by whom, their last role and permissions; not searchable).", "active", "deactivated", "removed"),
 			text("q", "Words that start a first name, a last name or the email."),
 			cursorParam,
 			whole("limit", "The page size, 50 by default.", 1, members.MaxLimit),

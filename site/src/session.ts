@@ -97,6 +97,11 @@ export function setCurrentAccount(id: string | null): void {
   emit();
 }
 
+/** Whether this browser signed in before (the hint the header lays itself out by before /api/me answers). */
+export function signInHint(): boolean {
+  return readStored(HINT_KEY) === '1';
+}
+
 /** Records the user after sign-in, registration, verification or a profile change. */
 export function setUser(user: Me): void {
   const changedUser = state.user?.id !== undefined && state.user.id !== user.id;

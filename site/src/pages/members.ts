@@ -323,7 +323,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
                         type: 'button',
                         class: 'button button--secondary button--small',
                         dataset: { action: 'reinvite' },
-                        'aria-label': `Invite ${name} again`,
+                        'aria-label': `Invite again: ${name}`,
                         onClick: () => invite(m),
                       },
                       'Invite again',
