@@ -104,3 +104,24 @@ export async function layoutShift(page) {
       }),
   );
 }
+
+/** A browser context signed in with a session cookie, as signing in would leave it (the cookie and the site's hint). */
+export async function signedInContext(browser, site, cookie, viewport = { width: 1360, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  if (cookie) {
+    const [name, value] = cookie.split('=');
+    await context.addCookies([{ name, value, url: site }]);
+    await context.addInitScript(() => localStorage.setItem('roster.signedIn', '1'));
+  }
+  return context;
+}
+
+/** Opens the members page of an account and its Invite dialog; returns the dialog. */
+export async function openInviteDialog(page, site, accountId) {
+  await page.goto(`${site}/accounts/${accountId}/members`);
+  await page.waitForSelector('[data-page="members"][data-state="ready"]', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  return dialog;
+}

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { apiClient } from './api.mjs';
-import { launchBrowser, layoutShift, seriousViolations, watchedPage } from './browser.mjs';
+import { launchBrowser, layoutShift, openInviteDialog, seriousViolations, signedInContext, watchedPage } from './browser.mjs';
 import { resultsDir, startStack } from './stack.mjs';
 
 const run = randomBytes(4).toString('hex');
@@ -42,15 +42,8 @@ async function checkA11y(page, where) {
   for (const v of await seriousViolations(page)) a11y.push(`${where}: ${v}`);
 }
 
-async function contextOf(who, viewport = { width: 1360, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  if (who) {
-    const [name, value] = cookies[who].split('=');
-    await context.addCookies([{ name, value, url: stack.site }]);
-    // What signing in leaves in a browser besides the cookie.
-    await context.addInitScript(() => localStorage.setItem('roster.signedIn', '1'));
-  }
-  return context;
+function contextOf(who, viewport) {
+  return signedInContext(browser, stack.site, who ? cookies[who] : null, viewport);
 }
 
 /** Invites someone into the account as the owner and has them accept. */
@@ -95,11 +88,7 @@ describe('what the help pages promise', () => {
   test('an admin holding only users.view, users.manage and services.view invites someone', async () => {
     const context = await contextOf('lim');
     const { page, collect } = await watchedPage(context, new URL(stack.site).origin);
-    await page.goto(`${stack.site}/accounts/${accountId}/members`);
-    await page.waitForSelector('[data-page="members"][data-state="ready"]', { timeout: 20_000 });
-    await page.getByRole('button', { name: 'Invite', exact: true }).click();
-    const dialog = page.locator('dialog[open]');
-    await dialog.waitFor();
+    const dialog = await openInviteDialog(page, stack.site, accountId);
 
     // The defaults hold nothing she lacks; All is neither default nor offered.
     const mine = ['users.view', 'users.manage', 'services.view'];

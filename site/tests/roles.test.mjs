@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { apiClient } from './api.mjs';
-import { launchBrowser, seriousViolations, watchedPage } from './browser.mjs';
+import { launchBrowser, openInviteDialog, seriousViolations, signedInContext, watchedPage } from './browser.mjs';
 import { repoRoot, resultsDir, startStack } from './stack.mjs';
 
 const CATALOG = 'shared/domain/catalogs/help-pages.json';
@@ -39,10 +39,7 @@ before(async () => {
   const made = await api.call('POST', '/accounts', { body: { name: `Roles ${run}` }, cookie: ownerCookie });
   assert.equal(made.status, 201);
   accountId = made.body.id;
-  context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  const [name, value] = ownerCookie.split('=');
-  await context.addCookies([{ name, value, url: stack.site }]);
-  await context.addInitScript(() => localStorage.setItem('roster.signedIn', '1'));
+  context = await signedInContext(browser, stack.site, ownerCookie);
 }, { timeout: 180_000 });
 
 after(async () => {
@@ -72,11 +69,7 @@ describe('a deployment’s own roles', () => {
 
   test('the invite dialog offers the roles with their meaning and follows them', async () => {
     const { page, collect } = await watchedPage(context, new URL(stack.site).origin);
-    await page.goto(`${stack.site}/accounts/${accountId}/members`);
-    await page.waitForSelector('[data-page="members"][data-state="ready"]', { timeout: 20_000 });
-    await page.getByRole('button', { name: 'Invite', exact: true }).click();
-    const dialog = page.locator('dialog[open]');
-    await dialog.waitFor();
+    const dialog = await openInviteDialog(page, stack.site, accountId);
     const select = dialog.getByLabel('Role', { exact: true });
     const options = await select.locator('option').allTextContents();
     assert.deepEqual(options, ['Admin', 'Manager', 'Trusted', 'Viewer']);

@@ -12,7 +12,7 @@ import { confirmDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
 import { formatDate, formatDateTime, fullName, isoOrNull, isPast } from '../ui/format';
 import { roleDef, roleLabel } from '../ui/roles';
-import { stackable } from '../ui/table';
+import { dataTable } from '../ui/table';
 import { h, replaceChildren } from '../ui/h';
 import type { Invitation, Member, Page } from '../ui/model';
 import { pager } from '../ui/pager';
@@ -224,183 +224,130 @@ function membersPage(ctx: RouteContext): HTMLElement {
         q ? `No ${tab} member matches “${q}”.` : tab === 'active' ? 'No active members yet.' : 'No deactivated members.',
       );
     }
-    return stackable(h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'data-table', dataset: { table: 'members' } },
-        h('caption', { class: 'sr-only' }, tab === 'active' ? 'Active members' : 'Deactivated members'),
+    return dataTable(
+      'members',
+      tab === 'active' ? 'Active members' : 'Deactivated members',
+      ['Name', 'Email', 'Role', 'Permissions', 'Projects', 'Status', 'Last login', 'Last active'],
+      items.map((m) =>
         h(
-          'thead',
-          null,
+          'tr',
+          { dataset: { userId: m.userId, email: m.email } },
           h(
-            'tr',
-            null,
-            ['Name', 'Email', 'Role', 'Permissions', 'Projects', 'Status', 'Last login', 'Last active'].map((c) => h('th', { scope: 'col' }, c)),
+            'th',
+            { scope: 'row' },
+            h('a', { href: accountPath(accountId, `/members/${encodeURIComponent(m.userId)}`), class: 'cell-text' }, fullName(m.firstName, m.lastName, m.email)),
           ),
-        ),
-        h(
-          'tbody',
-          null,
-          items.map((m) =>
+          h('td', { class: 'cell-text' }, m.email),
+          h('td', null, roleBadge(cat, m.role)),
+          h('td', { class: 'perm-summary' }, permissionsCell(m.permissions, cat)),
+          h(
+            'td',
+            { dataset: { col: 'projects' } },
             h(
-              'tr',
-              { dataset: { userId: m.userId, email: m.email } },
-              h(
-                'th',
-                { scope: 'row' },
-                h('a', { href: accountPath(accountId, `/members/${encodeURIComponent(m.userId)}`), class: 'cell-text' }, fullName(m.firstName, m.lastName, m.email)),
-              ),
-              h('td', { class: 'cell-text' }, m.email),
-              h('td', null, roleBadge(cat, m.role)),
-              h('td', { class: 'perm-summary' }, permissionsCell(m.permissions, cat)),
-              h(
-                'td',
-                { dataset: { col: 'projects' } },
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'link-button',
-                    'aria-label': `Projects of ${fullName(m.firstName, m.lastName, m.email)}: ${m.projectCount ?? 0}`,
-                    onClick: () => openMemberProjects({ accountId, member: m, manage: can(actor, 'projects.manage'), onChange: () => void load() }),
-                  },
-                  String(m.projectCount ?? 0),
-                ),
-              ),
-              h('td', null, h('span', { class: ['status', `status--${m.status}`], dataset: { status: m.status } }, m.status === 'active' ? 'Active' : 'Deactivated')),
-              h('td', { class: 'nowrap', dataset: { col: 'last-login' } }, whenCell(m.lastLoginAt)),
-              h('td', { class: 'nowrap', dataset: { col: 'last-active' } }, whenCell(m.lastActiveAt)),
+              'button',
+              {
+                type: 'button',
+                class: 'link-button',
+                'aria-label': `Projects of ${fullName(m.firstName, m.lastName, m.email)}: ${m.projectCount ?? 0}`,
+                onClick: () => openMemberProjects({ accountId, member: m, manage: can(actor, 'projects.manage'), onChange: () => void load() }),
+              },
+              String(m.projectCount ?? 0),
             ),
           ),
+          h('td', null, h('span', { class: ['status', `status--${m.status}`], dataset: { status: m.status } }, m.status === 'active' ? 'Active' : 'Deactivated')),
+          h('td', { class: 'nowrap', dataset: { col: 'last-login' } }, whenCell(m.lastLoginAt)),
+          h('td', { class: 'nowrap', dataset: { col: 'last-active' } }, whenCell(m.lastActiveAt)),
         ),
       ),
-    ));
+    );
   }
 
   /** Former members: when and by whom they were removed, their last role and permissions, and Invite again. */
   function formerTable(items: Member[], cat: PermissionCatalog): Node {
     if (!items.length) return h('p', { class: 'empty' }, 'Nobody has been removed from this account.');
     const manage = can(actor, 'users.manage');
-    return stackable(
-      h(
-        'table',
-        { class: 'data-table', dataset: { table: 'removed' } },
-        h('caption', { class: 'sr-only' }, 'Removed members'),
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['Name', 'Email', 'Last role', 'Last permissions', 'Removed', 'Removed by', manage ? 'Actions' : null]
-              .filter((c): c is string => c !== null)
-              .map((c) => h('th', { scope: 'col' }, c)),
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          items.map((m) => {
-            const name = fullName(m.firstName, m.lastName, m.email);
-            return h(
-              'tr',
-              { dataset: { userId: m.userId, email: m.email } },
-              h('th', { scope: 'row', class: 'cell-text' }, name),
-              h('td', { class: 'cell-text' }, m.email),
-              h('td', null, roleBadge(cat, m.role)),
-              h('td', { class: 'perm-summary' }, permissionsCell(m.permissions, cat)),
-              h('td', { class: 'nowrap' }, dateCell(m.removedAt)),
-              h('td', { class: 'cell-text' }, m.removedBy ? m.removedBy.name || m.removedBy.email || '—' : '—'),
-              manage
-                ? h(
-                    'td',
-                    null,
-                    h(
-                      'button',
-                      {
-                        type: 'button',
-                        class: 'button button--secondary button--small',
-                        dataset: { action: 'reinvite' },
-                        'aria-label': `Invite again: ${name}`,
-                        onClick: () => invite(m),
-                      },
-                      'Invite again',
-                    ),
-                  )
-                : null,
-            );
-          }),
-        ),
-      ),
+    return dataTable(
+      'removed',
+      'Removed members',
+      ['Name', 'Email', 'Last role', 'Last permissions', 'Removed', 'Removed by', manage ? 'Actions' : null],
+      items.map((m) => {
+        const name = fullName(m.firstName, m.lastName, m.email);
+        return h(
+          'tr',
+          { dataset: { userId: m.userId, email: m.email } },
+          h('th', { scope: 'row', class: 'cell-text' }, name),
+          h('td', { class: 'cell-text' }, m.email),
+          h('td', null, roleBadge(cat, m.role)),
+          h('td', { class: 'perm-summary' }, permissionsCell(m.permissions, cat)),
+          h('td', { class: 'nowrap' }, dateCell(m.removedAt)),
+          h('td', { class: 'cell-text' }, m.removedBy ? m.removedBy.name || m.removedBy.email || '—' : '—'),
+          manage
+            ? h(
+                'td',
+                null,
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'button button--secondary button--small',
+                    dataset: { action: 'reinvite' },
+                    'aria-label': `Invite again: ${name}`,
+                    onClick: () => invite(m),
+                  },
+                  'Invite again',
+                ),
+              )
+            : null,
+        );
+      }),
     );
   }
 
   function invitationsTable(items: Invitation[], cat: PermissionCatalog): Node {
     if (!items.length) return h('p', { class: 'empty' }, q ? `No pending invitation matches “${q}”.` : 'No pending invitations.');
     const manage = can(actor, 'users.manage');
-    return stackable(h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'data-table', dataset: { table: 'invitations' } },
-        h('caption', { class: 'sr-only' }, 'Pending invitations'),
-        h(
-          'thead',
-          null,
+    return dataTable(
+      'invitations',
+      'Pending invitations',
+      ['Email', 'Name', 'Role', 'Permissions', 'Invited by', 'Sent', 'Expires', 'Delivery', manage ? 'Actions' : null],
+      items.map((inv) => {
+        const expired = inv.state === 'expired' || isPast(inv.expiresAt);
+        return h(
+          'tr',
+          { dataset: { invitationId: inv.id, email: inv.email } },
           h(
-            'tr',
-            null,
-            ['Email', 'Name', 'Role', 'Permissions', 'Invited by', 'Sent', 'Expires', 'Delivery', manage ? 'Actions' : null]
-              .filter((c): c is string => c !== null)
-              .map((c) => h('th', { scope: 'col' }, c)),
+            'th',
+            { scope: 'row' },
+            h('span', { class: 'cell-text' }, inv.email),
+            inv.exceedsInviter
+              ? h(
+                  'span',
+                  { class: 'flag', dataset: { flag: 'exceeds-inviter' }, title: 'The inviter no longer holds every permission this invitation grants' },
+                  'Exceeds the inviter’s permissions',
+                )
+              : null,
           ),
-        ),
-        h(
-          'tbody',
-          null,
-          items.map((inv) => {
-            const expired = inv.state === 'expired' || isPast(inv.expiresAt);
-            return h(
-              'tr',
-              { dataset: { invitationId: inv.id, email: inv.email } },
-              h(
-                'th',
-                { scope: 'row' },
-                h('span', { class: 'cell-text' }, inv.email),
-                inv.exceedsInviter
-                  ? h(
-                      'span',
-                      { class: 'flag', dataset: { flag: 'exceeds-inviter' }, title: 'The inviter no longer holds every permission this invitation grants' },
-                      'Exceeds the inviter’s permissions',
-                    )
-                  : null,
-              ),
-              h('td', { class: 'cell-text' }, fullName(inv.firstName, inv.lastName, '—')),
-              h('td', null, roleBadge(cat, inv.role)),
-              h('td', { class: 'perm-summary' }, permissionsCell(inv.permissions, cat)),
-              h('td', { class: 'cell-text' }, inv.inviter ? inv.inviter.name || inv.inviter.email : '—'),
-              h('td', { class: 'nowrap' }, dateCell(inv.lastSentAt || inv.sentAt || inv.createdAt)),
-              h(
-                'td',
-                { class: 'nowrap' },
-                dateCell(inv.expiresAt),
-                expired ? h('span', { class: 'status status--expired' }, 'Expired') : null,
-              ),
-              h(
-                'td',
-                null,
-                h('span', { class: ['delivery', `delivery--${inv.delivery}`], dataset: { delivery: inv.delivery } }, deliveryLabel(inv.delivery)),
-                inv.deliveryReason ? h('span', { class: 'hint' }, ` ${inv.deliveryReason}`) : null,
-              ),
-              manage ? h('td', null, h('div', { class: 'row-actions' }, invitationActions(inv, cat))) : null,
-            );
-          }),
-        ),
-      ),
-    ));
+          h('td', { class: 'cell-text' }, fullName(inv.firstName, inv.lastName, '—')),
+          h('td', null, roleBadge(cat, inv.role)),
+          h('td', { class: 'perm-summary' }, permissionsCell(inv.permissions, cat)),
+          h('td', { class: 'cell-text' }, inv.inviter ? inv.inviter.name || inv.inviter.email : '—'),
+          h('td', { class: 'nowrap' }, dateCell(inv.lastSentAt || inv.sentAt || inv.createdAt)),
+          h(
+            'td',
+            { class: 'nowrap' },
+            dateCell(inv.expiresAt),
+            expired ? h('span', { class: 'status status--expired' }, 'Expired') : null,
+          ),
+          h(
+            'td',
+            null,
+            h('span', { class: ['delivery', `delivery--${inv.delivery}`], dataset: { delivery: inv.delivery } }, deliveryLabel(inv.delivery)),
+            inv.deliveryReason ? h('span', { class: 'hint' }, ` ${inv.deliveryReason}`) : null,
+          ),
+          manage ? h('td', null, h('div', { class: 'row-actions' }, invitationActions(inv, cat))) : null,
+        );
+      }),
+    );
   }
 
   function invitationActions(inv: Invitation, cat: PermissionCatalog): HTMLElement[] {

@@ -18,3 +18,20 @@ export function stackable(el: HTMLElement): HTMLElement {
   }
   return el instanceof HTMLTableElement ? h('div', { class: 'table-wrap' }, el) : el;
 }
+
+/**
+ * A data table (data-table=`name`) with a screen-reader caption, one header
+ * row from `columns` (null ones left out, for columns only some actors
+ * get), and the rows, made stackable.
+ */
+export function dataTable(name: string, caption: string, columns: (string | null)[], rows: Node[]): HTMLElement {
+  return stackable(
+    h(
+      'table',
+      { class: 'data-table', dataset: { table: name } },
+      h('caption', { class: 'sr-only' }, caption),
+      h('thead', null, h('tr', null, columns.filter((c): c is string => c !== null).map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', null, rows),
+    ),
+  );
+}
