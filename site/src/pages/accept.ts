@@ -12,7 +12,8 @@ import { asMe, clearSession, loadUser, setUser, type Me as SessionMe } from '../
 import { loadCatalog } from '../ui/catalog';
 import { errorPanel, loading } from '../ui/feedback';
 import { clearErrors, field, showError, textInput, type Field } from '../ui/form';
-import { formatDateTime, fullName, roleLabel } from '../ui/format';
+import { formatDateTime, fullName } from '../ui/format';
+import { roleDef, roleLabel } from '../ui/roles';
 import { h, replaceChildren } from '../ui/h';
 import { passwordHint } from '../ui/password';
 import type { Accepted, InvitationPreview, Me } from '../ui/model';
@@ -178,7 +179,7 @@ function acceptPage(ctx: RouteContext): HTMLElement {
         h('dt', null, 'Invited address'),
         h('dd', { dataset: { invited: '' } }, p.email),
         h('dt', null, 'Role'),
-        h('dd', { dataset: { role: p.role } }, roleLabel(p.role)),
+        h('dd', { dataset: { role: p.role } }, roleLabel(catalog, p.role), roleDef(catalog, p.role) ? h('span', { class: 'hint' }, ` – ${roleDef(catalog, p.role)?.description}`) : null),
         h('dt', null, 'Valid until'),
         h('dd', null, formatDateTime(p.expiresAt)),
       ),
@@ -243,12 +244,12 @@ function acceptPage(ctx: RouteContext): HTMLElement {
   }
 
   function accepted(res: Accepted): HTMLElement {
-    const home = ctx.router.has('/accounts') ? '/accounts' : '/';
+    const home = `/accounts/${encodeURIComponent(res.accountId)}`;
     return h(
       'div',
       { class: 'card accept accept--done', dataset: { accountId: res.accountId } },
       h('h2', { tabindex: '-1' }, `You joined ${res.accountName}`),
-      h('p', null, `You are now a member of ${res.accountName} as ${roleLabel(res.role).toLowerCase()}.`),
+      h('p', null, `You are now a member of ${res.accountName} as ${roleLabel(catalog, res.role)}.`),
       h('p', null, h('a', { href: home }, 'Continue to Roster')),
     );
   }

@@ -1,5 +1,4 @@
 // Small formatting helpers shared by the admin pages.
-import type { Role } from '../types';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -35,10 +34,4 @@ export function isPast(iso: string | undefined | null): boolean {
 export function fullName(first?: string, last?: string, fallback = ''): string {
   const n = [first, last].filter((s) => s && s.trim()).join(' ').trim();
   return n || fallback;
-}
-
-export const roleLabels: Record<Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
-
-export function roleLabel(role: string): string {
-  return roleLabels[role as Role] ?? role;
 }
