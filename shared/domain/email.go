@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -12,12 +13,21 @@ import (
 const MaxEmailLength = 254
 
 // NormalizeEmail returns the canonical form of an email address used for
-// uniqueness: Unicode NFKC, trimmed and lower-cased. It returns an
-// invalid_email error when the address is empty, too long or malformed.
+// uniqueness and for sending: the local part Unicode NFKC and lower-cased,
+// the domain through IDNA's lookup profile into ASCII (what SES sends to),
+// trimmed. It returns an invalid_email error when the address is empty,
+// too long, malformed, holds a character CheckText refuses, or has a
+// domain IDNA refuses.
 func NormalizeEmail(raw string) (string, error) {
+	if err := CheckText(strings.TrimSpace(raw), CodeInvalidEmail, "email"); err != nil {
+		return "", err
+	}
 	s := strings.TrimSpace(norm.NFKC.String(raw))
 	if s == "" {
 		return "", CodeInvalidEmail.Field("email", "Enter an email address.")
+	}
+	if err := CheckText(s, CodeInvalidEmail, "email"); err != nil {
+		return "", err
 	}
 	if utf8.RuneCountInString(s) > MaxEmailLength {
 		return "", CodeInvalidEmail.Field("email", "The email address is too long.")
@@ -30,26 +40,33 @@ func NormalizeEmail(raw string) (string, error) {
 	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
 		return "", CodeInvalidEmail.Field("email", "Enter a valid email address, like name@example.com.")
 	}
-	return strings.ToLower(s), nil
+	domain, err := idna.Lookup.ToASCII(s[at+1:])
+	if err != nil || !strings.Contains(domain, ".") {
+		return "", CodeInvalidEmail.Field("email", "The part after @ is not a valid domain name.")
+	}
+	out := strings.ToLower(s[:at]) + "@" + domain
+	if len(out) > MaxEmailLength {
+		return "", CodeInvalidEmail.Field("email", "The email address is too long.")
+	}
+	return out, nil
 }
 
 // MaxNameLength bounds first and last names.
 const MaxNameLength = 100
 
-// NormalizeName trims a person's name and checks its length; empty is allowed
-// when optional is true.
+// NormalizeName trims a person's, account's or project's name, normalizes
+// it to NFC and checks its length and characters (CheckText); empty is
+// allowed when optional is true. It returns an invalid_name error on field.
 func NormalizeName(raw, field string, optional bool) (string, error) {
+	if err := CheckText(raw, CodeInvalidName, field); err != nil {
+		return "", err
+	}
 	s := strings.TrimSpace(norm.NFC.String(raw))
 	if s == "" && !optional {
 		return "", CodeInvalidName.Field(field, "This name is required.")
 	}
 	if utf8.RuneCountInString(s) > MaxNameLength {
 		return "", CodeInvalidName.Field(field, "This name is too long (100 characters at most).")
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return "", CodeInvalidName.Field(field, "This name contains control characters.")
-		}
 	}
 	return s, nil
 }

@@ -47,6 +47,11 @@ func TestBadRequests(t *testing.T) {
 		{"overlong email", `{"email":"` + strings.Repeat("a", 250) + `@example.com","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_email"},
 		{"unknown permission", `{"email":"` + email + `","role":"member","permissions":{"all":false,"granted":["x.y"]}}`, cookie, nil, 400, "unknown_permission"},
 		{"role owner", `{"email":"` + email + `","role":"owner","permissions":{"all":true}}`, cookie, nil, 400, "invalid_role"},
+		{"right-to-left override in the email", `{"email":"\u202e` + email + `","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_email"},
+		{"zero-width space in the email", `{"email":"` + strings.Replace(email, "@", "\u200b@", 1) + `","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_email"},
+		{"soft hyphen in the email's domain", `{"email":"` + strings.Replace(email, "example", "exam\u00adple", 1) + `","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_email"},
+		{"right-to-left override in a name", `{"email":"` + email + `","firstName":"\u202eEve","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_name"},
+		{"C1 next line in a name", `{"email":"` + email + `","lastName":"Eve\u0085","role":"member","permissions":{"all":false,"granted":[]}}`, cookie, nil, 400, "invalid_name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
