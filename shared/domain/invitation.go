@@ -49,9 +49,6 @@ type Invitation struct {
 	MessageID   string `dynamodbav:"messageId,omitempty"`
 	ResendCount int    `dynamodbav:"resendCount"`
 	TokenHash   string `dynamodbav:"tokenHash"`
-	// ExceedsInviter is set when an accept was refused because the inviter
-	// no longer holds what the invitation grants.
-	ExceedsInviter bool `dynamodbav:"exceedsInviter"`
 	// LastAttemptAt is the latest create or resend, for the minimum
 	// interval between resends.
 	LastAttemptAt time.Time `dynamodbav:"lastAttemptAt"`

@@ -168,8 +168,10 @@ type View struct {
 	LastSentAt     time.Time            `json:"lastSentAt,omitzero"`
 	ExpiresAt      time.Time            `json:"expiresAt"`
 	ResendCount    int                  `json:"resendCount"`
-	ExceedsInviter bool                 `json:"exceedsInviter"`
-	Version        int64                `json:"version"`
+	// ExceedsInviter says the invitation grants more than its inviter may
+	// grant now, so accepting it would be refused (worked out on listing).
+	ExceedsInviter bool  `json:"exceedsInviter"`
+	Version        int64 `json:"version"`
 }
 
 // ViewOf returns the view of inv at now: a pending invitation past its
@@ -185,7 +187,7 @@ func ViewOf(inv domain.Invitation, now time.Time) View {
 		Delivery: inv.Delivery, DeliveryReason: inv.DeliveryReason,
 		Inviter:   Person{ID: inv.InviterID, Name: inv.InviterName, Email: inv.InviterEmail},
 		CreatedAt: inv.CreatedAt, SentAt: inv.SentAt, LastSentAt: inv.LastSentAt, ExpiresAt: inv.ExpiresAt,
-		ResendCount: inv.ResendCount, ExceedsInviter: inv.ExceedsInviter, Version: inv.Version,
+		ResendCount: inv.ResendCount, Version: inv.Version,
 	}
 }
 

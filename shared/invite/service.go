@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"roster/shared/api"
@@ -29,7 +30,7 @@ type Store interface {
 	ResendInvitation(ctx context.Context, inv domain.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (domain.Invitation, error)
 	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error
 	RecordSent(ctx context.Context, inv domain.Invitation, messageID string, sent time.Time, first bool) error
-	FlagExceedsInviter(ctx context.Context, accountID, id string) error
+	MembershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error)
 	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]domain.Invitation, string, error)
 }
 
@@ -270,10 +271,28 @@ func (s *Service) List(ctx context.Context, actor domain.Actor, accountID, curso
 	if err != nil {
 		return Page{}, err
 	}
+	// The inviters' current memberships, in one BatchGetItem, say which
+	// invitations grant more than their inviter may grant now (they would
+	// be refused on accept).
+	var inviters []string
+	for _, inv := range invs {
+		if !slices.Contains(inviters, inv.InviterID) {
+			inviters = append(inviters, inv.InviterID)
+		}
+	}
+	current := map[string]domain.Membership{}
+	if len(inviters) > 0 {
+		if current, err = s.store.MembershipsByID(ctx, accountID, inviters); err != nil {
+			return Page{}, err
+		}
+	}
 	now := s.store.Now()
 	p := Page{Items: make([]View, 0, len(invs)), Next: next}
 	for _, inv := range invs {
-		p.Items = append(p.Items, ViewOf(inv, now))
+		v := ViewOf(inv, now)
+		m, found := current[inv.InviterID]
+		v.ExceedsInviter = CheckInviter(s.catalog, inv, m, found) != nil
+		p.Items = append(p.Items, v)
 	}
 	return p, nil
 }
@@ -453,10 +472,9 @@ func (s *Service) Accept(ctx context.Context, actor domain.Actor, token string) 
 	if r.User.Email != inv.Email {
 		return Accepted{}, domain.CodeEmailMismatch.Msg("This invitation is for " + inv.Email + ". Sign in with that address (or register it) to accept it.")
 	}
+	// A refusal writes nothing: the Pending list works the flag out from
+	// the inviter's current permissions whenever it is read.
 	if err := CheckInviter(s.catalog, inv, r.Inviter, r.InviterFound); err != nil {
-		if ferr := s.store.FlagExceedsInviter(ctx, inv.AccountID, inv.ID); ferr != nil {
-			api.Logger(ctx).ErrorContext(ctx, "flag invitation", "invitation", inv.ID, "err", ferr.Error())
-		}
 		return Accepted{}, err
 	}
 	m := domain.Membership{

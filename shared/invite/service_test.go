@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -412,7 +413,29 @@ func TestAccept(t *testing.T) {
 		inviter, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view", "billing.manage", "billing.view")
 		u, _ := e.SignedUser(t, true)
 		v, token := e.Invite(t, a, inviter, u.Email, "member", "billing.manage")
+		flagged := func() bool {
+			page, err := e.Service.List(ctx, actorOf(t, e, a, owner), a.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range page.Items {
+				if it.ID == v.ID {
+					return it.ExceedsInviter
+				}
+			}
+			t.Fatalf("invitation %s not listed", v.ID)
+			return false
+		}
+		if flagged() {
+			t.Errorf("flagged while the inviter holds what it grants")
+		}
 		e.AddMember(t, a, inviter, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
+		// Flagged on the Pending list as soon as the inviter lost it.
+		if !flagged() {
+			t.Errorf("not flagged after the inviter lost billing.manage")
+		}
+		accBefore, histBefore := e.Items(t, a.ID)
+		before, _ := e.Store.GetInvitation(ctx, a.ID, v.ID)
 		_, err := e.Service.Accept(ctx, domain.Actor{UserID: u.ID}, token)
 		if code(err) != "invitation_exceeds_inviter" {
 			t.Fatalf("got %v, want invitation_exceeds_inviter", code(err))
@@ -420,9 +443,10 @@ func TestAccept(t *testing.T) {
 		if _, err := e.Store.GetMembership(ctx, a.ID, u.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("membership made: %v", err)
 		}
-		inv, _ := e.Store.GetInvitation(ctx, a.ID, v.ID)
-		if !inv.ExceedsInviter || inv.State != "pending" {
-			t.Errorf("invitation: got flag %v state %s, want flagged pending", inv.ExceedsInviter, inv.State)
+		// The refusal wrote nothing.
+		after, _ := e.Store.GetInvitation(ctx, a.ID, v.ID)
+		if acc, hist := e.Items(t, a.ID); acc != accBefore || hist != histBefore || !reflect.DeepEqual(after, before) {
+			t.Errorf("refused accept wrote: items %d/%d from %d/%d, invitation %+v from %+v", acc, hist, accBefore, histBefore, after, before)
 		}
 	})
 	t.Run("inviter removed or deactivated", func(t *testing.T) {

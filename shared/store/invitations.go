@@ -615,7 +615,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, inv domain.Invitation, ev 
 
 // ResendInvitation gives a pending invitation (expired or not) a new token
 // hash and expiry, and makes inv's inviter (the actor resending, who
-// vouches for it now) its inviter, clearing ExceedsInviter: the old link is deleted, the new one stored, the email's
+// vouches for it now) its inviter: the old link is deleted, the new one stored, the email's
 // slot renewed, the expiry marker moved to the new expiry, one hit of the
 // sending limit counted and the event written (after the expired event when
 // the invitation had expired and the stream function has not written it), in
@@ -631,15 +631,14 @@ func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, new
 	c.values[":ttl"] = num(newExpiry.Add(InvitationRetention).Unix())
 	c.values[":queued"] = str(domain.DeliveryQueued)
 	c.values[":empty"] = str("")
-	c.values[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	c.values[":iid"] = str(inv.InviterID)
 	c.values[":iname"] = str(inv.InviterName)
 	c.values[":iemail"] = str(inv.InviterEmail)
 	c.values[":att"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
 		"SET tokenHash = :hash, inviteExpiresAt = :invExp, #exp = :ttl, delivery = :queued, deliveryReason = :empty, "+
-			"inviterId = :iid, inviterName = :iname, inviterEmail = :iemail, exceedsInviter = :false, lastAttemptAt = :att, "+
-			"resendCount = resendCount + :one, version = version + :one REMOVE messageId",
+			"inviterId = :iid, inviterName = :iname, inviterEmail = :iemail, lastAttemptAt = :att, "+
+			"resendCount = resendCount + :one, version = version + :one REMOVE messageId, exceedsInviter",
 		invWithOne(c)).
 		delete(inviteTokenKey(inv.TokenHash), cond{}).
 		putRecord(typeInviteToken, inviteTokenKey(newHash), inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
@@ -676,7 +675,6 @@ func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, new
 	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason, inv.MessageID = newHash, newExpiry, domain.DeliveryQueued, "", ""
 	inv.ResendCount++
 	inv.Version++
-	inv.ExceedsInviter = false
 	inv.LastAttemptAt = now
 	return inv, nil
 }
@@ -705,24 +703,6 @@ func (s *Store) SetDelivery(ctx context.Context, accountID, id, tokenHash, deliv
 	})
 	if err != nil && !isConditionFailed(err) {
 		return fmt.Errorf("set delivery: %w", err)
-	}
-	return nil
-}
-
-// FlagExceedsInviter marks a pending invitation whose accept was refused
-// because the inviter no longer holds what it grants, so that the Pending
-// list shows it. It does not bump the version.
-func (s *Store) FlagExceedsInviter(ctx context.Context, accountID, id string) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(s.table),
-		Key:                       inviteKey(accountID, id),
-		UpdateExpression:          aws.String("SET exceedsInviter = :t"),
-		ConditionExpression:       aws.String("#state = :pending"),
-		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: item{":t": &types.AttributeValueMemberBOOL{Value: true}, ":pending": str(domain.InvitePending)},
-	})
-	if err != nil && !isConditionFailed(err) {
-		return fmt.Errorf("flag invitation: %w", err)
 	}
 	return nil
 }
