@@ -310,8 +310,13 @@ func addErrors(doc *openapi3.T, sch *schemas) {
 			Description: new(http.StatusText(status) + ": " + strings.Join(codes, ", ") + "."),
 			Content:     openapi3.NewContentWithJSONSchema(body),
 		}
-		if status == http.StatusTooManyRequests {
+		switch status {
+		case http.StatusTooManyRequests:
 			resp.Headers = openapi3.Headers{"Retry-After": {Ref: "#/components/headers/RetryAfter"}}
+		case http.StatusConflict:
+			resp.Headers = openapi3.Headers{"Retry-After": {Value: &openapi3.Header{Parameter: openapi3.Parameter{
+				Description: "With `idempotency_in_flight`: how many seconds to wait before retrying the request.",
+				Schema:      openapi3.NewIntegerSchema().WithMin(0).NewRef()}}}}
 		}
 		doc.Components.Responses[name] = &openapi3.ResponseRef{Value: resp}
 	}

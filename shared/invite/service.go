@@ -30,6 +30,7 @@ type Store interface {
 	ResendInvitation(ctx context.Context, inv domain.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (domain.Invitation, error)
 	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error
 	RecordSent(ctx context.Context, inv domain.Invitation, messageID string, sent time.Time, first bool) error
+	FinishIdempotency(ctx context.Context, accountID, actorID, key string) error
 	MembershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error)
 	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]domain.Invitation, string, error)
 }
@@ -151,10 +152,15 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 		return Created{}, errPending
 	case errors.Is(err, store.ErrAlreadyMember):
 		return Created{}, errAlreadyMember
-	case errors.Is(err, store.ErrIdempotentReplay):
+	case errors.Is(err, store.ErrIdempotentReplay), idemKey != "" && errors.Is(err, store.ErrConflict):
+		// Another request with the key won: its result, or that it is
+		// still in flight. A plain race without a record is a conflict.
 		reads, err := s.store.ReadForCreate(ctx, accountID, d.Email, actor.UserID, idemKey)
 		if err != nil {
 			return Created{}, err
+		}
+		if reads.ReplayedInviteID == "" {
+			return Created{}, errBusy
 		}
 		return s.replay(ctx, accountID, reads, reqHash)
 	case errors.Is(err, store.ErrConflict):
@@ -164,8 +170,19 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	}
 	inv.Version = 1
 	inv = s.send(ctx, inv, token)
+	if idemKey != "" {
+		if err := s.store.FinishIdempotency(ctx, accountID, actor.UserID, idemKey); err != nil {
+			// Retries wait out the in-flight window, then get the result.
+			api.Logger(ctx).ErrorContext(ctx, "finish idempotency key", "err", err.Error())
+		}
+	}
 	return Created{View: ViewOf(inv, now)}, nil
 }
+
+// InFlightWindow is how long a create whose Idempotency-Key is not marked
+// finished counts as in flight: past the function's timeout it cannot be
+// running any more, and retries get the invitation it made.
+const InFlightWindow = 30 * time.Second
 
 var (
 	errPending       = domain.CodeInvitationPending.Msg("This email already has a pending invitation to this account. Use Resend on the Pending tab to send it again.")
@@ -174,9 +191,17 @@ var (
 	errNotFound      = domain.CodeInvitationNotFound.Msg("This invitation does not exist.")
 )
 
+// replay answers a retry of an Idempotency-Key: 422 idempotency_mismatch
+// for a different request, 409 idempotency_in_flight (Retry-After) while
+// the first is still running, else the first request's invitation.
 func (s *Service) replay(ctx context.Context, accountID string, reads store.CreateReads, reqHash string) (Created, error) {
 	if reads.ReplayedRequestHash != reqHash {
 		return Created{}, domain.CodeIdempotencyMismatch.Msg("This Idempotency-Key was used for a different request.")
+	}
+	if !reads.ReplayedDone && s.store.Now().Sub(reads.ReplayedAt) < InFlightWindow {
+		e := domain.CodeIdempotencyInFlight.Msg("A request with this Idempotency-Key is still being processed. Retry in a moment.")
+		e.RetryAfter = 1
+		return Created{}, e
 	}
 	inv, err := s.store.GetInvitation(ctx, accountID, reads.ReplayedInviteID)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -156,9 +157,14 @@ func (s *Store) auditExpiredOnce(ctx context.Context, tx *Tx, inv domain.Invitat
 	}
 }
 
+// idempotencyRecord remembers a create's Idempotency-Key: the invitation
+// it made, the request's fingerprint, and whether the request finished
+// (Done) or is still in flight since At.
 type idempotencyRecord struct {
 	InviteID    string `dynamodbav:"inviteId"`
 	RequestHash string `dynamodbav:"requestHash"`
+	Done        bool   `dynamodbav:"done"`
+	At          int64  `dynamodbav:"at"`
 }
 
 // invitationItem is the invitation with its TTL and, while pending, its
@@ -264,9 +270,12 @@ type CreateReads struct {
 	GuardInviteID string
 	GuardExpired  bool
 	// Replayed is the invitation a used idempotency key made, with the
-	// hash of that first request.
+	// hash of that first request, whether that request finished, and when
+	// it started.
 	ReplayedInviteID    string
 	ReplayedRequestHash string
+	ReplayedDone        bool
+	ReplayedAt          time.Time
 }
 
 // ReadForCreate reads the account, the email's login, the email's pending
@@ -312,6 +321,7 @@ func (s *Store) ReadForCreate(ctx context.Context, accountID, email, actorID, id
 				return CreateReads{}, fmt.Errorf("decode idempotency key: %w", err)
 			}
 			r.ReplayedInviteID, r.ReplayedRequestHash = rec.InviteID, rec.RequestHash
+			r.ReplayedDone, r.ReplayedAt = rec.Done, time.Unix(rec.At, 0)
 		}
 	}
 	return r, nil
@@ -374,17 +384,41 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 	if n.ReplaceID != "" {
 		s.expireInTx(ctx, tx, inv.AccountID, n.ReplaceID, now)
 	}
+	idemAt := -1
 	if n.IdempotencyKey != "" {
-		reasons[len(tx.items)] = ErrIdempotentReplay
+		idemAt = len(tx.items)
 		tx.putRecord(typeIdempotency, idempotencyKey(inv.AccountID, inv.InviterID, n.IdempotencyKey),
-			idempotencyRecord{InviteID: inv.ID, RequestHash: n.RequestHash}, now.Add(IdempotencyTTL), notExists)
+			idempotencyRecord{InviteID: inv.ID, RequestHash: n.RequestHash, At: now.Unix()}, now.Add(IdempotencyTTL), notExists)
 	}
 	if n.Limit.Max > 0 {
 		i, end := tx.invHit("invites#"+inv.AccountID, n.Limit, now)
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
 	}
 	s.audit(tx, n.Event)
-	return mapConflict(tx.commit(ctx), reasons)
+	err = tx.commit(ctx)
+	// A retry that lost to the first request with its key fails on the
+	// email's slot too: the key says what really happened.
+	var ce *ConflictError
+	if errors.As(err, &ce) && slices.Contains(ce.Failed, idemAt) {
+		return ErrIdempotentReplay
+	}
+	return mapConflict(err, reasons)
+}
+
+// FinishIdempotency marks the create of an Idempotency-Key finished, so
+// that retries get its result instead of idempotency_in_flight.
+func (s *Store) FinishIdempotency(ctx context.Context, accountID, actorID, key string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       idempotencyKey(accountID, actorID, key),
+		UpdateExpression:          aws.String("SET done = :t"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: item{":t": &types.AttributeValueMemberBOOL{Value: true}},
+	})
+	if err != nil && !isConditionFailed(err) {
+		return fmt.Errorf("finish idempotency key: %w", err)
+	}
+	return nil
 }
 
 // expireInTx marks an expired pending invitation expired (out of the
