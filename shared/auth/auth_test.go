@@ -192,3 +192,18 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+func TestLoginDelay(t *testing.T) {
+	for _, tt := range []struct {
+		fails int
+		want  time.Duration
+	}{
+		{0, 0}, {1, 0}, {LoginFreeFailures - 1, 0},
+		{LoginFreeFailures, 2 * time.Second}, {LoginFreeFailures + 1, 4 * time.Second}, {LoginFreeFailures + 2, 8 * time.Second},
+		{LoginFreeFailures + 8, 512 * time.Second}, {LoginFreeFailures + 9, LoginMaxDelay}, {1000, LoginMaxDelay},
+	} {
+		if got := LoginDelay(tt.fails); got != tt.want {
+			t.Errorf("LoginDelay(%d): got %v, want %v", tt.fails, got, tt.want)
+		}
+	}
+}

@@ -12,10 +12,15 @@ import (
 // Rate limits of the identity endpoints. Each is a fixed window kept in the
 // table (store.Hit), so that it holds across Lambda instances.
 var (
-	// LoginPerEmail bounds failed sign-ins of one email address.
-	LoginPerEmail = store.Limit{Max: 10, Window: 15 * time.Minute}
-	// LoginPerIP bounds failed sign-ins from one source address.
-	LoginPerIP = store.Limit{Max: 50, Window: 15 * time.Minute}
+	// LoginPerEmail bounds failed sign-ins of one email address from
+	// addresses it never signed in from: NIST SP 800-63B's ceiling of 100
+	// failed attempts on one account. Sources that signed in before are
+	// not held to it, so that someone failing everywhere else cannot keep
+	// the owner out.
+	LoginPerEmail = store.Limit{Max: 100, Window: 24 * time.Hour}
+	// LoginPerIP bounds failed sign-ins from one source address, whatever
+	// the emails: the ceiling on one guesser.
+	LoginPerIP = store.Limit{Max: 100, Window: time.Hour}
 	// RegisterPerIP bounds registrations from one source address.
 	RegisterPerIP = store.Limit{Max: 20, Window: time.Hour}
 	// ResetPerEmail bounds password-reset mails to one address.
@@ -29,6 +34,65 @@ var (
 	// change), so that a stolen session cannot guess them.
 	SecondFactorPerUser = store.Limit{Max: 10, Window: 15 * time.Minute}
 )
+
+// Growing delays for one email from one source address: from the
+// LoginFreeFailures-th failure in a row, each one doubles the wait before
+// the next try, from 2 seconds up to LoginMaxDelay. The run ends
+// with a sign-in from that address, or LoginBackoffTTL after its last
+// failure. Other addresses are not slowed by it.
+const (
+	LoginFreeFailures = 5
+	LoginMaxDelay     = 15 * time.Minute
+	LoginBackoffTTL   = 24 * time.Hour
+	// KnownSourceTTL is how long an address that signed in to an email
+	// stays exempt from the email's ceiling.
+	KnownSourceTTL = 90 * 24 * time.Hour
+)
+
+// LoginDelay is the wait after the fails-th failure in a row of one email
+// from one address.
+func LoginDelay(fails int) time.Duration {
+	if fails < LoginFreeFailures {
+		return 0
+	}
+	n := fails - LoginFreeFailures + 1
+	if n > 20 {
+		return LoginMaxDelay
+	}
+	return min(time.Duration(1<<n)*time.Second, LoginMaxDelay)
+}
+
+// LoginGuard names the counters of one sign-in attempt.
+type LoginGuard struct {
+	Pair, Known, Email, IP string
+}
+
+// GuardLogin returns the counters a sign-in of email from ip is held to.
+func GuardLogin(email, ip string) LoginGuard {
+	pair := HashToken(email + "|" + ip)[:32]
+	return LoginGuard{Pair: "login-pair#" + pair, Known: "login-known#" + pair, Email: LimitLoginEmail(email), IP: LimitLoginIP(ip)}
+}
+
+// Limits are the guard's fixed-window limits.
+func (g LoginGuard) Limits() map[string]store.Limit {
+	return map[string]store.Limit{g.Email: LoginPerEmail, g.IP: LoginPerIP}
+}
+
+// Wait says how long the attempt must wait, from what ReadCounters found:
+// the address's ceiling, the email's ceiling unless the address signed in
+// to it before, and the pair's growing delay. Zero lets it through.
+func (g LoginGuard) Wait(c store.Counters, now time.Time) time.Duration {
+	wait := c.Wait[g.IP]
+	if !c.Marked[g.Known] {
+		wait = max(wait, c.Wait[g.Email])
+	}
+	if b := c.Backoff[g.Pair]; b.Fails > 0 {
+		if until := b.Last.Add(LoginDelay(b.Fails)); until.After(now) {
+			wait = max(wait, until.Sub(now))
+		}
+	}
+	return wait
+}
 
 // Limit names. Emails are hashed, so that rate items do not hold addresses.
 func LimitLoginEmail(email string) string { return "login-email#" + HashToken(email)[:32] }

@@ -58,7 +58,7 @@ var Functions = []Function{
 	{Name: "auth-verify", Handler: "identityhttp.Verify", Description: "POST /api/auth/verify - confirms an email address with the emailed token.",
 		Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
 	{Name: "auth-login", Handler: "identityhttp.Login", Description: "POST /api/auth/login - signs in with password and, where enrolled, a TOTP or recovery code.",
-		Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
+		Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{Name: "auth-logout", Handler: "identityhttp.Logout", Description: "POST /api/auth/logout - ends the session at once.",
 		Routes: []Route{{"POST", "/api/auth/logout"}}, TableActions: []string{"dynamodb:DeleteItem"}},
 	{Name: "auth-password-reset", Handler: "identityhttp.PasswordReset", Description: "POST /api/auth/password-reset - mails a password reset link (same answer for any address).",

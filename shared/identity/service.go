@@ -35,6 +35,9 @@ type Store interface {
 	RecordSignIn(ctx context.Context, actor domain.Actor, at time.Time) error
 	SyncMemberNames(ctx context.Context, u domain.User, actor domain.Actor, at time.Time) error
 	InvitationByToken(ctx context.Context, hash string) (domain.Invitation, error)
+	ReadCounters(ctx context.Context, limits map[string]store.Limit, backoffs, marks []string) (store.Counters, error)
+	Fail(ctx context.Context, name string, ttl time.Duration) error
+	Succeed(ctx context.Context, backoff, mark string, ttl time.Duration) error
 }
 
 // Mailer sends the verification and reset emails.
@@ -54,6 +57,14 @@ type Service struct {
 // (nil for the functions that send none).
 func NewService(s Store, m Mailer, siteURL string) *Service {
 	return &Service{store: s, mail: m, siteURL: siteURL, now: time.Now}
+}
+
+// WithClock returns a copy of the service that reads the time from now
+// (pair it with the store's WithClock), for tests of time limits.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	c := *s
+	c.now = now
+	return &c
 }
 
 // NewSession is a session just started, with the token its cookie carries.
@@ -226,9 +237,11 @@ type Credentials struct {
 	Code     string `json:"code"`
 }
 
-// Login signs a user in. Failed attempts count against the email's and
-// the source address's limits (checked with one read before anything is
-// verified); an unknown email costs the same password check as a known one.
+// Login signs a user in. Failed attempts count against the email from
+// this source address (growing delays), the source address's ceiling and
+// the email's ceiling, which does not hold addresses the email signed in
+// from before (auth.LoginGuard; all checked with one read before anything
+// is verified); an unknown email costs the same password check as a known one.
 // A TOTP code is accepted once, a recovery code is used up. The sign-in is
 // stamped on the user and, with its member.signed_in event, on each active
 // membership. It returns invalid for a malformed email or no password,
@@ -242,15 +255,19 @@ func (s *Service) Login(ctx context.Context, client domain.Actor, in Credentials
 	if in.Password == "" {
 		return domain.User{}, NewSession{}, domain.CodeInvalidPassword.Field("password", "Enter your password.")
 	}
-	limits := map[string]store.Limit{
-		auth.LimitLoginEmail(email):        auth.LoginPerEmail,
-		auth.LimitLoginIP(client.SourceIP): auth.LoginPerIP,
-	}
-	if err := auth.CheckLimits(ctx, s.store, limits); err != nil {
+	guard := auth.GuardLogin(email, client.SourceIP)
+	counters, err := s.store.ReadCounters(ctx, guard.Limits(), []string{guard.Pair}, []string{guard.Known})
+	if err != nil {
 		return domain.User{}, NewSession{}, err
 	}
+	if wait := guard.Wait(counters, s.now()); wait > 0 {
+		return domain.User{}, NewSession{}, auth.RateLimited(wait)
+	}
 	fail := func(refusal error) (domain.User, NewSession, error) {
-		if err := auth.Hit(ctx, s.store, limits); err != nil {
+		if err := s.store.Fail(ctx, guard.Pair, auth.LoginBackoffTTL); err != nil {
+			return domain.User{}, NewSession{}, err
+		}
+		if err := auth.Hit(ctx, s.store, guard.Limits()); err != nil {
 			return domain.User{}, NewSession{}, err
 		}
 		return domain.User{}, NewSession{}, refusal
@@ -322,6 +339,10 @@ func (s *Service) Login(ctx context.Context, client domain.Actor, in Credentials
 	sess, err := s.start(ctx, u, client, now)
 	if err != nil {
 		return domain.User{}, NewSession{}, err
+	}
+	// This address's failures are forgiven and it is known from now on.
+	if err := s.store.Succeed(ctx, guard.Pair, guard.Known, auth.KnownSourceTTL); err != nil {
+		api.Logger(ctx).WarnContext(ctx, "record known source", "err", err.Error())
 	}
 	// Best effort: the sign-in stands even if its time is not recorded.
 	if err := s.store.TouchLogin(ctx, u.ID, now); err != nil {

@@ -2,12 +2,15 @@ package identityhttp
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
 
+	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/fixture"
@@ -133,48 +136,95 @@ func TestLoginRefusals(t *testing.T) {
 	}
 }
 
+// TestLoginRateLimits: failures of one email from one address slow that
+// address down with growing delays, but never the right password from
+// another address; the email's ceiling (NIST's 100) holds new addresses
+// only, not ones the email signed in from; each address has its own
+// ceiling. The clock is pinned, so no window boundary can make it flaky.
 func TestLoginRateLimits(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newLogin(identity.NewService(e.Store, nil, ""), false)
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	h := newLogin(identity.NewService(e.Store.WithClock(clock), nil, "").WithClock(clock), false)
 	u := e.User(t, true)
+	try := func(email, password, ip string) api.Response {
+		req := fixture.Request(t, "auth-login.json", login(email, password, ""), "")
+		req.RequestContext.HTTP.SourceIP = ip
+		return fixture.Call(t, h, req)
+	}
+	refusedFor := func(resp api.Response) int {
+		if resp.StatusCode != 429 || fixture.ErrorOf(t, resp).Error.Code != "rate_limited" {
+			return 0
+		}
+		n, _ := strconv.Atoi(resp.Headers["Retry-After"])
+		return n
+	}
 
-	// Per email: after LoginPerEmail.Max failures even the right password
-	// is refused with 429 and Retry-After, for known and unknown emails alike.
 	for _, email := range []string{u.Email, "nobody-" + u.Email} {
-		for i := range auth.LoginPerEmail.Max {
-			resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(email, "wrong password!", ""), ""))
-			if resp.StatusCode != 401 {
-				t.Fatalf("%s attempt %d: got %d, want 401", email, i+1, resp.StatusCode)
+		attacker := "203.0.113.7"
+		// Free failures, then a delay that doubles with each failure.
+		for i := 1; i < auth.LoginFreeFailures; i++ {
+			if resp := try(email, "wrong password!", attacker); resp.StatusCode != 401 {
+				t.Fatalf("%s failure %d: got %d, want 401", email, i, resp.StatusCode)
 			}
 		}
-		resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(email, fixture.Password, ""), ""))
-		if resp.StatusCode != 429 || fixture.ErrorOf(t, resp).Error.Code != "rate_limited" {
-			t.Fatalf("%s after %d failures: got %d %s, want 429", email, auth.LoginPerEmail.Max, resp.StatusCode, resp.Body)
-		}
-		if ra := resp.Headers["Retry-After"]; ra == "" || ra == "0" {
-			t.Errorf("Retry-After: got %q, want seconds", ra)
+		for want := 2; want <= 16; want *= 2 {
+			if resp := try(email, "wrong password!", attacker); resp.StatusCode != 401 {
+				t.Fatalf("%s failure before a %d s delay: got %d %s, want 401", email, want, resp.StatusCode, resp.Body)
+			}
+			if got := refusedFor(try(email, fixture.Password, attacker)); got != want {
+				t.Fatalf("%s right after: got Retry-After %d, want 429 with %d", email, got, want)
+			}
+			now = now.Add(time.Duration(want) * time.Second)
 		}
 	}
-	if n := e.Sessions(t, u.ID); n != 0 {
-		t.Errorf("sessions: got %d, want 0", n)
+	// The owner, from an address of their own, is not slowed down.
+	if resp := try(u.Email, fixture.Password, "198.51.100.20"); resp.StatusCode != 200 {
+		t.Fatalf("the right password from another address: got %d %s, want 200", resp.StatusCode, resp.Body)
+	}
+
+	// A success forgives its address's failures.
+	now = now.Add(auth.LoginMaxDelay)
+	if resp := try(u.Email, fixture.Password, "203.0.113.7"); resp.StatusCode != 200 {
+		t.Fatalf("the attacker's address with the right password after the delay: got %d %s", resp.StatusCode, resp.Body)
+	}
+	if resp := try(u.Email, "wrong password!", "203.0.113.7"); resp.StatusCode != 401 {
+		t.Errorf("a failure after a success: got %d, want 401 (no delay)", resp.StatusCode)
+	}
+	if resp := try(u.Email, fixture.Password, "203.0.113.7"); resp.StatusCode != 200 {
+		t.Errorf("right password after one failure: got %d, want 200", resp.StatusCode)
+	}
+
+	// The email's ceiling: reached, it holds new addresses, not the one
+	// that signed in before.
+	for range auth.LoginPerEmail.Max {
+		if _, err := e.Store.WithClock(clock).Hit(ctx, auth.LimitLoginEmail(u.Email), auth.LoginPerEmail); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := refusedFor(try(u.Email, fixture.Password, "192.0.2.33")); got == 0 {
+		t.Errorf("a new address past the email's ceiling: got through, want 429")
+	}
+	if resp := try(u.Email, fixture.Password, "198.51.100.20"); resp.StatusCode != 200 {
+		t.Errorf("a known address past the email's ceiling: got %d %s, want 200", resp.StatusCode, resp.Body)
 	}
 
 	// Per source address, whatever the email.
 	v := e.User(t, true)
 	for range auth.LoginPerIP.Max {
-		if _, err := e.Store.Hit(ctx, auth.LimitLoginIP("198.51.100.9"), auth.LoginPerIP); err != nil {
+		if _, err := e.Store.WithClock(clock).Hit(ctx, auth.LimitLoginIP("198.51.100.9"), auth.LoginPerIP); err != nil {
 			t.Fatal(err)
 		}
 	}
-	req := fixture.Request(t, "auth-login.json", login(v.Email, fixture.Password, ""), "")
-	req.RequestContext.HTTP.SourceIP = "198.51.100.9"
-	if resp := fixture.Call(t, h, req); resp.StatusCode != 429 || resp.Headers["Retry-After"] == "" {
-		t.Errorf("from a limited address: got %d %v, want 429 with Retry-After", resp.StatusCode, resp.Headers)
+	if got := refusedFor(try(v.Email, fixture.Password, "198.51.100.9")); got == 0 {
+		t.Errorf("from an address past its ceiling: got through, want 429 with Retry-After")
 	}
-	req.RequestContext.HTTP.SourceIP = "198.51.100.10"
-	if resp := fixture.Call(t, h, req); resp.StatusCode != 200 {
+	if resp := try(v.Email, fixture.Password, "198.51.100.10"); resp.StatusCode != 200 {
 		t.Errorf("from another address: got %d, want 200", resp.StatusCode)
+	}
+	if n := e.Sessions(t, v.ID); n != 1 {
+		t.Errorf("sessions of the second user: got %d, want 1", n)
 	}
 }
 
@@ -226,10 +276,14 @@ func TestLoginTwoFactor(t *testing.T) {
 		{"recovery code used up", fixture.Password, codes[3], 401, "invalid_code"},
 		{"another recovery code", fixture.Password, strings.ReplaceAll(codes[7], "-", ""), 200, ""},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.Sessions(t, u.ID)
-			resp := fixture.Call(t, h, fixture.Request(t, "auth-login.json", login(u.Email, tt.password, tt.code), ""))
+			// An address per case: these are the codes' rules, not the
+			// growing delays of TestLoginRateLimits.
+			req := fixture.Request(t, "auth-login.json", login(u.Email, tt.password, tt.code), "")
+			req.RequestContext.HTTP.SourceIP = fmt.Sprintf("192.0.2.%d", i+1)
+			resp := fixture.Call(t, h, req)
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d (%s)", resp.StatusCode, tt.wantStatus, resp.Body)
 			}
