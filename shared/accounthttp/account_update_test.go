@@ -22,7 +22,7 @@ func TestRenameAccount(t *testing.T) {
 	now := time.Now().UTC()
 	acct := domain.Account{ID: store.NewID(), Name: "Acme", OwnerID: owner.ID, CreatedAt: now}
 	om := domain.Membership{AccountID: acct.ID, AccountName: "Acme", UserID: owner.ID, Email: owner.Email, Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive, JoinedAt: now}
-	if err := e.Store.CreateAccount(ctx, acct, om, domain.AuditEvent{AccountID: acct.ID, Action: domain.ActionAccountCreated}); err != nil {
+	if err := e.Store.CreateAccount(ctx, acct, om, domain.AuditEvent{AccountID: acct.ID, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
 	vm := domain.Membership{AccountID: acct.ID, UserID: viewer.ID, Email: viewer.Email, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, JoinedAt: now}

@@ -2,6 +2,7 @@ package accounthttp
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -59,5 +60,39 @@ func TestCreateAccount(t *testing.T) {
 	m, err := e.Store.GetMembership(context.Background(), got.ID, u.ID)
 	if err != nil || m.Role != domain.RoleOwner || m.Status != domain.StatusActive || !m.Effective().All || m.Email != u.Email {
 		t.Errorf("membership: got %+v, %v", m, err)
+	}
+}
+
+// TestCreateAccountCap: a person creates at most CreatePerUser.Max accounts
+// a day; the next is 429 with Retry-After and writes nothing; another
+// person is not held by it.
+func TestCreateAccountCap(t *testing.T) {
+	t.Parallel()
+	e := fixture.New(t)
+	h := newCreate(e.Auth, accounts.NewService(e.Store))
+	u, other := e.User(t, true), e.User(t, true)
+	cookie := e.SignIn(t, u)
+	for i := range accounts.CreatePerUser.Max {
+		if resp := fixture.Call(t, h, fixture.Request(t, "accounts-create.json", map[string]string{"name": fmt.Sprintf("Acme %d", i)}, cookie)); resp.StatusCode != 201 {
+			t.Fatalf("account %d: got %d %s", i+1, resp.StatusCode, resp.Body)
+		}
+	}
+	owned := func() int {
+		accts, err := e.Store.AccountsOfUser(context.Background(), u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(accts)
+	}
+	before := owned()
+	resp := fixture.Call(t, h, fixture.Request(t, "accounts-create.json", map[string]string{"name": "One too many"}, cookie))
+	if resp.StatusCode != 429 || fixture.ErrorOf(t, resp).Error.Code != "rate_limited" || resp.Headers["Retry-After"] == "" {
+		t.Errorf("past the cap: got %d %s (Retry-After %q), want 429 rate_limited with Retry-After", resp.StatusCode, resp.Body, resp.Headers["Retry-After"])
+	}
+	if got := owned(); got != before {
+		t.Errorf("accounts after the refusal: got %d, want %d", got, before)
+	}
+	if resp := fixture.Call(t, h, fixture.Request(t, "accounts-create.json", map[string]string{"name": "Theirs"}, e.SignIn(t, other))); resp.StatusCode != 201 {
+		t.Errorf("another person: got %d %s, want 201", resp.StatusCode, resp.Body)
 	}
 }

@@ -22,7 +22,7 @@ func TestListAccounts(t *testing.T) {
 		a := domain.Account{ID: store.NewID(), Name: name, OwnerID: owner.ID, CreatedAt: now}
 		m := domain.Membership{AccountID: a.ID, AccountName: name, UserID: owner.ID, Email: owner.Email, Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive, JoinedAt: now}
 		ev := domain.AuditEvent{AccountID: a.ID, Action: domain.ActionAccountCreated, Target: domain.EventTarget{Kind: "account", ID: a.ID}}
-		if err := e.Store.CreateAccount(context.Background(), a, m, ev); err != nil {
+		if err := e.Store.CreateAccount(context.Background(), a, m, ev, store.Limit{}); err != nil {
 			t.Fatal(err)
 		}
 		return a.ID

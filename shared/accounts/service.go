@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 // Store is what the service reads and writes.
 type Store interface {
 	GetUser(ctx context.Context, userID string) (domain.User, error)
-	CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent) error
+	CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent, perUser store.Limit) error
 	AccountsOfUser(ctx context.Context, userID string) ([]domain.Membership, error)
 	AccountNames(ctx context.Context, ids []string) (map[string]string, error)
 	GetAccount(ctx context.Context, accountID string) (domain.Account, error)
@@ -42,9 +43,14 @@ type Summary struct {
 	Status domain.MemberStatus `json:"status,omitempty"`
 }
 
+// CreatePerUser bounds the accounts one person creates: each new account
+// would otherwise be a fresh place to invite from.
+var CreatePerUser = store.Limit{Max: 10, Window: 24 * time.Hour}
+
 // Create makes an account owned by the actor (a signed-in, verified user):
 // the account, the owner's membership and the account.created event in one
-// transaction. It returns invalid invalid_name, or the store's errors.
+// transaction, within CreatePerUser. It returns invalid invalid_name,
+// too_many rate_limited (Retry-After) past the cap, or the store's errors.
 func (s *Service) Create(ctx context.Context, actor domain.Actor, name string) (Summary, error) {
 	name, err := domain.NormalizeName(name, "name", false)
 	if err != nil {
@@ -61,7 +67,14 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, name string) (
 		Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive,
 		JoinedAt: now, LastActiveAt: now, LastLoginAt: u.LastLoginAt,
 	}
-	if err := s.store.CreateAccount(ctx, a, owner, domain.AccountCreated(actor, a.ID, name, now)); err != nil {
+	err = s.store.CreateAccount(ctx, a, owner, domain.AccountCreated(actor, a.ID, name, now), CreatePerUser)
+	var rl *store.RateLimitedError
+	if errors.As(err, &rl) {
+		e := domain.CodeRateLimited.Msg(fmt.Sprintf("You have created %d accounts in the last day, as many as allowed. Try again later.", CreatePerUser.Max))
+		e.RetryAfter = int((rl.RetryAfter + time.Second - 1) / time.Second)
+		return Summary{}, e
+	}
+	if err != nil {
 		return Summary{}, err
 	}
 	return Summary{ID: a.ID, Name: a.Name, Role: domain.RoleOwner}, nil

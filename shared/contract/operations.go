@@ -174,7 +174,8 @@ var Operations = []Operation{
 
 	// Accounts.
 	{Route: "POST /api/accounts", ID: "createAccount", Tag: "Accounts", Summary: "Create an account owned by the signed-in user",
-		Access: signedIn, Body: accounts.Creation{}, Status: 201, Answer: accounts.Summary{}},
+		Description: "At most 10 accounts a day per person (429 `rate_limited` with `Retry-After`).",
+		Access:      signedIn, Body: accounts.Creation{}, Status: 201, Answer: accounts.Summary{}, Errors: []int{s429}},
 	{Route: "GET /api/accounts", ID: "listAccounts", Tag: "Accounts", Summary: "The signed-in user's accounts, with their role and status in each",
 		Access: signedIn, Status: 200, Answer: accounts.SummaryList{}},
 	{Route: "GET /api/accounts/{accountId}", ID: "getAccount", Tag: "Accounts", Summary: "An account's name, owner and version",

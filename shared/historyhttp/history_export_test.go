@@ -27,10 +27,8 @@ func TestExport(t *testing.T) {
 	mk := func(u domain.User, role domain.Role, p domain.PermissionSet) domain.Membership {
 		return domain.Membership{AccountID: acct, UserID: u.ID, Email: u.Email, Role: role, Permissions: p, Status: domain.StatusActive, JoinedAt: now}
 	}
-	if err := env.Store.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: owner.ID, CreatedAt: now},
-		mk(owner, domain.RoleOwner, domain.PermissionSet{All: true}),
-		domain.AuditEvent{ID: "created", AccountID: acct, At: now.Add(-40 * 24 * time.Hour), Action: domain.ActionAccountCreated,
-			Actor: domain.EventActor{UserID: owner.ID}, Target: domain.EventTarget{Kind: "account", ID: acct}}); err != nil {
+	if err := env.Store.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: owner.ID, CreatedAt: now}, mk(owner, domain.RoleOwner, domain.PermissionSet{All: true}), domain.AuditEvent{ID: "created", AccountID: acct, At: now.Add(-40 * 24 * time.Hour), Action: domain.ActionAccountCreated,
+		Actor: domain.EventActor{UserID: owner.ID}, Target: domain.EventTarget{Kind: "account", ID: acct}}, store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range []domain.Membership{

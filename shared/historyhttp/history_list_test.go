@@ -39,8 +39,7 @@ func listSetup(t *testing.T) *listFixture {
 	for _, acct := range []string{f.acct, f.other} {
 		ev := domain.AuditEvent{AccountID: acct, At: now.Add(-time.Hour), Action: domain.ActionAccountCreated,
 			Actor: domain.EventActor{UserID: f.owner.ID}, Target: domain.EventTarget{Kind: "account", ID: acct}}
-		if err := f.env.Store.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: f.owner.ID, CreatedAt: now},
-			mk(f.owner, acct, domain.RoleOwner, domain.PermissionSet{All: true}), ev); err != nil {
+		if err := f.env.Store.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: f.owner.ID, CreatedAt: now}, mk(f.owner, acct, domain.RoleOwner, domain.PermissionSet{All: true}), ev, store.Limit{}); err != nil {
 			t.Fatal(err)
 		}
 	}

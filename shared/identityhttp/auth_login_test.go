@@ -37,9 +37,7 @@ func TestLogin(t *testing.T) {
 	// The verified user is a member of an account: its member list shows
 	// the last login.
 	account := store.NewID()
-	if err := e.Store.CreateAccount(ctx, domain.Account{ID: account, Name: "Acme", OwnerID: verified.ID},
-		domain.Membership{AccountID: account, UserID: verified.ID, Email: verified.Email, Role: domain.RoleOwner, Status: domain.StatusActive},
-		domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}); err != nil {
+	if err := e.Store.CreateAccount(ctx, domain.Account{ID: account, Name: "Acme", OwnerID: verified.ID}, domain.Membership{AccountID: account, UserID: verified.ID, Email: verified.Email, Role: domain.RoleOwner, Status: domain.StatusActive}, domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -311,9 +309,7 @@ func BenchmarkLoginCost(b *testing.B) {
 	u := e.User(b, true)
 	// A member of one account, as most users are.
 	account := store.NewID()
-	if err := e.Store.CreateAccount(ctx, domain.Account{ID: account, Name: "Acme", OwnerID: u.ID},
-		domain.Membership{AccountID: account, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive},
-		domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}); err != nil {
+	if err := e.Store.CreateAccount(ctx, domain.Account{ID: account, Name: "Acme", OwnerID: u.ID}, domain.Membership{AccountID: account, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive}, domain.AuditEvent{AccountID: account, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 		b.Fatal(err)
 	}
 	req := fixture.Request(b, "auth-login.json", login(u.Email, fixture.Password, ""), "")

@@ -75,7 +75,7 @@ func TestRenameReachesMemberships(t *testing.T) {
 	for _, name := range []string{"One", "Two"} {
 		a := domain.Account{ID: store.NewID(), Name: name, OwnerID: "someone", CreatedAt: time.Now()}
 		owner := domain.Membership{AccountID: a.ID, UserID: "someone", Email: "o@example.com", Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive}
-		if err := e.Store.CreateAccount(ctx, a, owner, domain.AuditEvent{AccountID: a.ID, Action: domain.ActionAccountCreated}); err != nil {
+		if err := e.Store.CreateAccount(ctx, a, owner, domain.AuditEvent{AccountID: a.ID, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 			t.Fatal(err)
 		}
 		m := domain.Membership{AccountID: a.ID, UserID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}}

@@ -574,7 +574,7 @@ func TestEditAndRevoke(t *testing.T) {
 	}
 }
 
-// TestHourlyCap: past the account's hourly cap creates and resends are
+// TestHourlyCap: past the inviter's hourly cap creates and resends are
 // refused with Retry-After, and nothing is written.
 func TestHourlyCap(t *testing.T) {
 	t.Parallel()
@@ -601,6 +601,18 @@ func TestHourlyCap(t *testing.T) {
 	e.Rebuild()
 	if _, err := e.Service.Resend(ctx, actorOf(t, e, a, owner), a.ID, v.ID); code(err) != "invitations_rate_limited" {
 		t.Errorf("resend past cap: got %v, want invitations_rate_limited", code(err))
+	}
+
+	// The cap is the inviter's, across accounts: a new account of theirs
+	// does not reset it.
+	b := e.AccountOf(t, owner, "Second")
+	if _, err := e.Service.Create(ctx, actorOf(t, e, b, owner), b.ID, invite.CreateInput{Email: email, Role: "member", Permissions: perms()}, ""); code(err) != "invitations_rate_limited" {
+		t.Errorf("invite from a new account past the cap: got %v, want invitations_rate_limited", code(err))
+	}
+	// Another admin of the first account has a cap of their own.
+	other, _ := e.Member(t, a, domain.RoleAdmin, domain.StatusActive, "users.manage", "users.view")
+	if _, err := e.Service.Create(ctx, actorOf(t, e, a, other), a.ID, invite.CreateInput{Email: email, Role: "member", Permissions: perms()}, ""); err != nil {
+		t.Errorf("another inviter: got %v, want the invitation", err)
 	}
 }
 

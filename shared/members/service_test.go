@@ -355,7 +355,7 @@ func TestRemovedMemberKeepsOtherAccounts(t *testing.T) {
 	m := f.Add(t, "Two", "Accounts", domain.RoleMember, "billing.view")
 	second := domain.Account{ID: store.NewID(), Name: "Second", OwnerID: m.User.ID, CreatedAt: time.Now()}
 	own := domain.Membership{AccountID: second.ID, UserID: m.User.ID, Email: m.User.Email, Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive}
-	if err := f.Store.CreateAccount(ctx, second, own, domain.AuditEvent{AccountID: second.ID, Action: domain.ActionAccountCreated}); err != nil {
+	if err := f.Store.CreateAccount(ctx, second, own, domain.AuditEvent{AccountID: second.ID, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Service.Remove(ctx, f.MustActor(t, f.Owner.Cookie), f.Account.ID, m.User.ID, 1, ""); err != nil {

@@ -10,15 +10,26 @@ import (
 	"roster/shared/domain"
 )
 
-// CreateAccount writes a new account, its owner's membership and the
-// account.created event in one transaction.
-func (s *Store) CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent) error {
+// CreateAccount writes a new account, its owner's membership, the
+// account.created event and, when perUser has a Max, one hit of the
+// owner's account-creation limit, in one transaction. It returns
+// *RateLimitedError past the limit (nothing written).
+func (s *Store) CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent, perUser Limit) error {
 	a.Version, owner.Version = 1, 1
 	tx := s.tx().putRecord(typeAccount, accountKey(a.ID), a, time.Time{}, notExists)
 	s.putMembership(tx, owner, nil, notExists)
 	s.audit(tx, ev)
-	return tx.commit(ctx)
+	reasons := map[int]error{}
+	if perUser.Max > 0 {
+		now := s.now()
+		i, end := tx.hit(AccountsLimit(owner.UserID), perUser, now)
+		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
+	}
+	return mapConflict(tx.commit(ctx), reasons)
 }
+
+// AccountsLimit names the cap on the accounts one person creates.
+func AccountsLimit(userID string) string { return "accounts#user#" + userID }
 
 // GetAccount returns the account, or ErrNotFound. The read is strongly
 // consistent: its callers edit the account under its version.

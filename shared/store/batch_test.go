@@ -48,8 +48,7 @@ func TestBatchGetFailsClosed(t *testing.T) {
 
 	owner := newUser("owner@example.com")
 	account := domain.Account{ID: store.NewID(), Name: "Acme", OwnerID: owner.ID}
-	if err := good.CreateAccount(ctx, account, domain.Membership{AccountID: account.ID, UserID: owner.ID, Email: owner.Email, Role: domain.RoleOwner, Status: domain.StatusActive},
-		domain.AuditEvent{AccountID: account.ID, Action: domain.ActionAccountCreated}); err != nil {
+	if err := good.CreateAccount(ctx, account, domain.Membership{AccountID: account.ID, UserID: owner.ID, Email: owner.Email, Role: domain.RoleOwner, Status: domain.StatusActive}, domain.AuditEvent{AccountID: account.ID, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
 	sess := domain.Session{TokenHash: "h-" + store.NewID(), UserID: owner.ID, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
@@ -115,9 +114,7 @@ func TestBatchGetChunks(t *testing.T) {
 		name := fmt.Sprintf("Account %03d", i)
 		want[id] = name
 		u := newUser(fmt.Sprintf("u%d@example.com", i))
-		if err := s.CreateAccount(ctx, domain.Account{ID: id, Name: name, OwnerID: u.ID},
-			domain.Membership{AccountID: id, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive},
-			domain.AuditEvent{AccountID: id, Action: domain.ActionAccountCreated}); err != nil {
+		if err := s.CreateAccount(ctx, domain.Account{ID: id, Name: name, OwnerID: u.ID}, domain.Membership{AccountID: id, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive}, domain.AuditEvent{AccountID: id, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -120,7 +120,7 @@ func TestRecordSignIn(t *testing.T) {
 		if id == "a3" {
 			m.Role, m.Status = domain.RoleMember, domain.StatusDeactivated
 		}
-		if err := s.CreateAccount(ctx, domain.Account{ID: id, OwnerID: "u1"}, m, domain.AuditEvent{AccountID: id, Action: domain.ActionAccountCreated}); err != nil {
+		if err := s.CreateAccount(ctx, domain.Account{ID: id, OwnerID: "u1"}, m, domain.AuditEvent{AccountID: id, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -206,7 +206,14 @@ func (t *Tx) invUpdate(k item, expr string, c cond) *Tx {
 // hitInTx counts one hit of the named limit inside the transaction, so that
 // a refused or failed change counts nothing. It returns the write's index
 // and the window's end.
-func (t *Tx) invHit(name string, l Limit, now time.Time) (int, time.Time) {
+// InviterLimit names the hourly cap on the invitations one person sends,
+// across all their accounts (a new account does not reset it).
+func InviterLimit(userID string) string { return "invites#user#" + userID }
+
+// hit adds one hit of the named fixed-window limit to the transaction,
+// conditional on the limit not being reached; it returns the write's
+// position (for the refusal) and the window's end.
+func (t *Tx) hit(name string, l Limit, now time.Time) (int, time.Time) {
 	bucket, end := l.bucket(name, now)
 	t.invUpdate(rateKey(bucket), "ADD hits :one SET #exp = :exp, #type = :type", cond{
 		expr:   "attribute_not_exists(hits) OR hits < :max",
@@ -391,7 +398,7 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 			idempotencyRecord{InviteID: inv.ID, RequestHash: n.RequestHash, At: now.Unix()}, now.Add(IdempotencyTTL), notExists)
 	}
 	if n.Limit.Max > 0 {
-		i, end := tx.invHit("invites#"+inv.AccountID, n.Limit, now)
+		i, end := tx.hit(InviterLimit(inv.InviterID), n.Limit, now)
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
 	}
 	s.audit(tx, n.Event)
@@ -699,7 +706,7 @@ func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, new
 		s.auditExpiredOnce(ctx, tx, inv)
 	}
 	if l.Max > 0 {
-		i, end := tx.invHit("invites#"+inv.AccountID, l, now)
+		i, end := tx.hit(InviterLimit(inv.InviterID), l, now)
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
 	}
 	s.audit(tx, ev)

@@ -34,7 +34,7 @@ func TestInvitationWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner := domain.Membership{AccountID: acct, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive}
-	if err := s.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: u.ID}, owner, invEvent(acct, now)); err != nil {
+	if err := s.CreateAccount(ctx, domain.Account{ID: acct, Name: "Acme", OwnerID: u.ID}, owner, invEvent(acct, now), store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
 	first := newInvitation(acct, "a@example.com", now)

@@ -180,14 +180,14 @@ func TestAccountAndAuthenticationRead(t *testing.T) {
 	owner := domain.Membership{AccountID: acct.ID, AccountName: "Acme", UserID: "owner", Email: "o@example.com", Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive, JoinedAt: now}
 	ev := domain.EventFor(domain.Actor{UserID: "owner", Email: "o@example.com"}, acct.ID, domain.ActionAccountCreated, now)
 	ev.Target = domain.EventTarget{Kind: "account", ID: acct.ID, Name: "Acme"}
-	if err := s.CreateAccount(ctx, acct, owner, ev); err != nil {
+	if err := s.CreateAccount(ctx, acct, owner, ev, store.Limit{}); err != nil {
 		t.Fatalf("CreateAccount: %v", err)
 	}
 	if n := countPK(t, db, table, "ACCOUNT#"+acct.ID+"#HISTORY"); n != 1 {
 		t.Errorf("history events: got %d, want 1", n)
 	}
 	// Creating it again conflicts and writes no second event.
-	if err := s.CreateAccount(ctx, acct, owner, ev); !errors.Is(err, store.ErrConflict) {
+	if err := s.CreateAccount(ctx, acct, owner, ev, store.Limit{}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("second create: got %v, want ErrConflict", err)
 	}
 	if n := countPK(t, db, table, "ACCOUNT#"+acct.ID+"#HISTORY"); n != 1 {
