@@ -96,6 +96,21 @@ test: infra/node_modules/.installed build ## vet, Go tests (race) against Dynamo
 	$(MAKE) --no-print-directory lint-templates
 	cd site && npm run -s lint:api && npm test
 
+# ---- fuzz --------------------------------------------------------------------
+
+# Every decoder of outside input: request bodies, session cookies and
+# tokens, names and emails, the cursors, SES's SNS events and stream records.
+FUZZTIME     ?= 30s
+FUZZ_TARGETS := shared/api:FuzzDecode shared/auth:FuzzSessionToken shared/auth:FuzzParseToken \
+  shared/domain:FuzzNormalizeName shared/domain:FuzzNormalizeEmail shared/members:FuzzCursor \
+  shared/projects:FuzzCursor shared/history:FuzzCursor shared/store:FuzzPendingCursor \
+  shared/invitehttp:FuzzSESEvent shared/invitehttp:FuzzStreamRecord
+
+.PHONY: fuzz
+fuzz: ## Fuzz every decoder of outside input for FUZZTIME each (make test runs their corpora); a failing input lands in testdata/fuzz: fix it and commit it.
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \
+	  $(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) ./$$pkg || exit 1; done
+
 .PHONY: lint-templates
 lint-templates: synth
 	cfn-lint template.yaml

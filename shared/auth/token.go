@@ -31,7 +31,13 @@ func HashToken(token string) string {
 // any lookup, and returns its hash. A malformed token is the same not_found
 // error as an unknown one, so that nothing helps guessing.
 func ParseToken(token string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(token)
+	// The length first: the decoder skips CR and LF, so "ab\rcd" would
+	// otherwise pass as another spelling of a token; Strict refuses the
+	// other spellings of its last character.
+	if len(token) != 43 {
+		return "", domain.CodeInvalidToken.Msg("This link is not valid. Ask for a new one.")
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil || len(b) != 32 {
 		return "", domain.CodeInvalidToken.Msg("This link is not valid. Ask for a new one.")
 	}

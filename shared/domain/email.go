@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -8,6 +9,11 @@ import (
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
+
+// emailDomain is IDNA's lookup profile (UTS #46 mapping, the Bidi rule,
+// label rules) with DNS's lengths: no empty label, none over 63 bytes.
+var emailDomain = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.ValidateLabels(true),
+	idna.StrictDomainName(true), idna.VerifyDNSLength(true))
 
 // MaxEmailLength is the longest address RFC 5321 allows in a path.
 const MaxEmailLength = 254
@@ -40,7 +46,15 @@ func NormalizeEmail(raw string) (string, error) {
 	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
 		return "", CodeInvalidEmail.Field("email", "Enter a valid email address, like name@example.com.")
 	}
-	domain, err := idna.Lookup.ToASCII(s[at+1:])
+	domain, err := emailDomain.ToASCII(s[at+1:])
+	if err == nil {
+		// Canonical only if it reads back as itself ("xn--" alone decodes
+		// to nothing, for one).
+		var again string
+		if again, err = emailDomain.ToASCII(domain); err == nil && again != domain {
+			err = errors.New("not canonical")
+		}
+	}
 	if err != nil || !strings.Contains(domain, ".") {
 		return "", CodeInvalidEmail.Field("email", "The part after @ is not a valid domain name.")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"unicode"
@@ -74,9 +73,9 @@ func (h *mailEventsHandler) Handle(ctx context.Context, ev events.SNSEvent) erro
 
 func (h *mailEventsHandler) record(ctx context.Context, r events.SNSEventRecord) error {
 	log := h.log.With("snsMessageId", r.SNS.MessageID)
-	var e sesEvent
-	if err := json.Unmarshal([]byte(r.SNS.Message), &e); err != nil || e.EventType == "" || e.Mail.MessageID == "" {
-		log.WarnContext(ctx, "skipped: not an SES event", "err", fmt.Sprint(err), "length", len(r.SNS.Message))
+	e, err := parseSESEvent(r.SNS.Message)
+	if err != nil {
+		log.WarnContext(ctx, "skipped: not an SES event", "err", err.Error(), "length", len(r.SNS.Message))
 		return nil
 	}
 	log = log.With("eventType", e.EventType, "sesMessageId", e.Mail.MessageID)
@@ -101,6 +100,19 @@ func (h *mailEventsHandler) record(ctx context.Context, r events.SNSEventRecord)
 	}
 	log.InfoContext(ctx, "delivery event", "account", accountID, "invitation", inviteID, "delivery", change.Delivery, "applied", applied)
 	return nil
+}
+
+// parseSESEvent reads an SNS message as an SES event; it returns an error
+// for anything else (not JSON, no event type or no message id).
+func parseSESEvent(msg string) (sesEvent, error) {
+	var e sesEvent
+	if err := json.Unmarshal([]byte(msg), &e); err != nil {
+		return sesEvent{}, err
+	}
+	if e.EventType == "" || e.Mail.MessageID == "" {
+		return sesEvent{}, errors.New("no event type or message id")
+	}
+	return e, nil
 }
 
 // maxDiagnostic bounds the part of a bounce's diagnostic code kept in the

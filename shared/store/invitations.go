@@ -757,6 +757,20 @@ type pendingCursor struct {
 	Sum     string `json:"s"`
 }
 
+// decodePendingCursor returns the position a cursor of the account's
+// Pending list carries, or ErrInvalidCursor for a malformed or foreign one.
+func decodePendingCursor(accountID, cursor string) (pendingCursor, error) {
+	if len(cursor) > 700 {
+		return pendingCursor{}, ErrInvalidCursor
+	}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	var c pendingCursor
+	if err != nil || len(b) > 512 || json.Unmarshal(b, &c) != nil || c.ID == "" || c.Sum != cursorSum(accountID, c.ID, c.Created) {
+		return pendingCursor{}, ErrInvalidCursor
+	}
+	return c, nil
+}
+
 func cursorSum(accountID, id, created string) string {
 	h := sha256.Sum256([]byte("roster-invites\x00" + accountID + "\x00" + id + "\x00" + created))
 	return base64.RawURLEncoding.EncodeToString(h[:8])
@@ -777,10 +791,9 @@ func (s *Store) ListPendingInvitations(ctx context.Context, accountID, cursor st
 		Limit:                     aws.Int32(int32(limit)),
 	}
 	if cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(cursor)
-		var c pendingCursor
-		if err != nil || len(b) > 512 || json.Unmarshal(b, &c) != nil || c.ID == "" || c.Sum != cursorSum(accountID, c.ID, c.Created) {
-			return nil, "", ErrInvalidCursor
+		c, err := decodePendingCursor(accountID, cursor)
+		if err != nil {
+			return nil, "", err
 		}
 		in.ExclusiveStartKey = item{
 			AttrPK: str(accountPK(accountID)), AttrSK: str(inviteSK(c.ID)),
