@@ -2,9 +2,9 @@ package projects
 
 import (
 	"testing"
-	"unicode/utf8"
 
 	"roster/shared/domain"
+	"roster/shared/testenv"
 )
 
 // FuzzCursor: a token of the same scope gives back its position; any other
@@ -14,7 +14,7 @@ func FuzzCursor(f *testing.F) {
 	f.Add("acct#name", "x", "eyJzIjoib3RoZXIiLCJwIjoieCJ9")
 	f.Add("s", "p", "%%%")
 	f.Fuzz(func(t *testing.T, scope, pos, token string) {
-		if valid(scope, pos) && pos != "" {
+		if testenv.AllUTF8(scope, pos) && pos != "" {
 			tok := encodeCursor(scope, pos)
 			got, err := decodeCursor(tok, scope)
 			if len(tok) <= maxCursorLength && (err != nil || got != pos) {
@@ -29,15 +29,4 @@ func FuzzCursor(f *testing.F) {
 			t.Fatalf("token %q accepted with no position", token)
 		}
 	})
-}
-
-// valid reports whether every string is UTF-8 on its own (JSON would
-// replace the bytes of one that is not, so it could not round-trip).
-func valid(ss ...string) bool {
-	for _, s := range ss {
-		if !utf8.ValidString(s) {
-			return false
-		}
-	}
-	return true
 }
