@@ -123,7 +123,25 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	if reads.ReplayedInviteID != "" {
 		return s.replay(ctx, accountID, reads, reqHash)
 	}
+	// A request with the same key may have won the race: reads are
+	// isolated per item only, so its slot can show before its key does,
+	// and DynamoDB need not report every failed condition. Read the key
+	// again before telling a retry the slot is taken.
+	keyWon := func() (Created, bool, error) {
+		if idemKey == "" {
+			return Created{}, false, nil
+		}
+		again, err := s.store.ReadForCreate(ctx, accountID, d.Email, actor.UserID, idemKey)
+		if err != nil || again.ReplayedInviteID == "" {
+			return Created{}, false, err
+		}
+		c, err := s.replay(ctx, accountID, again, reqHash)
+		return c, true, err
+	}
 	if reads.GuardInviteID != "" && !reads.GuardExpired {
+		if c, won, err := keyWon(); won || err != nil {
+			return c, err
+		}
 		return Created{}, errPending
 	}
 	now := s.store.Now().UTC()
@@ -144,6 +162,11 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 		Invitation: inv, MemberUserID: reads.MemberUserID, ReplaceID: replace,
 		IdempotencyKey: idemKey, RequestHash: reqHash, Limit: s.limit(), Event: ev,
 	})
+	if errors.Is(err, store.ErrIdempotentReplay) || errors.Is(err, store.ErrInvitationPending) || errors.Is(err, store.ErrConflict) {
+		if c, won, rerr := keyWon(); won || rerr != nil {
+			return c, rerr
+		}
+	}
 	var rl *store.RateLimitedError
 	switch {
 	case errors.As(err, &rl):
@@ -152,18 +175,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 		return Created{}, errPending
 	case errors.Is(err, store.ErrAlreadyMember):
 		return Created{}, errAlreadyMember
-	case errors.Is(err, store.ErrIdempotentReplay), idemKey != "" && errors.Is(err, store.ErrConflict):
-		// Another request with the key won: its result, or that it is
-		// still in flight. A plain race without a record is a conflict.
-		reads, err := s.store.ReadForCreate(ctx, accountID, d.Email, actor.UserID, idemKey)
-		if err != nil {
-			return Created{}, err
-		}
-		if reads.ReplayedInviteID == "" {
-			return Created{}, errBusy
-		}
-		return s.replay(ctx, accountID, reads, reqHash)
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrIdempotentReplay):
 		return Created{}, errBusy
 	case err != nil:
 		return Created{}, err
