@@ -25,9 +25,6 @@ const MaxEmailLength = 254
 // too long, malformed, holds a character CheckText refuses, or has a
 // domain IDNA refuses.
 func NormalizeEmail(raw string) (string, error) {
-	if err := CheckText(strings.TrimSpace(raw), CodeInvalidEmail, "email"); err != nil {
-		return "", err
-	}
 	s := strings.TrimSpace(norm.NFKC.String(raw))
 	if s == "" {
 		return "", CodeInvalidEmail.Field("email", "Enter an email address.")

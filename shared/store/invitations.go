@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -391,9 +390,8 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 	if n.ReplaceID != "" {
 		s.expireInTx(ctx, tx, inv.AccountID, n.ReplaceID, now)
 	}
-	idemAt := -1
 	if n.IdempotencyKey != "" {
-		idemAt = len(tx.items)
+		reasons[len(tx.items)] = ErrIdempotentReplay
 		tx.putRecord(typeIdempotency, idempotencyKey(inv.AccountID, inv.InviterID, n.IdempotencyKey),
 			idempotencyRecord{InviteID: inv.ID, RequestHash: n.RequestHash, At: now.Unix()}, now.Add(IdempotencyTTL), notExists)
 	}
@@ -402,14 +400,7 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
 	}
 	s.audit(tx, n.Event)
-	err = tx.commit(ctx)
-	// A retry that lost to the first request with its key fails on the
-	// email's slot too: the key says what really happened.
-	var ce *ConflictError
-	if errors.As(err, &ce) && slices.Contains(ce.Failed, idemAt) {
-		return ErrIdempotentReplay
-	}
-	return mapConflict(err, reasons)
+	return mapConflict(tx.commit(ctx), reasons)
 }
 
 // FinishIdempotency marks the create of an Idempotency-Key finished, so

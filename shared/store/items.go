@@ -194,10 +194,8 @@ func (t *Tx) check(k item, c cond) *Tx {
 
 // ConflictError says which write of a transaction failed its condition.
 type ConflictError struct {
-	// Index is the position of the first failed write in the transaction.
+	// Index is the position of the failed write in the transaction.
 	Index int
-	// Failed are the positions of every write whose condition failed.
-	Failed []int
 }
 
 func (e *ConflictError) Error() string { return fmt.Sprintf("store: conflict at write %d", e.Index) }
@@ -217,14 +215,10 @@ func (t *Tx) commit(ctx context.Context) error {
 	_, err := t.s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
 	var cancelled *types.TransactionCanceledException
 	if errors.As(err, &cancelled) {
-		var failed []int
 		for i, r := range cancelled.CancellationReasons {
 			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-				failed = append(failed, i)
+				return &ConflictError{Index: i}
 			}
-		}
-		if len(failed) > 0 {
-			return &ConflictError{Index: failed[0], Failed: failed}
 		}
 		for _, r := range cancelled.CancellationReasons {
 			if aws.ToString(r.Code) == "TransactionConflict" {

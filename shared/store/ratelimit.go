@@ -51,33 +51,13 @@ func (s *Store) Hit(ctx context.Context, name string, l Limit) (time.Duration, e
 // Exceeded reports, without counting, how long until each named limit has
 // room again: zero when none is reached. One BatchGetItem reads all.
 func (s *Store) Exceeded(ctx context.Context, limits map[string]Limit) (time.Duration, error) {
-	now := s.now()
-	keys := make([]item, 0, len(limits))
-	ends := map[string]time.Time{}
-	maxes := map[string]int{}
-	for name, l := range limits {
-		bucket, end := l.bucket(name, now)
-		keys = append(keys, rateKey(bucket))
-		ends["RATE#"+bucket], maxes["RATE#"+bucket] = end, l.Max
-	}
-	items, err := s.batchGet(ctx, keys, read{projection: "PK, hits"})
+	c, err := s.ReadCounters(ctx, limits, nil, nil)
 	if err != nil {
-		// Fail closed: an unread limit is not an unreached one.
-		return 0, fmt.Errorf("read rate limits: %w", err)
+		return 0, err
 	}
 	var wait time.Duration
-	for _, m := range items {
-		pk := m[AttrPK].(*types.AttributeValueMemberS).Value
-		hits, _ := m["hits"].(*types.AttributeValueMemberN)
-		if hits == nil {
-			continue
-		}
-		n, _ := strconv.Atoi(hits.Value)
-		if n >= maxes[pk] {
-			if d := retryAfter(ends[pk], now); d > wait {
-				wait = d
-			}
-		}
+	for _, d := range c.Wait {
+		wait = max(wait, d)
 	}
 	return wait, nil
 }
