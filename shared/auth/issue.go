@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"roster/shared/domain"
-	"roster/shared/mail"
 )
 
 // Lifetimes of emailed links.
@@ -31,26 +30,6 @@ func NewSession(u domain.User, client domain.Actor, now time.Time) (domain.Sessi
 		SourceIP:  client.SourceIP,
 		UserAgent: client.UserAgent,
 	}, token
-}
-
-// linkMail is the data of the verify and reset templates.
-type linkMail struct {
-	Name      string
-	Link      string
-	ExpiresAt string
-}
-
-// VerifyMail renders the email verification mail: a link to
-// <siteURL>/verify with the token in the fragment, so that it never reaches
-// server or CDN logs. It returns the renderer's error.
-func VerifyMail(siteURL string, u domain.User, token string, expires time.Time) (mail.Message, error) {
-	return mail.Render("verify", u.Email, linkMail{Name: u.Name(), Link: siteURL + "/verify#token=" + token, ExpiresAt: expires.UTC().Format("2 January 2006 15:04 MST")})
-}
-
-// ResetMail renders the password reset mail: a link to <siteURL>/reset with
-// the token in the fragment. It returns the renderer's error.
-func ResetMail(siteURL string, u domain.User, token string, expires time.Time) (mail.Message, error) {
-	return mail.Render("reset", u.Email, linkMail{Name: u.Name(), Link: siteURL + "/reset#token=" + token, ExpiresAt: expires.UTC().Format("2 January 2006 15:04 MST")})
 }
 
 // MatchRecoveryCode returns the index in hashes of the recovery code, or -1.

@@ -29,6 +29,10 @@ var (
 	ResetPerIP = store.Limit{Max: 20, Window: time.Hour}
 	// VerificationPerUser bounds resent verification mails.
 	VerificationPerUser = store.Limit{Max: 3, Window: time.Hour}
+	// VerificationPerEmail and VerificationPerIP bound verification mails
+	// asked for by address, without a session.
+	VerificationPerEmail = store.Limit{Max: 3, Window: time.Hour}
+	VerificationPerIP    = store.Limit{Max: 20, Window: time.Hour}
 	// SecondFactorPerUser bounds wrong passwords and codes given by a
 	// signed-in user (2FA enrolment, confirmation and removal, password
 	// change), so that a stolen session cannot guess them.
@@ -100,6 +104,10 @@ func LimitLoginIP(ip string) string       { return "login-ip#" + ip }
 func LimitRegisterIP(ip string) string    { return "register-ip#" + ip }
 func LimitResetEmail(email string) string { return "reset-email#" + HashToken(email)[:32] }
 func LimitResetIP(ip string) string       { return "reset-ip#" + ip }
+func LimitVerificationEmail(email string) string {
+	return "verify-email#" + HashToken(email)[:32]
+}
+func LimitVerificationIP(ip string) string { return "verify-ip#" + ip }
 func LimitVerification(userID string) string {
 	return "verify-mail#" + userID
 }

@@ -21,6 +21,12 @@ type Config struct {
 	SiteURL string
 	// MailFrom is the sender of Roster's emails (MAIL_FROM).
 	MailFrom string
+	// MailSendRate is the most emails the mail sender sends a second
+	// (MAIL_SEND_RATE, SES's maximum send rate of the account; default 10).
+	MailSendRate int
+	// MailMaxAttempts is how many invocations of the mail sender try one
+	// email (MAIL_MAX_ATTEMPTS: its stream retries plus one).
+	MailMaxAttempts int
 	// Local relaxes the Secure cookie flag for http://localhost (set when
 	// SITE_URL is http://localhost or http://127.0.0.1).
 	Local bool
@@ -67,6 +73,12 @@ func FromEnv() (Config, error) {
 		return c, err
 	}
 	if c.HistoryRetentionDays, err = intEnv("HISTORY_RETENTION_DAYS", 0); err != nil {
+		return c, err
+	}
+	if c.MailSendRate, err = intEnv("MAIL_SEND_RATE", 10); err != nil {
+		return c, err
+	}
+	if c.MailMaxAttempts, err = intEnv("MAIL_MAX_ATTEMPTS", 1); err != nil {
 		return c, err
 	}
 	return c, nil

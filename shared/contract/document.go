@@ -231,6 +231,14 @@ func operation(op Operation, method, path string, sch *schemas, pathParams map[s
 		ok.Headers = openapi3.Headers{"Set-Cookie": {Ref: "#/components/headers/SetCookie"}}
 	}
 	o.Responses.Set(strconv.Itoa(op.Status), &openapi3.ResponseRef{Value: ok})
+	for _, other := range op.Other {
+		ref, err := sch.ref(other.Answer, false)
+		if err != nil {
+			return nil, err
+		}
+		o.Responses.Set(strconv.Itoa(other.Status), &openapi3.ResponseRef{Value: &openapi3.Response{
+			Description: new(other.Description), Content: openapi3.NewContentWithJSONSchemaRef(ref)}})
+	}
 	if op.Cached {
 		ok.Headers = openapi3.Headers{"ETag": {Value: &openapi3.Header{Parameter: openapi3.Parameter{
 			Required: true, Description: "The answer's version, for If-None-Match.", Schema: openapi3.NewStringSchema().NewRef()}}}}
@@ -310,13 +318,8 @@ func addErrors(doc *openapi3.T, sch *schemas) {
 			Description: new(http.StatusText(status) + ": " + strings.Join(codes, ", ") + "."),
 			Content:     openapi3.NewContentWithJSONSchema(body),
 		}
-		switch status {
-		case http.StatusTooManyRequests:
+		if status == http.StatusTooManyRequests {
 			resp.Headers = openapi3.Headers{"Retry-After": {Ref: "#/components/headers/RetryAfter"}}
-		case http.StatusConflict:
-			resp.Headers = openapi3.Headers{"Retry-After": {Value: &openapi3.Header{Parameter: openapi3.Parameter{
-				Description: "With `idempotency_in_flight`: how many seconds to wait before retrying the request.",
-				Schema:      openapi3.NewIntegerSchema().WithMin(0).NewRef()}}}}
 		}
 		doc.Components.Responses[name] = &openapi3.ResponseRef{Value: resp}
 	}

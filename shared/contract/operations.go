@@ -97,6 +97,8 @@ type Operation struct {
 	Status int
 	Answer any
 	Files  []string
+	// Other are further success answers, without a cookie.
+	Other []Success
 	// SetsCookie says the answer sets (or clears) the session cookie.
 	SetsCookie bool
 	// Idempotent says the operation honours Idempotency-Key.
@@ -107,6 +109,13 @@ type Operation struct {
 	// Errors are the refusal statuses beyond those of the access, the body
 	// (400, 413), the Origin check (403) and 500.
 	Errors []int
+}
+
+// Success is a success answer besides an operation's main one.
+type Success struct {
+	Status      int
+	Answer      any
+	Description string
 }
 
 const (
@@ -136,8 +145,12 @@ var Operations = []Operation{
 
 	// Sign-in.
 	{Route: "POST /api/auth/register", ID: "register", Tag: "Sign-in", Summary: "Create a login",
-		Description: "Creates a login, mails the link that confirms the address, and signs the new user in.",
-		Access:      public, Body: identity.Registration{}, Status: 201, Answer: identity.UserBody{}, SetsCookie: true, Errors: []int{s409, s429, s503}},
+		Description: "Creates a login for an address that has none and queues the mail of the link that confirms it; for an address that has a login it mails the owner instead. " +
+			"Both answer 202 with the same notice at the same cost, so that registering tells nobody whether an address has a login; the person confirms the address, then signs in. " +
+			"With the `invitationToken` of an invitation mailed to the same address, the link has proved the address: the login is created confirmed and signed in (201, with the session cookie), " +
+			"or, when the address has a login, 409 `email_taken`.",
+		Access: public, Body: identity.Registration{}, Status: 201, Answer: identity.UserBody{}, SetsCookie: true,
+		Other: []Success{{Status: 202, Answer: api.Notice{}, Description: "Accepted: check the address's mailbox."}}, Errors: []int{s409, s429, s503}},
 	{Route: "POST /api/auth/verify", ID: "verifyEmail", Tag: "Sign-in", Summary: "Confirm an email address with the emailed token",
 		Access: public, Body: api.TokenBody{}, Status: 200, Answer: identity.UserBody{}, Errors: []int{s404, s409, s410}},
 	{Route: "POST /api/auth/login", ID: "login", Tag: "Sign-in", Summary: "Sign in",
@@ -147,7 +160,10 @@ var Operations = []Operation{
 		Description: "Ends the session at once, if there is one, and clears the cookie.",
 		Access:      optionalSession, Status: 204, SetsCookie: true},
 	{Route: "POST /api/auth/password-reset", ID: "requestPasswordReset", Tag: "Sign-in", Summary: "Mail a password reset link",
-		Description: "Answers the same for any address; a login's address gets the link.",
+		Description: "Answers the same, at the same cost, for any address; a login's address gets the link.",
+		Access:      public, Body: identity.EmailBody{}, Status: 202, Answer: api.Notice{}, Errors: []int{s429, s503}},
+	{Route: "POST /api/auth/verification", ID: "requestVerification", Tag: "Sign-in", Summary: "Mail the address confirmation link again, signed out",
+		Description: "For someone who registered and lost the mail. Answers the same, at the same cost, for any address; only a login whose address is not confirmed yet gets the link.",
 		Access:      public, Body: identity.EmailBody{}, Status: 202, Answer: api.Notice{}, Errors: []int{s429, s503}},
 	{Route: "POST /api/auth/password-reset/confirm", ID: "resetPassword", Tag: "Sign-in", Summary: "Set a new password with the emailed token",
 		Description: "Sets the new password and ends every session of the login.",

@@ -43,6 +43,14 @@ type Function struct {
 	// Lambda event filter patterns (none lets every record through).
 	Stream        bool
 	StreamFilters []map[string]any
+	// StreamBatchSize and StreamRetries override StreamBatchSize and
+	// StreamRetryAttempts for this function (0: those).
+	StreamBatchSize int
+	StreamRetries   int
+	// DeadLetters gives the stream's event source mapping an on-failure
+	// destination: an SQS queue (<LogicalID>DeadLetters) that keeps the
+	// records of batches whose retries are spent, instead of dropping them.
+	DeadLetters bool
 	// MailEvents subscribes the function to the SNS topic of SES's email
 	// events (bounces, complaints, deliveries, rejects).
 	MailEvents bool
@@ -62,6 +70,25 @@ type Function struct {
 	// (CommonEnv).
 	Env map[string]string
 }
+
+// BatchSize is the stream event source's batch size.
+func (f Function) BatchSize() int {
+	if f.StreamBatchSize > 0 {
+		return f.StreamBatchSize
+	}
+	return StreamBatchSize
+}
+
+// RetryAttempts is the stream event source's maximum retry attempts.
+func (f Function) RetryAttempts() int {
+	if f.StreamRetries > 0 {
+		return f.StreamRetries
+	}
+	return StreamRetryAttempts
+}
+
+// DeadLetterID is the logical id of the function's dead-letter queue.
+func (f Function) DeadLetterID() string { return f.LogicalID() + "DeadLetters" }
 
 // Defaults of every function (the SAM template's Globals).
 const (
@@ -157,4 +184,15 @@ func Validate(fns []Function) error {
 		}
 	}
 	return nil
+}
+
+// Lookup returns the declared function named name; it panics when there is
+// none, a programming error.
+func Lookup(name string) Function {
+	for _, f := range Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("deploy: no function " + name)
 }

@@ -1,12 +1,13 @@
 package deploy
 
+import "strconv"
+
 // Table actions shared by many functions. Authenticated functions read the
 // session and the actor's membership with one BatchGetItem and refresh
 // lastActiveAt with UpdateItem.
 var (
-	authRead  = []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}
-	readOnly  = []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}
-	mailLimit = 15 // seconds: functions that call SES within the request
+	authRead = []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}
+	readOnly = []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}
 )
 
 // invitationEnv configures the functions that send invitations: the link's
@@ -53,24 +54,26 @@ var Functions = []Function{
 
 	// Sign-in and the user's own login. Rate limits are UpdateItem (a hit)
 	// and BatchGetItem (reading them).
-	{Name: "auth-register", Handler: "identityhttp.Register", Description: "POST /api/auth/register - creates a login and mails the verification link, or confirms the address at once from an invitation mailed to it.",
-		Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit, MemoryMB: passwordMemoryMB},
+	{Name: "auth-register", Handler: "identityhttp.Register", Description: "POST /api/auth/register - creates a login and queues its verification mail (or mails a taken address's owner, answering the same), or confirms the address at once from an invitation mailed to it.",
+		Routes: []Route{{"POST", "/api/auth/register"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{Name: "auth-verify", Handler: "identityhttp.Verify", Description: "POST /api/auth/verify - confirms an email address with the emailed token.",
 		Routes: []Route{{"POST", "/api/auth/verify"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}},
 	{Name: "auth-login", Handler: "identityhttp.Login", Description: "POST /api/auth/login - signs in with password and, where enrolled, a TOTP or recovery code.",
 		Routes: []Route{{"POST", "/api/auth/login"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{Name: "auth-logout", Handler: "identityhttp.Logout", Description: "POST /api/auth/logout - ends the session at once.",
 		Routes: []Route{{"POST", "/api/auth/logout"}}, TableActions: []string{"dynamodb:DeleteItem"}},
-	{Name: "auth-password-reset", Handler: "identityhttp.PasswordReset", Description: "POST /api/auth/password-reset - mails a password reset link (same answer for any address).",
-		Routes: []Route{{"POST", "/api/auth/password-reset"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit},
+	{Name: "auth-password-reset", Handler: "identityhttp.PasswordReset", Description: "POST /api/auth/password-reset - queues a password reset mail (same answer and cost for any address).",
+		Routes: []Route{{"POST", "/api/auth/password-reset"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
+	{Name: "auth-verification", Handler: "identityhttp.RequestVerification", Description: "POST /api/auth/verification - queues the verification mail again, signed out (same answer and cost for any address).",
+		Routes: []Route{{"POST", "/api/auth/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
 	{Name: "auth-password-reset-confirm", Handler: "identityhttp.PasswordResetConfirm", Description: "POST /api/auth/password-reset/confirm - sets a new password with the emailed token and ends all sessions.",
 		Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, MemoryMB: passwordMemoryMB},
 	{Name: "me", Handler: "identityhttp.Me", Description: "GET /api/me - the signed-in user's own profile.",
 		Routes: []Route{{"GET", "/api/me"}}, TableActions: []string{"dynamodb:GetItem"}},
 	{Name: "me-update", Handler: "identityhttp.UpdateMe", Description: "PATCH /api/me - changes the user's own name, and its copy on each membership.",
 		Routes: []Route{{"PATCH", "/api/me"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}},
-	{Name: "me-verification", Handler: "identityhttp.ResendVerification", Description: "POST /api/me/verification - mails the verification link again.",
-		Routes: []Route{{"POST", "/api/me/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendsMail: true, TimeoutSeconds: mailLimit},
+	{Name: "me-verification", Handler: "identityhttp.ResendVerification", Description: "POST /api/me/verification - queues the verification mail again.",
+		Routes: []Route{{"POST", "/api/me/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
 	{Name: "me-password", Handler: "identityhttp.ChangePassword", Description: "POST /api/me/password - changes the password and ends the user's other sessions.",
 		Routes: []Route{{"POST", "/api/me/password"}}, TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}, MemoryMB: passwordMemoryMB},
 	{Name: "me-2fa", Handler: "identityhttp.StartTwoFactor", Description: "POST /api/me/2fa - starts enrolling a TOTP second factor.",
@@ -91,26 +94,30 @@ var Functions = []Function{
 		Routes: []Route{{"PATCH", "/api/accounts/{accountId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
 
 	// Invitations.
-	{Name: "invitations-create", Handler: "invitehttp.Create", Description: "POST /api/accounts/{accountId}/invitations - invites an email (mails the link).",
+	{Name: "invitations-create", Handler: "invitehttp.Create", Description: "POST /api/accounts/{accountId}/invitations - invites an email (queues the mail of its link).",
 		Routes:       []Route{{"POST", "/api/accounts/{accountId}/invitations"}},
 		TableActions: []string{"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"},
-		SendsMail:    true, TimeoutSeconds: mailLimit, Env: invitationEnv},
+		Env:          invitationEnv},
 	{Name: "invitations-list", Handler: "invitehttp.List", Description: "GET /api/accounts/{accountId}/invitations - pending invitations of an account, paged.",
 		Routes: []Route{{"GET", "/api/accounts/{accountId}/invitations"}}, TableActions: with(authRead, "dynamodb:Query")},
 	{Name: "invitation-update", Handler: "invitehttp.Update", Description: "PATCH /api/accounts/{accountId}/invitations/{id} - edits a pending invitation.",
 		Routes: []Route{{"PATCH", "/api/accounts/{accountId}/invitations/{id}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
 	{Name: "invitation-revoke", Handler: "invitehttp.Revoke", Description: "DELETE /api/accounts/{accountId}/invitations/{id} - revokes a pending invitation.",
 		Routes: []Route{{"DELETE", "/api/accounts/{accountId}/invitations/{id}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
-	{Name: "invitation-resend", Handler: "invitehttp.Resend", Description: "POST /api/accounts/{accountId}/invitations/{id}/resend - sends a pending invitation again with a new link.",
+	{Name: "invitation-resend", Handler: "invitehttp.Resend", Description: "POST /api/accounts/{accountId}/invitations/{id}/resend - queues a pending invitation's mail again, with a new link.",
 		Routes:       []Route{{"POST", "/api/accounts/{accountId}/invitations/{id}/resend"}},
 		TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
-		SendsMail:    true, TimeoutSeconds: mailLimit, Env: invitationEnv},
+		Env:          invitationEnv},
 	{Name: "invitation-preview", Handler: "invitehttp.Preview", Description: "POST /api/invitations/preview - what an invitation link offers (uses nothing up).",
 		Routes: []Route{{"POST", "/api/invitations/preview"}}, TableActions: []string{"dynamodb:GetItem"}},
 	{Name: "invitation-accept", Handler: "invitehttp.Accept", Description: "POST /api/invitations/accept - accepts an invitation for the signed-in user.",
 		Routes: []Route{{"POST", "/api/invitations/accept"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Name: "stream-expired", Handler: "invitehttp.Expired", Description: "Table stream - writes invitation.expired when TTL deletes a pending invitation's expiry marker (no route).",
 		Stream: true, StreamFilters: []map[string]any{ExpiredInvitationFilter}, TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30},
+	{Name: "mail-sender", Handler: "mailsender.Send", Description: "Table stream - sends the outbox's queued emails through SES and records sent or failed (the only function that calls SES; no route).",
+		Stream: true, StreamFilters: []map[string]any{QueuedMailFilter}, StreamBatchSize: 3, StreamRetries: MailRetries, DeadLetters: true,
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+		SendsMail:    true, TimeoutSeconds: 60, Env: map[string]string{"MAIL_MAX_ATTEMPTS": strconv.Itoa(MailRetries + 1), "MAIL_SEND_RATE": "10"}},
 	{Name: "ses-events", Handler: "invitehttp.MailEvents", Description: "SNS (SES email events) - marks invitations bounced, complained or failed (no route).",
 		MailEvents: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
 
@@ -158,6 +165,24 @@ var ExpiredInvitationFilter = map[string]any{
 		"type": map[string]any{"S": []any{"invitationExpiry"}},
 	}},
 }
+
+// QueuedMailFilter lets through only the stream records of outbox mails
+// written queued and not yet attempted: inserts, and mails put back in the
+// queue by hand (README: replaying the mail dead-letter queue). The
+// sender's own writes (attempts counted, outcomes) do not invoke it again.
+var QueuedMailFilter = map[string]any{
+	"eventName": []any{"INSERT", "MODIFY"},
+	"dynamodb": map[string]any{"NewImage": map[string]any{
+		"type":     map[string]any{"S": []any{"mail"}},
+		"status":   map[string]any{"S": []any{"queued"}},
+		"attempts": map[string]any{"N": []any{"0"}},
+	}},
+}
+
+// MailRetries is how many times the mail sender's event source mapping
+// retries a failing record; the sender tries a mail MailRetries+1 times
+// (each with its own tries) before failing it for good.
+const MailRetries = 3
 
 // MailEventTypes are the SES events the configuration set publishes to the
 // mail events topic, in SES's spelling.

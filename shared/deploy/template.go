@@ -49,6 +49,12 @@ func SAMTemplate(fns []Function, def store.TableDefinition) ([]byte, error) {
 				"RetentionInDays", 30,
 			),
 		))
+		if f.DeadLetters {
+			add(resources, f.DeadLetterID(), mapping(
+				"Type", "AWS::SQS::Queue",
+				"Properties", mapping("MessageRetentionPeriod", DeadLetterRetentionSeconds, "SqsManagedSseEnabled", true),
+			))
+		}
 	}
 	for _, kv := range mailEventResources() {
 		add(resources, kv.name, kv.node)
@@ -195,6 +201,9 @@ func functionResource(f Function) (*yaml.Node, error) {
 			sub("arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailConfigurationSet}"),
 		)))
 	}
+	if f.DeadLetters {
+		add(statements, "", allow([]string{"sqs:SendMessage"}, getAtt(f.DeadLetterID()+".Arn")))
+	}
 	if len(statements.Content) > 0 {
 		add(props, "Policies", sequence(mapping("Statement", statements)))
 	}
@@ -211,11 +220,14 @@ func functionResource(f Function) (*yaml.Node, error) {
 		p := mapping(
 			"Stream", getAtt("Table.StreamArn"),
 			"StartingPosition", "TRIM_HORIZON",
-			"BatchSize", StreamBatchSize,
+			"BatchSize", f.BatchSize(),
 			"BisectBatchOnFunctionError", true,
-			"MaximumRetryAttempts", StreamRetryAttempts,
+			"MaximumRetryAttempts", f.RetryAttempts(),
 			"FunctionResponseTypes", sequence("ReportBatchItemFailures"),
 		)
+		if f.DeadLetters {
+			add(p, "DestinationConfig", mapping("OnFailure", mapping("Destination", getAtt(f.DeadLetterID()+".Arn"))))
+		}
 		if len(f.StreamFilters) > 0 {
 			filters := sequence()
 			for _, pattern := range f.StreamFilters {
@@ -242,6 +254,9 @@ func functionResource(f Function) (*yaml.Node, error) {
 const (
 	StreamBatchSize     = 100
 	StreamRetryAttempts = 5
+	// DeadLetterRetentionSeconds is how long a dead-letter queue keeps a
+	// record: 14 days, SQS's longest.
+	DeadLetterRetentionSeconds = 14 * 24 * 3600
 )
 
 func allow(actions []string, resource *yaml.Node) *yaml.Node {

@@ -17,7 +17,6 @@ var (
 	CodeExportTooLarge           = code("export_too_large", ETooLarge, "The export is too large. Choose a shorter period.")
 	CodeGrantAll                 = code("grant_all", EForbidden, "Only someone with All permissions can grant All.")
 	CodeGrantExceedsActor        = code("grant_exceeds_actor", EForbidden, "You cannot grant permissions you do not have yourself.")
-	CodeIdempotencyInFlight      = code("idempotency_in_flight", EConflict, "A request with this Idempotency-Key is still being processed. Retry in a moment.")
 	CodeIdempotencyMismatch      = code("idempotency_mismatch", EUnprocessable, "This Idempotency-Key was used for a different request.")
 	CodeInvalidAction            = code("invalid_action", EInvalid, "Name at most 20 actions.")
 	CodeInvalidBody              = code("invalid_body", EInvalid, "The request body is not valid base64.")

@@ -48,7 +48,11 @@ type Invitation struct {
 	// back to the invitation.
 	MessageID   string `dynamodbav:"messageId,omitempty"`
 	ResendCount int    `dynamodbav:"resendCount"`
-	TokenHash   string `dynamodbav:"tokenHash"`
+	// TokenHash is the hash of the current link's token; empty until the
+	// mail sender issues the link of MailID (no link token is ever stored).
+	TokenHash string `dynamodbav:"tokenHash"`
+	// MailID is the outbox mail of the current link (store.Mail).
+	MailID string `dynamodbav:"mailId,omitempty"`
 	// LastAttemptAt is the latest create or resend, for the minimum
 	// interval between resends.
 	LastAttemptAt time.Time `dynamodbav:"lastAttemptAt"`

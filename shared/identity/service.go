@@ -14,7 +14,6 @@ import (
 	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/domain"
-	"roster/shared/mail"
 	"roster/shared/store"
 )
 
@@ -23,7 +22,9 @@ type Store interface {
 	auth.Limiter
 	auth.ProofStore
 	GetUserByEmail(ctx context.Context, email string) (domain.User, error)
-	CreateUser(ctx context.Context, u domain.User, verify store.Token) error
+	CreateUser(ctx context.Context, u domain.User, m store.Mail) error
+	UserIDByEmail(ctx context.Context, email string) (string, error)
+	QueueMail(ctx context.Context, m store.Mail) error
 	UpdateUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, error)
 	RedeemToken(ctx context.Context, hash, kind string, change func(*domain.User) error) (domain.User, error)
 	PutToken(ctx context.Context, t store.Token) error
@@ -40,23 +41,17 @@ type Store interface {
 	Succeed(ctx context.Context, backoff, mark string, ttl time.Duration) error
 }
 
-// Mailer sends the verification and reset emails.
-type Mailer interface {
-	Send(ctx context.Context, m mail.Message) (string, error)
-}
-
 // Service applies the rules of logins over a store.
 type Service struct {
-	store   Store
-	mail    Mailer
-	siteURL string
-	now     func() time.Time
+	store Store
+	now   func() time.Time
 }
 
-// NewService returns the service; m sends the emails with links to siteURL
-// (nil for the functions that send none).
-func NewService(s Store, m Mailer, siteURL string) *Service {
-	return &Service{store: s, mail: m, siteURL: siteURL, now: time.Now}
+// NewService returns the service. It sends no mail itself: the mails of
+// its changes (verification, reset) are queued with them, and the mail
+// sender (shared/outbox) sends them with their links.
+func NewService(s Store) *Service {
+	return &Service{store: s, now: time.Now}
 }
 
 // WithClock returns a copy of the service that reads the time from now
@@ -113,14 +108,20 @@ type Registration struct {
 	InvitationToken string `json:"invitationToken,omitempty"`
 }
 
-// Register creates a login and signs the new user in (sess is nil when the
-// session could not be stored: the login exists, the user signs in). The
-// address is confirmed at once when the registration comes with the token
-// of a usable invitation mailed to it; otherwise Register mails the link
-// that confirms it. A token that is unknown, expired or for another
-// address changes nothing and is not reported. It counts against the
-// source address's registration limit. It returns invalid invalid_email,
-// invalid_name or weak_password, conflict email_taken, or rate_limited.
+// Register creates a login for an address that has none, with the mail
+// that confirms it queued in the same transaction. For an address that
+// has a login it queues a mail telling its owner instead, and writes
+// nothing else. Both cost the same (a password hash, one read, one write)
+// and answer the same (no user, no session), so that registering tells nobody but the
+// address's owner whether it has a login.
+//
+// A registration with the token of a usable invitation mailed to the same
+// address has proved the address: the login is created confirmed and
+// signed in (user and session returned), and a taken address is conflict email_taken (the
+// link's holder owns the address). A token that is unknown, expired or for
+// another address proves nothing and is not reported. Every registration
+// counts against the source address's limit. It returns invalid
+// invalid_email, invalid_name or weak_password, or rate_limited.
 func (s *Service) Register(ctx context.Context, client domain.Actor, in Registration) (domain.User, *NewSession, error) {
 	email, err := domain.NormalizeEmail(in.Email)
 	if err != nil {
@@ -140,44 +141,53 @@ func (s *Service) Register(ctx context.Context, client domain.Actor, in Registra
 	if err := auth.Hit(ctx, s.store, map[string]store.Limit{auth.LimitRegisterIP(client.SourceIP): auth.RegisterPerIP}); err != nil {
 		return domain.User{}, nil, err
 	}
+	now := s.now().UTC()
+	proven, err := s.invitedAddress(ctx, in.InvitationToken, email, now)
+	if err != nil {
+		return domain.User{}, nil, err
+	}
 	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return domain.User{}, nil, err
 	}
-	now := s.now().UTC()
-	u := domain.User{ID: store.NewID(), Email: email, FirstName: first, LastName: last, PasswordHash: hash, CreatedAt: now}
-	u.EmailVerified, err = s.invitedAddress(ctx, in.InvitationToken, email, now)
-	if err != nil {
+	taken := func(ownerID string) (domain.User, *NewSession, error) {
+		if proven {
+			return domain.User{}, nil, domain.CodeEmailTaken.Field("email", "A login with this email address exists already. Sign in to accept the invitation.")
+		}
+		m := store.NewMail(store.MailRegistered, email, now)
+		m.UserID = ownerID
+		return domain.User{}, nil, s.store.QueueMail(ctx, m)
+	}
+	owner, err := s.store.UserIDByEmail(ctx, email)
+	switch {
+	case err == nil:
+		return taken(owner)
+	case !errors.Is(err, store.ErrNotFound):
 		return domain.User{}, nil, err
 	}
-	var verify store.Token
-	token, tokenHash := auth.NewToken()
-	expires := now.Add(auth.VerifyTTL)
-	if !u.EmailVerified {
-		verify = store.Token{Hash: tokenHash, Kind: store.TokenVerify, UserID: u.ID, ExpiresAt: expires}
+	u := domain.User{ID: store.NewID(), Email: email, FirstName: first, LastName: last, PasswordHash: hash, CreatedAt: now, EmailVerified: proven}
+	var m store.Mail
+	if !proven {
+		m = store.NewMail(store.MailVerify, email, now)
+		m.UserID = u.ID
 	}
-	err = s.store.CreateUser(ctx, u, verify)
+	err = s.store.CreateUser(ctx, u, m)
 	if errors.Is(err, store.ErrConflict) {
-		return domain.User{}, nil, domain.CodeEmailTaken.Field("email", "A login with this email address exists already. Sign in, or reset its password.")
+		// Registered by another request since the read.
+		if owner, err = s.store.UserIDByEmail(ctx, email); err != nil {
+			return domain.User{}, nil, err
+		}
+		return taken(owner)
 	}
-	if err != nil {
+	if err != nil || !proven {
 		return domain.User{}, nil, err
 	}
 	u.Version = 1
-	if !u.EmailVerified {
-		msg, err := auth.VerifyMail(s.siteURL, u, token, expires)
-		if err == nil {
-			_, err = s.mail.Send(ctx, msg)
-		}
-		if err != nil {
-			// The login exists; the user can ask for the mail again once signed in.
-			api.Logger(ctx).ErrorContext(ctx, "verification mail not sent", "err", err.Error())
-		}
-	}
 	sess, err := s.start(ctx, u, client, now)
 	if err != nil {
+		// The login exists; the user signs in.
 		api.Logger(ctx).ErrorContext(ctx, "session after registration", "err", err.Error())
-		return u, nil, nil
+		return domain.User{}, nil, nil
 	}
 	return u, &sess, nil
 }
@@ -362,10 +372,13 @@ func (s *Service) Logout(ctx context.Context, hash string) error {
 	return s.store.DeleteSession(ctx, hash)
 }
 
-// RequestReset mails a link to choose a new password when email has a
-// login, and does nothing visible otherwise: the caller answers the same
-// either way. It counts against the email's and the source address's
-// limits, and returns invalid invalid_email or rate_limited.
+// RequestReset queues the mail of a link to choose a new password when
+// email has a login. For any other address it writes the request's
+// unaddressed record instead, which is never sent: both cost the same
+// (two limit hits, one read, one write) and the caller answers the same,
+// so that nobody learns whether an address has a login. It counts against
+// the email's and the source address's limits, and returns invalid
+// invalid_email or rate_limited.
 func (s *Service) RequestReset(ctx context.Context, client domain.Actor, email string) error {
 	email, err := domain.NormalizeEmail(email)
 	if err != nil {
@@ -377,27 +390,25 @@ func (s *Service) RequestReset(ctx context.Context, client domain.Actor, email s
 	}); err != nil {
 		return err
 	}
-	u, err := s.store.GetUserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	return s.queueFor(ctx, store.MailReset, email)
+}
+
+// queueFor queues a mail of kind to the login of email, or the request's
+// unaddressed record when the address has none: one read and one write of
+// the same size either way. (The sender drops a verification of a login
+// confirmed meanwhile, so that is not read here.)
+func (s *Service) queueFor(ctx context.Context, kind, email string) error {
+	userID, err := s.store.UserIDByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	token, hash := auth.NewToken()
-	expires := s.now().UTC().Add(auth.ResetTTL)
-	if err := s.store.PutToken(ctx, store.Token{Hash: hash, Kind: store.TokenReset, UserID: u.ID, ExpiresAt: expires}); err != nil {
-		return err
+	m := store.NewMail(kind, email, s.now())
+	m.UserID = userID
+	if userID == "" {
+		// Nothing to send; an address typed by anyone is not kept.
+		m.To, m.Status = "", store.MailUnaddressed
 	}
-	msg, err := auth.ResetMail(s.siteURL, u, token, expires)
-	if err == nil {
-		_, err = s.mail.Send(ctx, msg)
-	}
-	if err != nil {
-		// Answering otherwise would tell that the address has a login.
-		api.Logger(ctx).ErrorContext(ctx, "reset mail not sent", "err", err.Error())
-	}
-	return nil
+	return s.store.QueueMail(ctx, m)
 }
 
 // ConfirmReset sets a new password with the emailed token (which also
@@ -496,9 +507,9 @@ func (s *Service) UpdateMe(ctx context.Context, actor domain.Actor, in NameChang
 	return u, nil
 }
 
-// ResendVerification mails a new link that confirms the user's address,
-// within the per-user limit. It returns conflict already_verified,
-// rate_limited, or unavailable mail_failed.
+// ResendVerification queues a new link that confirms the signed-in
+// user's address, within the per-user limit. It returns conflict
+// already_verified or rate_limited.
 func (s *Service) ResendVerification(ctx context.Context, userID string) error {
 	u, err := s.store.GetUser(ctx, userID)
 	if err != nil {
@@ -510,20 +521,29 @@ func (s *Service) ResendVerification(ctx context.Context, userID string) error {
 	if err := auth.Hit(ctx, s.store, map[string]store.Limit{auth.LimitVerification(u.ID): auth.VerificationPerUser}); err != nil {
 		return err
 	}
-	token, hash := auth.NewToken()
-	expires := s.now().UTC().Add(auth.VerifyTTL)
-	if err := s.store.PutToken(ctx, store.Token{Hash: hash, Kind: store.TokenVerify, UserID: u.ID, ExpiresAt: expires}); err != nil {
-		return err
-	}
-	msg, err := auth.VerifyMail(s.siteURL, u, token, expires)
+	m := store.NewMail(store.MailVerify, u.Email, s.now())
+	m.UserID = u.ID
+	return s.store.QueueMail(ctx, m)
+}
+
+// RequestVerification queues a new link that confirms email's address,
+// for someone who registered and is not signed in. An address without a
+// login gets the request's unaddressed record instead, at the same cost,
+// and the caller answers the same; the sender sends nothing to a login
+// that is confirmed already. It counts against the email's and the source address's
+// limits, and returns invalid invalid_email or rate_limited.
+func (s *Service) RequestVerification(ctx context.Context, client domain.Actor, email string) error {
+	email, err := domain.NormalizeEmail(email)
 	if err != nil {
 		return err
 	}
-	if _, err := s.mail.Send(ctx, msg); err != nil {
-		api.Logger(ctx).ErrorContext(ctx, "verification mail not sent", "err", err.Error())
-		return domain.CodeMailFailed.Msg("We could not send the email just now. Please try again later.")
+	if err := auth.Hit(ctx, s.store, map[string]store.Limit{
+		auth.LimitVerificationEmail(email):        auth.VerificationPerEmail,
+		auth.LimitVerificationIP(client.SourceIP): auth.VerificationPerIP,
+	}); err != nil {
+		return err
 	}
-	return nil
+	return s.queueFor(ctx, store.MailVerify, email)
 }
 
 // PasswordChange is the body of a change of one's password.

@@ -32,7 +32,7 @@ func login(email, password, code string) map[string]any {
 func TestLogin(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newLogin(identity.NewService(e.Store, nil, ""), false)
+	h := newLogin(identity.NewService(e.Store), false)
 	verified, unverified := e.User(t, true), e.User(t, false)
 	// The verified user is a member of an account: its member list shows
 	// the last login.
@@ -91,7 +91,7 @@ func TestLogin(t *testing.T) {
 func TestLoginRefusals(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newLogin(identity.NewService(e.Store, nil, ""), false)
+	h := newLogin(identity.NewService(e.Store), false)
 	u := e.User(t, true)
 	unknown := "nobody-" + u.Email
 
@@ -144,7 +144,7 @@ func TestLoginRateLimits(t *testing.T) {
 	e := fixture.New(t)
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	h := newLogin(identity.NewService(e.Store.WithClock(clock), nil, "").WithClock(clock), false)
+	h := newLogin(identity.NewService(e.Store.WithClock(clock)).WithClock(clock), false)
 	u := e.User(t, true)
 	try := func(email, password, ip string) api.Response {
 		req := fixture.Request(t, "auth-login.json", login(email, password, ""), "")
@@ -229,7 +229,7 @@ func TestLoginRateLimits(t *testing.T) {
 func TestLoginTwoFactor(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newLogin(identity.NewService(e.Store, nil, ""), false)
+	h := newLogin(identity.NewService(e.Store), false)
 	u := e.User(t, true)
 	secret, _, err := auth.NewTOTP(u.Email)
 	if err != nil {
@@ -305,7 +305,7 @@ func TestLoginTwoFactor(t *testing.T) {
 // successful sign-in (go test -run '^$' -bench LoginCost ./shared/identityhttp).
 func BenchmarkLoginCost(b *testing.B) {
 	e := fixture.New(b)
-	h := newLogin(identity.NewService(e.Store, nil, ""), false)
+	h := newLogin(identity.NewService(e.Store), false)
 	u := e.User(b, true)
 	// A member of one account, as most users are.
 	account := store.NewID()

@@ -12,7 +12,7 @@ import (
 func TestLogout(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newLogout(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newLogout(e.Auth, identity.NewService(e.Store))
 	u := e.User(t, true)
 	cookie, other := e.SignIn(t, u), e.SignIn(t, u)
 

@@ -14,7 +14,7 @@ import (
 func TestResetConfirm(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newPasswordResetConfirm(identity.NewService(e.Store, nil, ""))
+	h := newPasswordResetConfirm(identity.NewService(e.Store))
 	u := e.User(t, false)
 	cookies := []string{e.SignIn(t, u), e.SignIn(t, u)}
 	put := func(kind string, expires time.Time) string {

@@ -14,7 +14,7 @@ import (
 func TestVerify(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newVerify(identity.NewService(e.Store, nil, ""))
+	h := newVerify(identity.NewService(e.Store))
 	u := e.User(t, false)
 	cookie := e.SignIn(t, u) // signed in before verifying
 	put := func(kind string, expires time.Time) string {

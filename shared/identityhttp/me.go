@@ -14,7 +14,7 @@ import (
 // Me is GET /api/me: the signed-in user's own profile (also before the
 // address is confirmed). It answers 200, or 401.
 func Me(d app.Deps) api.HandlerFunc {
-	return newMe(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newMe(d.Authenticator(), service(d))
 }
 
 func newMe(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -36,7 +36,7 @@ func newMe(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
 // bad names or an empty change; 401/403 without a verified session; 409
 // stale_version.
 func UpdateMe(d app.Deps) api.HandlerFunc {
-	return newUpdateMe(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newUpdateMe(d.Authenticator(), service(d))
 }
 
 func newUpdateMe(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -61,7 +61,7 @@ func newUpdateMe(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
 // the address. It answers 202; 401; 409 already_verified; 429; 503
 // mail_failed.
 func ResendVerification(d app.Deps) api.HandlerFunc {
-	return newResendVerification(d.Authenticator(), mailingService(d))
+	return newResendVerification(d.Authenticator(), service(d))
 }
 
 func newResendVerification(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -81,7 +81,7 @@ func newResendVerification(a *auth.Authenticator, svc *identity.Service) api.Han
 // it answers 204, the user's other sessions ended; 400 weak_password or
 // wrong_password; 401/403; 409; 429.
 func ChangePassword(d app.Deps) api.HandlerFunc {
-	return newChangePassword(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newChangePassword(d.Authenticator(), service(d))
 }
 
 func newChangePassword(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -105,7 +105,7 @@ func newChangePassword(a *auth.Authenticator, svc *identity.Service) api.Handler
 // answers 200 {secret, otpauthUrl}; 400 wrong_password; 401/403; 409
 // two_factor_enabled; 429.
 func StartTwoFactor(d app.Deps) api.HandlerFunc {
-	return newStartTwoFactor(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newStartTwoFactor(d.Authenticator(), service(d))
 }
 
 func newStartTwoFactor(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -129,7 +129,7 @@ func newStartTwoFactor(a *auth.Authenticator, svc *identity.Service) api.Handler
 // ConfirmTwoFactor is POST /api/me/2fa/confirm {code}: 2FA on. It answers
 // 200 {recoveryCodes}; 400 invalid_code; 401/403; 409; 429.
 func ConfirmTwoFactor(d app.Deps) api.HandlerFunc {
-	return newConfirmTwoFactor(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newConfirmTwoFactor(d.Authenticator(), service(d))
 }
 
 func newConfirmTwoFactor(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -154,7 +154,7 @@ func newConfirmTwoFactor(a *auth.Authenticator, svc *identity.Service) api.Handl
 // answers 204; 400 proof_required, wrong_password or invalid_code;
 // 401/403; 409 two_factor_disabled; 429.
 func DeleteTwoFactor(d app.Deps) api.HandlerFunc {
-	return newDeleteTwoFactor(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newDeleteTwoFactor(d.Authenticator(), service(d))
 }
 
 func newDeleteTwoFactor(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {

@@ -17,7 +17,7 @@ import (
 func TestConfirm(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newConfirmTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newConfirmTwoFactor(e.Auth, identity.NewService(e.Store))
 	u := e.User(t, true)
 	cookie := e.SignIn(t, u)
 	confirm := func(code string) (int, string) {

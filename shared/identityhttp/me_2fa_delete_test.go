@@ -16,7 +16,7 @@ import (
 func TestDisable(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newDeleteTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newDeleteTwoFactor(e.Auth, identity.NewService(e.Store))
 	enrolled := func() (domain.User, string, []string) {
 		u := e.User(t, true)
 		secret, _, _ := auth.NewTOTP(u.Email)

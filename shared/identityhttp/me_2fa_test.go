@@ -13,7 +13,7 @@ import (
 func TestEnrol(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newStartTwoFactor(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newStartTwoFactor(e.Auth, identity.NewService(e.Store))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
 

@@ -12,7 +12,7 @@ import (
 func TestChangePassword(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newChangePassword(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newChangePassword(e.Auth, identity.NewService(e.Store))
 	u := e.User(t, true)
 	cookie, other1, other2 := e.SignIn(t, u), e.SignIn(t, u), e.SignIn(t, u)
 	const newPassword = "a completely new passphrase"
@@ -69,7 +69,7 @@ func TestChangePassword(t *testing.T) {
 func TestChangePasswordRateLimit(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newChangePassword(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newChangePassword(e.Auth, identity.NewService(e.Store))
 	u := e.User(t, true)
 	cookie := e.SignIn(t, u)
 	body := map[string]string{"currentPassword": "guess", "newPassword": "a completely new passphrase"}

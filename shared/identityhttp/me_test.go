@@ -16,7 +16,7 @@ import (
 func TestMe(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newMe(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newMe(e.Auth, identity.NewService(e.Store))
 	u, unverified, other := e.User(t, true), e.User(t, false), e.User(t, true)
 	cookie := e.SignIn(t, u)
 	revoked := e.SignIn(t, u)
@@ -89,7 +89,7 @@ func TestMe(t *testing.T) {
 // GET /api/me, and of authenticating alone (go test -run '^$' -bench AuthenticatedCost ./shared/identityhttp).
 func BenchmarkAuthenticatedCost(b *testing.B) {
 	e := fixture.New(b)
-	h := newMe(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newMe(e.Auth, identity.NewService(e.Store))
 	u := e.User(b, true)
 	req := fixture.Request(b, "me.json", nil, e.SignIn(b, u))
 	for _, bc := range []struct {

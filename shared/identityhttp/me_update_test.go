@@ -15,7 +15,7 @@ import (
 func TestUpdate(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newUpdateMe(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newUpdateMe(e.Auth, identity.NewService(e.Store))
 	u, unverified := e.User(t, true), e.User(t, false)
 	cookie := e.SignIn(t, u)
 
@@ -68,7 +68,7 @@ func TestUpdate(t *testing.T) {
 func TestRenameReachesMemberships(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newUpdateMe(e.Auth, identity.NewService(e.Store, nil, ""))
+	h := newUpdateMe(e.Auth, identity.NewService(e.Store))
 	ctx := context.Background()
 	u := e.User(t, true)
 	var accounts []string

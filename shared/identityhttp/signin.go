@@ -11,13 +11,10 @@ import (
 	"roster/shared/app"
 	"roster/shared/auth"
 	"roster/shared/identity"
-	"roster/shared/mail"
 )
 
-// mailingService is the identity service of the functions that send mail.
-func mailingService(d app.Deps) *identity.Service {
-	return identity.NewService(d.Store(), mail.NewSender(mail.MustNewClient(context.Background()), d.Config.MailFrom), d.Config.SiteURL)
-}
+// service is the identity service over the deployment's table.
+func service(d app.Deps) *identity.Service { return identity.NewService(d.Store()) }
 
 // withCookie answers status with {user} and the new session's cookie.
 func withCookie(status int, body any, sess *identity.NewSession, secure bool) api.Response {
@@ -28,11 +25,18 @@ func withCookie(status int, body any, sess *identity.NewSession, secure bool) ap
 	return resp
 }
 
-// Register is POST /api/auth/register: it creates a login, mails the link
-// that confirms the address, and signs the new user in. It answers 201
-// {user} with the session cookie; 400 for bad input, 409 email_taken, 429
-// when the address registered too often.
-func Register(d app.Deps) api.HandlerFunc { return newRegister(mailingService(d), !d.Config.Local) }
+// Register is POST /api/auth/register. It answers 202 with the same
+// notice whether the address was free (a login is created and the link
+// that confirms it mailed) or taken (its owner is mailed instead); 400 for
+// bad input, 429 when the source address registered too often. With the
+// token of an invitation mailed to the same address it answers 201 {user}
+// signed in with the session cookie, or 409 email_taken (the link proved
+// the address, so its holder may learn that it has a login).
+func Register(d app.Deps) api.HandlerFunc { return newRegister(service(d), !d.Config.Local) }
+
+// registeredNotice is the answer to every registration but one proven by
+// an invitation link.
+var registeredNotice = api.Notice{Status: "Check your email: we sent a message to this address. Follow its link to confirm it, then sign in."}
 
 func newRegister(svc *identity.Service, secure bool) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
@@ -44,6 +48,9 @@ func newRegister(svc *identity.Service, secure bool) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
+		if sess == nil {
+			return api.JSON(http.StatusAccepted, registeredNotice), nil
+		}
 		return withCookie(http.StatusCreated, identity.UserBody{User: u.Profile()}, sess, secure), nil
 	}
 }
@@ -51,7 +58,7 @@ func newRegister(svc *identity.Service, secure bool) api.HandlerFunc {
 // Verify is POST /api/auth/verify {token}: it confirms the address. It
 // answers 200 {user}; 400, 404 invalid_token, 410 token_expired.
 func Verify(d app.Deps) api.HandlerFunc {
-	return newVerify(identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newVerify(service(d))
 }
 
 func newVerify(svc *identity.Service) api.HandlerFunc {
@@ -72,7 +79,7 @@ func newVerify(svc *identity.Service) api.HandlerFunc {
 // {user} with the session cookie; 400 for a malformed body; 401
 // invalid_credentials, code_required or invalid_code; 429 with Retry-After.
 func Login(d app.Deps) api.HandlerFunc {
-	return newLogin(identity.NewService(d.Store(), nil, d.Config.SiteURL), !d.Config.Local)
+	return newLogin(service(d), !d.Config.Local)
 }
 
 func newLogin(svc *identity.Service, secure bool) api.HandlerFunc {
@@ -92,7 +99,7 @@ func newLogin(svc *identity.Service, secure bool) api.HandlerFunc {
 // Logout is POST /api/auth/logout: it ends the session at once, if any, and
 // clears the cookie. It answers 204.
 func Logout(d app.Deps) api.HandlerFunc {
-	return newLogout(d.Authenticator(), identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newLogout(d.Authenticator(), service(d))
 }
 
 func newLogout(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
@@ -110,7 +117,7 @@ func newLogout(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
 
 // PasswordReset is POST /api/auth/password-reset {email}: the same 202 for
 // any address; a login's address gets the link. 400, 429 otherwise.
-func PasswordReset(d app.Deps) api.HandlerFunc { return newPasswordReset(mailingService(d)) }
+func PasswordReset(d app.Deps) api.HandlerFunc { return newPasswordReset(service(d)) }
 
 func newPasswordReset(svc *identity.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
@@ -125,11 +132,30 @@ func newPasswordReset(svc *identity.Service) api.HandlerFunc {
 	}
 }
 
+// RequestVerification is POST /api/auth/verification {email}: a new link
+// that confirms the address, for someone who registered and is not signed
+// in. The same 202 for any address; only a login whose address is not
+// confirmed yet gets the link. 400, 429 otherwise.
+func RequestVerification(d app.Deps) api.HandlerFunc { return newRequestVerification(service(d)) }
+
+func newRequestVerification(svc *identity.Service) api.HandlerFunc {
+	return func(ctx context.Context, req api.Request) (api.Response, error) {
+		var in identity.EmailBody
+		if err := api.Decode(req, &in); err != nil {
+			return api.Response{}, err
+		}
+		if err := svc.RequestVerification(ctx, auth.ClientOf(req), in.Email); err != nil {
+			return api.Response{}, err
+		}
+		return api.JSON(http.StatusAccepted, api.Notice{Status: "If this address has a Roster login that is not confirmed yet, we sent it a new link."}), nil
+	}
+}
+
 // PasswordResetConfirm is POST /api/auth/password-reset/confirm {token,
 // password}: the new password, every session ended. It answers 204; 400
 // weak_password, 404 invalid_token, 410 token_expired.
 func PasswordResetConfirm(d app.Deps) api.HandlerFunc {
-	return newPasswordResetConfirm(identity.NewService(d.Store(), nil, d.Config.SiteURL))
+	return newPasswordResetConfirm(service(d))
 }
 
 func newPasswordResetConfirm(svc *identity.Service) api.HandlerFunc {

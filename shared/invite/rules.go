@@ -174,17 +174,28 @@ type View struct {
 	Version        int64 `json:"version"`
 }
 
+// MailDeadline is how long an invitation's email may stay queued: the
+// sender has given up well before (its retries end within minutes, the
+// record then lands in its dead-letter queue), so an email still queued
+// past it is shown failed, and can be resent. Nothing shows queued forever.
+const MailDeadline = 15 * time.Minute
+
 // ViewOf returns the view of inv at now: a pending invitation past its
-// expiry shows as expired, whether or not TTL has deleted it yet.
+// expiry shows as expired, whether or not TTL has deleted it yet, and an
+// email queued past MailDeadline as failed.
 func ViewOf(inv domain.Invitation, now time.Time) View {
 	state := inv.State
 	if state == domain.InvitePending && inv.Expired(now) {
 		state = domain.InviteExpired
 	}
+	delivery, reason := inv.Delivery, inv.DeliveryReason
+	if delivery == domain.DeliveryQueued && now.Sub(inv.LastAttemptAt) > MailDeadline {
+		delivery, reason = domain.DeliveryFailed, "The email was not sent in time. Resend it."
+	}
 	return View{
 		ID: inv.ID, Email: inv.Email, FirstName: inv.FirstName, LastName: inv.LastName,
 		Role: inv.Role, Permissions: inv.Permissions, State: state,
-		Delivery: inv.Delivery, DeliveryReason: inv.DeliveryReason,
+		Delivery: delivery, DeliveryReason: reason,
 		Inviter:   Person{ID: inv.InviterID, Name: inv.InviterName, Email: inv.InviterEmail},
 		CreatedAt: inv.CreatedAt, SentAt: inv.SentAt, LastSentAt: inv.LastSentAt, ExpiresAt: inv.ExpiresAt,
 		ResendCount: inv.ResendCount, Version: inv.Version,

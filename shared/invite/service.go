@@ -9,10 +9,8 @@ import (
 	"slices"
 	"time"
 
-	"roster/shared/api"
 	"roster/shared/auth"
 	"roster/shared/domain"
-	"roster/shared/mail"
 	"roster/shared/store"
 )
 
@@ -27,17 +25,9 @@ type Store interface {
 	AcceptInvitation(ctx context.Context, inv domain.Invitation, m domain.Membership, ev domain.AuditEvent) error
 	EditInvitation(ctx context.Context, inv domain.Invitation, ev domain.AuditEvent) (domain.Invitation, error)
 	RevokeInvitation(ctx context.Context, inv domain.Invitation, ev domain.AuditEvent) error
-	ResendInvitation(ctx context.Context, inv domain.Invitation, newHash string, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (domain.Invitation, error)
-	SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error
-	RecordSent(ctx context.Context, inv domain.Invitation, messageID string, sent time.Time, first bool) error
-	FinishIdempotency(ctx context.Context, accountID, actorID, key string) error
+	ResendInvitation(ctx context.Context, inv domain.Invitation, m store.Mail, newExpiry time.Time, l store.Limit, ev domain.AuditEvent) (domain.Invitation, error)
 	MembershipsByID(ctx context.Context, accountID string, ids []string) (map[string]domain.Membership, error)
 	ListPendingInvitations(ctx context.Context, accountID, cursor string, limit int) ([]domain.Invitation, string, error)
-}
-
-// Mailer sends a rendered email; a refusal or failure is a *mail.SendError.
-type Mailer interface {
-	Send(ctx context.Context, m mail.Message) (string, error)
 }
 
 // Config holds the service's settings.
@@ -56,13 +46,15 @@ type Config struct {
 // Service runs the invitation lifecycle.
 type Service struct {
 	store   Store
-	mailer  Mailer
 	cfg     Config
 	catalog *domain.Catalog
 }
 
-// New returns a Service; zero resend settings take the defaults.
-func New(s Store, m Mailer, cfg Config) *Service {
+// New returns a Service; zero resend settings take the defaults. The
+// service sends no mail itself: it queues the invitation's email in the
+// invitation's own transaction, and the mail sender (shared/outbox) sends
+// it.
+func New(s Store, cfg Config) *Service {
 	if cfg.ResendInterval == 0 {
 		cfg.ResendInterval = DefaultResendInterval
 	}
@@ -72,7 +64,7 @@ func New(s Store, m Mailer, cfg Config) *Service {
 	if cfg.TTL == 0 {
 		cfg.TTL = 7 * 24 * time.Hour
 	}
-	return &Service{store: s, mailer: m, cfg: cfg, catalog: domain.DefaultCatalog()}
+	return &Service{store: s, cfg: cfg, catalog: domain.DefaultCatalog()}
 }
 
 func (s *Service) limit() store.Limit { return store.Limit{Max: s.cfg.PerHour, Window: time.Hour} }
@@ -92,10 +84,10 @@ func RequestHash(in CreateInput) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Create invites an email into the actor's account and sends the email.
-// The invitation, its link and its audit event are written in one
-// transaction before the email goes out; when SES fails the invitation
-// stays with delivery failed (and can be resent). idemKey, when not empty,
+// Create invites an email into the actor's account: the invitation, its
+// queued email and its audit event are written in one transaction, and
+// the mail sender sends the email with its link (delivery goes from queued
+// to sent or failed). idemKey, when not empty,
 // makes a retried request return the first result without a second
 // invitation or email. It returns invalid errors for bad input, forbidden
 // errors from the grant rules, conflict errors invitation_pending and
@@ -145,14 +137,15 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 		return Created{}, errPending
 	}
 	now := s.store.Now().UTC()
-	token, hash := auth.NewToken()
+	m := store.NewMail(store.MailInvite, d.Email, now)
 	inv := domain.Invitation{
 		ID: store.NewID(), AccountID: accountID, AccountName: reads.Account.Name,
 		Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Role: d.Role, Permissions: d.Permissions,
 		InviterID: actor.UserID, InviterName: actor.Name, InviterEmail: actor.Email,
 		CreatedAt: now, LastAttemptAt: now, ExpiresAt: now.Add(s.cfg.TTL),
-		State: domain.InvitePending, Delivery: domain.DeliveryQueued, TokenHash: hash,
+		State: domain.InvitePending, Delivery: domain.DeliveryQueued, MailID: m.ID,
 	}
+	m.AccountID, m.InviteID = accountID, inv.ID
 	ev := domain.InvitationCreated(actor, inv, now)
 	replace := ""
 	if reads.GuardExpired {
@@ -160,7 +153,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 	}
 	err = s.store.CreateInvitation(ctx, store.NewInvitation{
 		Invitation: inv, MemberUserID: reads.MemberUserID, ReplaceID: replace,
-		IdempotencyKey: idemKey, RequestHash: reqHash, Limit: s.limit(), Event: ev,
+		IdempotencyKey: idemKey, RequestHash: reqHash, Limit: s.limit(), Event: ev, Mail: m,
 	})
 	if errors.Is(err, store.ErrIdempotentReplay) || errors.Is(err, store.ErrInvitationPending) || errors.Is(err, store.ErrConflict) {
 		if c, won, rerr := keyWon(); won || rerr != nil {
@@ -181,20 +174,8 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, accountID stri
 		return Created{}, err
 	}
 	inv.Version = 1
-	inv = s.send(ctx, inv, token)
-	if idemKey != "" {
-		if err := s.store.FinishIdempotency(ctx, accountID, actor.UserID, idemKey); err != nil {
-			// Retries wait out the in-flight window, then get the result.
-			api.Logger(ctx).ErrorContext(ctx, "finish idempotency key", "err", err.Error())
-		}
-	}
 	return Created{View: ViewOf(inv, now)}, nil
 }
-
-// InFlightWindow is how long a create whose Idempotency-Key is not marked
-// finished counts as in flight: past the function's timeout it cannot be
-// running any more, and retries get the invitation it made.
-const InFlightWindow = 30 * time.Second
 
 var (
 	errPending       = domain.CodeInvitationPending.Msg("This email already has a pending invitation to this account. Use Resend on the Pending tab to send it again.")
@@ -204,85 +185,19 @@ var (
 )
 
 // replay answers a retry of an Idempotency-Key: 422 idempotency_mismatch
-// for a different request, 409 idempotency_in_flight (Retry-After) while
-// the first is still running, else the first request's invitation.
+// for a different request, else the first request's invitation. A create
+// writes its key in the transaction that makes its invitation and queues
+// its mail, so a key is never seen before its result: a retry racing the
+// first request either loses and replays it, or wins and is replayed.
 func (s *Service) replay(ctx context.Context, accountID string, reads store.CreateReads, reqHash string) (Created, error) {
 	if reads.ReplayedRequestHash != reqHash {
 		return Created{}, domain.CodeIdempotencyMismatch.Msg("This Idempotency-Key was used for a different request.")
-	}
-	if !reads.ReplayedDone && s.store.Now().Sub(reads.ReplayedAt) < InFlightWindow {
-		e := domain.CodeIdempotencyInFlight.Msg("A request with this Idempotency-Key is still being processed. Retry in a moment.")
-		e.RetryAfter = 1
-		return Created{}, e
 	}
 	inv, err := s.store.GetInvitation(ctx, accountID, reads.ReplayedInviteID)
 	if err != nil {
 		return Created{}, err
 	}
 	return Created{View: ViewOf(inv, s.store.Now()), Replayed: true}, nil
-}
-
-// inviteMail is the data of the invite templates.
-type inviteMail struct {
-	Name         string
-	Email        string
-	InviterName  string
-	InviterEmail string
-	AccountName  string
-	Role         string
-	// AllPermissions is set for an invitation with All; Permissions lists
-	// the others by area.
-	AllPermissions bool
-	Permissions    []domain.GrantedArea
-	Link           string
-	ExpiresAt      string
-}
-
-// send emails the link with token and records the delivery on the
-// invitation: sent, or failed with SES's reason. It returns inv as recorded.
-func (s *Service) send(ctx context.Context, inv domain.Invitation, token string) domain.Invitation {
-	msg, err := mail.Render("invite", inv.Email, inviteMail{
-		Name: domain.FullName(inv.FirstName, inv.LastName, ""), Email: inv.Email,
-		InviterName: domain.FullName(inv.InviterName, "", inv.InviterEmail), InviterEmail: inv.InviterEmail,
-		AccountName: inv.AccountName, Role: s.catalog.RoleLabel(inv.Role),
-		AllPermissions: inv.Permissions.All, Permissions: s.catalog.Describe(inv.Permissions),
-		Link:      s.cfg.SiteURL + "/accept#token=" + token,
-		ExpiresAt: inv.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST"),
-	})
-	messageID := ""
-	if err == nil {
-		messageID, err = s.mailer.Send(ctx, msg)
-	}
-	if err != nil {
-		reason := "the email could not be prepared"
-		var se *mail.SendError
-		if errors.As(err, &se) {
-			reason = se.Reason
-		}
-		api.Logger(ctx).WarnContext(ctx, "invitation email not sent", "invitation", inv.ID, "err", err.Error())
-		inv.Delivery, inv.DeliveryReason = domain.DeliveryFailed, reason
-	}
-	first := false
-	if err == nil {
-		now := s.store.Now().UTC()
-		inv.Delivery, inv.DeliveryReason, inv.LastSentAt = domain.DeliverySent, "", now
-		if first = inv.SentAt.IsZero(); first {
-			inv.SentAt = now
-		}
-	}
-	var rerr error
-	if err == nil && messageID != "" {
-		// With the message id and its lookup item, so that SES's bounce
-		// and complaint events (functions/ses-events) find the invitation.
-		inv.MessageID = messageID
-		rerr = s.store.RecordSent(ctx, inv, messageID, inv.LastSentAt, first)
-	} else {
-		rerr = s.store.SetDelivery(ctx, inv.AccountID, inv.ID, inv.TokenHash, inv.Delivery, inv.DeliveryReason, inv.LastSentAt, first)
-	}
-	if err := rerr; err != nil {
-		api.Logger(ctx).ErrorContext(ctx, "record delivery", "invitation", inv.ID, "err", err.Error())
-	}
-	return inv
 }
 
 // Page is one page of the Pending list.
@@ -415,9 +330,9 @@ func (s *Service) Revoke(ctx context.Context, actor domain.Actor, accountID, id 
 	return err
 }
 
-// Resend sends a pending invitation again, expired ones too: a new link
-// with a new validity window (the old link stops working), the actor as
-// its inviter. It returns not_found, conflict invitation_not_pending or
+// Resend queues a pending invitation's email again, expired ones too: a
+// new link with a new validity window (the old link stops working at
+// once, the sender issues the new one), the actor as its inviter. It returns not_found, conflict invitation_not_pending or
 // invitation_pending, rate_limited (resend_too_soon, resend_limit or the
 // account's hourly cap), stale_version on a race, and the grant rules'
 // forbidden errors.
@@ -430,10 +345,11 @@ func (s *Service) Resend(ctx context.Context, actor domain.Actor, accountID, id 
 	if err := domain.CheckResend(inv, now, s.cfg.ResendInterval, s.cfg.MaxResends); err != nil {
 		return View{}, err
 	}
-	token, hash := auth.NewToken()
 	inv.InviterID, inv.InviterName, inv.InviterEmail = actor.UserID, actor.Name, actor.Email
 	ev := domain.InvitationResent(actor, inv, now)
-	written, err := s.store.ResendInvitation(ctx, inv, hash, now.Add(s.cfg.TTL), s.limit(), ev)
+	m := store.NewMail(store.MailInvite, inv.Email, now)
+	m.AccountID, m.InviteID = accountID, inv.ID
+	written, err := s.store.ResendInvitation(ctx, inv, m, now.Add(s.cfg.TTL), s.limit(), ev)
 	var rl *store.RateLimitedError
 	switch {
 	case errors.As(err, &rl):
@@ -445,7 +361,6 @@ func (s *Service) Resend(ctx context.Context, actor domain.Actor, accountID, id 
 	case err != nil:
 		return View{}, err
 	}
-	written = s.send(ctx, written, token)
 	return ViewOf(written, now), nil
 }
 

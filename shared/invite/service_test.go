@@ -14,6 +14,7 @@ import (
 	"roster/shared/domain"
 	"roster/shared/fixture"
 	"roster/shared/invite"
+	"roster/shared/outbox"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
@@ -122,8 +123,16 @@ func TestCreateSendsAndWritesOnce(t *testing.T) {
 		t.Fatalf("Create: %v", err)
 	}
 	v := c.View
-	if v.Email != email || v.FirstName != "Grace" || v.State != "pending" || v.Delivery != "sent" || v.Role != domain.RoleAdmin {
+	if v.Email != email || v.FirstName != "Grace" || v.State != "pending" || v.Delivery != "queued" || v.Role != domain.RoleAdmin {
 		t.Errorf("view: got %+v", v)
+	}
+	// Queued with the invitation, sent by the mail sender.
+	if n := len(testenv.MailTo(t, email)); n != 0 {
+		t.Errorf("mails before the sender ran: got %d, want 0", n)
+	}
+	e.SendMail(t)
+	if stored, _ := e.Store.GetInvitation(ctx, a.ID, v.ID); stored.Delivery != "sent" || stored.MessageID == "" || stored.SentAt.IsZero() {
+		t.Errorf("after sending: got delivery %q message %q sent %v", stored.Delivery, stored.MessageID, stored.SentAt)
 	}
 	if got, want := v.Permissions.Granted, []string{"billing.manage", "billing.view"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("permissions: got %v, want %v", got, want)
@@ -159,6 +168,7 @@ func TestCreateSendsAndWritesOnce(t *testing.T) {
 	if _, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{Email: allEmail, Role: "admin", Permissions: &domain.PermissionSet{All: true}}, ""); err != nil {
 		t.Fatal(err)
 	}
+	e.SendMail(t)
 	if all := testenv.MailTo(t, allEmail); len(all) != 1 || !strings.Contains(all[0].Body.Text, "All permissions") || !strings.Contains(all[0].Body.HTML, "All permissions") {
 		t.Errorf("mail of an invitation with All: got %+v, want it to say All permissions", all)
 	}
@@ -199,6 +209,7 @@ func TestIdempotentRetry(t *testing.T) {
 	if again.View.ID != first.View.ID || !again.Replayed {
 		t.Errorf("retry: got id %s replayed %v, want %s replayed", again.View.ID, again.Replayed, first.View.ID)
 	}
+	e.SendMail(t)
 	if n := len(testenv.MailTo(t, email)); n != 1 {
 		t.Errorf("mails: got %d, want 1", n)
 	}
@@ -209,36 +220,53 @@ func TestIdempotentRetry(t *testing.T) {
 	}
 }
 
-// TestSESFailureLeavesResendable: when SES cannot be reached the
-// invitation stays with delivery failed and its reason; resend then sends.
-func TestSESFailureLeavesResendable(t *testing.T) {
+// TestMailFailureLeavesResendable: when SES cannot be reached the
+// request still succeeds at once (the mail is queued); once the sender has
+// given up the invitation shows delivery failed with its reason, and a
+// resend sends a new link.
+func TestMailFailureLeavesResendable(t *testing.T) {
 	t.Parallel()
 	e := fixture.NewInvite(t)
 	a, owner, _ := e.Account(t)
-	good := e.Mailer
-	e.Mailer = fixture.BrokenMailer(t)
-	e.Rebuild()
+	broken := e.NewOutbox(t, fixture.BrokenMailer(t), outbox.Config{Tries: 1, Backoff: time.Millisecond, MaxAttempts: 2})
 	email := testenv.UniqueEmail(t)
 	c, err := e.Service.Create(ctx, actorOf(t, e, a, owner), a.ID, invite.CreateInput{Email: email, Role: "member", Permissions: perms()}, "")
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
-	if c.View.Delivery != "failed" || c.View.DeliveryReason == "" {
-		t.Errorf("delivery: got %q (%q), want failed with a reason", c.View.Delivery, c.View.DeliveryReason)
+	if c.View.Delivery != "queued" {
+		t.Errorf("delivery: got %q, want queued", c.View.Delivery)
+	}
+	failed := broken.Deliver(t)
+	if len(failed) != 1 {
+		t.Fatalf("first attempt: got %d failed records, want 1", len(failed))
+	}
+	if stored, _ := e.Store.GetInvitation(ctx, a.ID, c.View.ID); stored.Delivery != "queued" || !strings.HasPrefix(stored.DeliveryReason, "Retrying: ") {
+		t.Errorf("between attempts: got %q (%q), want queued, retrying with the reason", stored.Delivery, stored.DeliveryReason)
+	}
+	if failed = broken.Retry(t, failed); len(failed) != 1 {
+		t.Fatalf("last attempt: got %d failed records, want 1 (for the dead-letter queue)", len(failed))
 	}
 	stored, _ := e.Store.GetInvitation(ctx, a.ID, c.View.ID)
-	if stored.Delivery != "failed" || stored.DeliveryReason != c.View.DeliveryReason {
-		t.Errorf("stored delivery: got %q (%q)", stored.Delivery, stored.DeliveryReason)
+	if stored.Delivery != "failed" || !strings.Contains(stored.DeliveryReason, "could not be reached") {
+		t.Errorf("after the last attempt: got %q (%q), want failed with SES's reason", stored.Delivery, stored.DeliveryReason)
 	}
-	e.Mailer = good
+	// The record delivered again changes nothing.
+	if failed = broken.Retry(t, failed); len(failed) != 0 {
+		t.Errorf("delivered again: got %d failed records, want 0", len(failed))
+	}
 	e.Config.ResendInterval = time.Nanosecond
 	e.Rebuild()
 	v, err := e.Service.Resend(ctx, actorOf(t, e, a, owner), a.ID, c.View.ID)
 	if err != nil {
 		t.Fatalf("Resend: %v", err)
 	}
-	if v.Delivery != "sent" || v.ResendCount != 1 {
-		t.Errorf("after resend: got delivery %q count %d, want sent 1", v.Delivery, v.ResendCount)
+	if v.Delivery != "queued" || v.ResendCount != 1 {
+		t.Errorf("after resend: got delivery %q count %d, want queued 1", v.Delivery, v.ResendCount)
+	}
+	e.SendMail(t)
+	if stored, _ := e.Store.GetInvitation(ctx, a.ID, c.View.ID); stored.Delivery != "sent" {
+		t.Errorf("after the resend was sent: got %q", stored.Delivery)
 	}
 	if n := len(testenv.MailTo(t, email)); n != 1 {
 		t.Errorf("mails: got %d, want 1", n)
@@ -267,6 +295,11 @@ func TestResend(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resend: %v", err)
 	}
+	// The old link stops working at once, before the new one is mailed.
+	if _, err := e.Service.Preview(ctx, oldToken); code(err) != "invalid_token" {
+		t.Errorf("old link before the new mail: got %v, want invalid_token", code(err))
+	}
+	e.SendMail(t)
 	toks := fixture.Tokens(t, email)
 	if len(toks) != 2 || toks[1] == oldToken {
 		t.Fatalf("tokens mailed: got %d, want 2 different", len(toks))
@@ -339,6 +372,7 @@ func TestExpiry(t *testing.T) {
 	if n := expired(v.ID); n != 1 {
 		t.Errorf("expired events after resending an expired invitation: got %d, want 1", n)
 	}
+	e.SendMail(t)
 	toks := fixture.Tokens(t, invitee.Email)
 	if _, err := e.Service.Accept(ctx, domain.Actor{UserID: sess.UserID}, toks[len(toks)-1]); err != nil {
 		t.Errorf("accept after resend: %v", err)

@@ -15,25 +15,20 @@ import (
 	"roster/shared/invite"
 )
 
-// service is the invitation service; mails tells whether the function
-// sends invitations (only they build an SES client).
-func service(d app.Deps, mails bool) *invite.Service {
-	var m invite.Mailer
-	if mails {
-		m = invite.MustSender(context.Background(), d.Config.MailFrom)
-	}
-	return invite.New(d.Store(), m, invite.ConfigFrom(d.Config))
+// service is the invitation service.
+func service(d app.Deps) *invite.Service {
+	return invite.New(d.Store(), invite.ConfigFrom(d.Config))
 }
 
 // Create is POST /api/accounts/{accountId}/invitations: it invites an
-// email and answers 201 with the invitation (delivery "sent", or "failed"
-// with the reason when SES refused: the invitation stays and can be
-// resent); a retry with the same Idempotency-Key header answers the first
+// email and answers 201 with the invitation, its email queued (delivery
+// "queued"; the mail sender makes it "sent", or "failed" with the reason);
+// a retry with the same Idempotency-Key header answers the first
 // result without a second invitation or email. Errors: 401, 404
 // account_not_found, 403 from the grant rules, 400 for bad input, 413, 409
 // invitation_pending or already_member, 422 idempotency_mismatch, 429 past
 // the account's hourly cap.
-func Create(d app.Deps) api.HandlerFunc { return newCreate(d.Authenticator(), service(d, true)) }
+func Create(d app.Deps) api.HandlerFunc { return newCreate(d.Authenticator(), service(d)) }
 
 func newCreate(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
@@ -52,7 +47,7 @@ func newCreate(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 // List is GET /api/accounts/{accountId}/invitations?cursor=: a page of the
 // account's pending invitations {items, next}. Errors: 401, 404
 // account_not_found, 403 without users.view, 400 invalid_cursor.
-func List(d app.Deps) api.HandlerFunc { return newList(d.Authenticator(), service(d, false)) }
+func List(d app.Deps) api.HandlerFunc { return newList(d.Authenticator(), service(d)) }
 
 func newList(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 	return a.OnAccount(func(ctx context.Context, req api.Request, actor domain.Actor, accountID string) (api.Response, error) {
@@ -64,7 +59,7 @@ func newList(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 // invitation's names, role or permissions. Errors: 401, 404, 403 from the
 // grant rules, 400, 413, 409 invitation_not_pending or stale_version (with
 // the current invitation in error.current).
-func Update(d app.Deps) api.HandlerFunc { return newUpdate(d.Authenticator(), service(d, false)) }
+func Update(d app.Deps) api.HandlerFunc { return newUpdate(d.Authenticator(), service(d)) }
 
 func newUpdate(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 	return a.OnResource("id", func(ctx context.Context, req api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
@@ -79,7 +74,7 @@ func newUpdate(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 // Revoke is DELETE /api/accounts/{accountId}/invitations/{id}: the link
 // stops working at once. It answers 204. Errors: 401, 404, 403 from the
 // grant rules, 409 invitation_not_pending or stale_version.
-func Revoke(d app.Deps) api.HandlerFunc { return newRevoke(d.Authenticator(), service(d, false)) }
+func Revoke(d app.Deps) api.HandlerFunc { return newRevoke(d.Authenticator(), service(d)) }
 
 func newRevoke(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 	return a.OnResource("id", func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
@@ -95,7 +90,7 @@ func newRevoke(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 // Errors: 401, 404, 403 from the grant rules, 409 invitation_not_pending or
 // stale_version, 429 resend_too_soon, resend_limit or past the account's
 // hourly cap.
-func Resend(d app.Deps) api.HandlerFunc { return newResend(d.Authenticator(), service(d, true)) }
+func Resend(d app.Deps) api.HandlerFunc { return newResend(d.Authenticator(), service(d)) }
 
 func newResend(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 	return a.OnResource("id", func(ctx context.Context, _ api.Request, actor domain.Actor, accountID, id string) (api.Response, error) {
@@ -106,7 +101,7 @@ func newResend(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 // Preview is POST /api/invitations/preview {token}: what the link offers,
 // without using it up and without sign-in. Errors: 404 invalid_token, 410
 // invitation_expired naming whom to ask, 400, 413.
-func Preview(d app.Deps) api.HandlerFunc { return newPreview(service(d, false)) }
+func Preview(d app.Deps) api.HandlerFunc { return newPreview(service(d)) }
 
 func newPreview(svc *invite.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
@@ -123,7 +118,7 @@ func newPreview(svc *invite.Service) api.HandlerFunc {
 // (sign in or register first), 403 email_unverified or email_mismatch
 // naming the invited address, 404 invalid_token, 410 invitation_expired,
 // 409 invitation_exceeds_inviter or already_member, 400, 413.
-func Accept(d app.Deps) api.HandlerFunc { return newAccept(d.Authenticator(), service(d, false)) }
+func Accept(d app.Deps) api.HandlerFunc { return newAccept(d.Authenticator(), service(d)) }
 
 func newAccept(a *auth.Authenticator, svc *invite.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {

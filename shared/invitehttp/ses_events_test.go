@@ -211,6 +211,7 @@ func TestResentInvitation(t *testing.T) {
 	if _, err := e.Service.Resend(context.Background(), actor, inv.AccountID, inv.ID); err != nil {
 		t.Fatal(err)
 	}
+	e.SendMail(t)
 	cur, err := e.Store.GetInvitation(context.Background(), inv.AccountID, inv.ID)
 	if err != nil || cur.MessageID == "" || cur.MessageID == inv.MessageID {
 		t.Fatalf("resent: got message id %q (was %q), %v", cur.MessageID, inv.MessageID, err)

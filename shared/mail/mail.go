@@ -81,10 +81,14 @@ func (s *Sender) WithConfigurationSet(name string) *Sender {
 }
 
 // SendError is SES refusing or failing to take a message. Reason is safe to
-// store and show to admins (no credentials, no message content).
+// store and show to admins (no credentials, no message content). Permanent
+// says trying again will not help: SES refused this message, or this
+// account or identity may not send; otherwise (throttling, a timeout, a
+// fault of SES or the network) a later try may succeed.
 type SendError struct {
-	Reason string
-	Err    error
+	Reason    string
+	Permanent bool
+	Err       error
 }
 
 func (e *SendError) Error() string { return "mail: " + e.Reason }
@@ -94,7 +98,7 @@ func (e *SendError) Unwrap() error { return e.Err }
 // *SendError.
 func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 	if _, err := mail.ParseAddress(m.To); err != nil {
-		return "", &SendError{Reason: "invalid recipient address", Err: err}
+		return "", &SendError{Reason: "invalid recipient address", Permanent: true, Err: err}
 	}
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(s.from),
@@ -112,14 +116,29 @@ func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 	}
 	out, err := s.ses.SendEmail(ctx, in)
 	if err != nil {
-		reason := "the mail service could not be reached"
-		var apiErr smithy.APIError
-		if errors.As(err, &apiErr) {
-			reason = fmt.Sprintf("the mail service refused the message (%s)", apiErr.ErrorCode())
-		}
-		return "", &SendError{Reason: reason, Err: err}
+		return "", sendError(err)
 	}
 	return aws.ToString(out.MessageId), nil
+}
+
+// throttled are SES's error codes of a sending rate or quota exceeded:
+// client faults that a later try can get past.
+var throttled = map[string]bool{"TooManyRequestsException": true, "LimitExceededException": true, "Throttling": true, "ThrottlingException": true}
+
+// sendError classifies a failed SendEmail call.
+func sendError(err error) *SendError {
+	var apiErr smithy.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return &SendError{Reason: "the mail service did not answer in time", Err: err}
+	case errors.As(err, &apiErr) && throttled[apiErr.ErrorCode()]:
+		return &SendError{Reason: fmt.Sprintf("the mail service is busy (%s)", apiErr.ErrorCode()), Err: err}
+	case errors.As(err, &apiErr) && apiErr.ErrorFault() == smithy.FaultClient:
+		return &SendError{Reason: fmt.Sprintf("the mail service refused the message (%s)", apiErr.ErrorCode()), Permanent: true, Err: err}
+	case errors.As(err, &apiErr):
+		return &SendError{Reason: fmt.Sprintf("the mail service failed (%s)", apiErr.ErrorCode()), Err: err}
+	}
+	return &SendError{Reason: "the mail service could not be reached", Err: err}
 }
 
 // dict builds a map from key, value pairs, for passing several values to a

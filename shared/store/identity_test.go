@@ -16,7 +16,7 @@ func TestRedeemToken(t *testing.T) {
 	db, table := testenv.NewTable(t)
 	s := store.New(db, table)
 	u := newUser("redeem@example.com")
-	if err := s.CreateUser(ctx, u, store.Token{}); err != nil {
+	if err := s.CreateUser(ctx, u, store.Mail{}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()

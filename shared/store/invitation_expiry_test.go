@@ -142,7 +142,7 @@ func TestExpiryMarkerLifecycle(t *testing.T) {
 	}
 
 	// Resend moves the marker to the new expiry.
-	resent, err := e.s.ResendInvitation(ctx, a, store.NewID(), e.now.Add(3*time.Hour), store.Limit{}, invEvent(e.acct, e.now))
+	resent, err := e.s.ResendInvitation(ctx, a, store.NewMail(store.MailInvite, a.Email, e.now), e.now.Add(3*time.Hour), store.Limit{}, invEvent(e.acct, e.now))
 	if err != nil {
 		t.Fatalf("resend: %v", err)
 	}
@@ -224,7 +224,7 @@ func TestExpiredEventOnce(t *testing.T) {
 	// event, and a second expiry is a second event.
 	g := e.create("g@example.com", past, "")
 	img = e.marker(g.ID)
-	resent, err := e.s.ResendInvitation(ctx, g, store.NewID(), e.now.Add(time.Hour), store.Limit{}, invEvent(e.acct, e.now))
+	resent, err := e.s.ResendInvitation(ctx, g, store.NewMail(store.MailInvite, g.Email, e.now), e.now.Add(time.Hour), store.Limit{}, invEvent(e.acct, e.now))
 	if err != nil {
 		t.Fatalf("resend of an expired invitation: %v", err)
 	}

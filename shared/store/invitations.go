@@ -157,12 +157,11 @@ func (s *Store) auditExpiredOnce(ctx context.Context, tx *Tx, inv domain.Invitat
 }
 
 // idempotencyRecord remembers a create's Idempotency-Key: the invitation
-// it made, the request's fingerprint, and whether the request finished
-// (Done) or is still in flight since At.
+// it made, the request's fingerprint, and when. It is written in the
+// create's own transaction, so it never exists without its result.
 type idempotencyRecord struct {
 	InviteID    string `dynamodbav:"inviteId"`
 	RequestHash string `dynamodbav:"requestHash"`
-	Done        bool   `dynamodbav:"done"`
 	At          int64  `dynamodbav:"at"`
 }
 
@@ -280,8 +279,6 @@ type CreateReads struct {
 	// it started.
 	ReplayedInviteID    string
 	ReplayedRequestHash string
-	ReplayedDone        bool
-	ReplayedAt          time.Time
 }
 
 // ReadForCreate reads the account, the email's login, the email's pending
@@ -327,14 +324,13 @@ func (s *Store) ReadForCreate(ctx context.Context, accountID, email, actorID, id
 				return CreateReads{}, fmt.Errorf("decode idempotency key: %w", err)
 			}
 			r.ReplayedInviteID, r.ReplayedRequestHash = rec.InviteID, rec.RequestHash
-			r.ReplayedDone, r.ReplayedAt = rec.Done, time.Unix(rec.At, 0)
 		}
 	}
 	return r, nil
 }
 
-// NewInvitation is one create: the invitation (pending, with its token
-// hash) and what the transaction must also hold.
+// NewInvitation is one create: the invitation (pending, without a link
+// until the sender mails one) and what the transaction must also hold.
 type NewInvitation struct {
 	Invitation domain.Invitation
 	// MemberUserID, when set, is the email's login: the create fails with
@@ -349,6 +345,8 @@ type NewInvitation struct {
 	// Limit caps invitation emails per account (Max 0: no cap).
 	Limit Limit
 	Event domain.AuditEvent
+	// Mail is the invitation's email (its MailID), queued with it.
+	Mail Mail
 }
 
 // CreateInvitation writes the invitation, its email's pending slot, its
@@ -375,9 +373,6 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 			names:  map[string]string{"#until": "until"},
 			values: item{":now": num(now.Unix())},
 		})
-	tx.putRecord(typeInviteToken, inviteTokenKey(inv.TokenHash),
-		inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
-		inv.ExpiresAt.Add(InvitationRetention), notExists)
 	marker, err := expiryMarker(inv)
 	if err != nil {
 		return err
@@ -399,24 +394,11 @@ func (s *Store) CreateInvitation(ctx context.Context, n NewInvitation) error {
 		i, end := tx.hit(InviterLimit(inv.InviterID), n.Limit, now)
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
 	}
+	if n.Mail.ID != "" {
+		tx.queueMail(n.Mail)
+	}
 	s.audit(tx, n.Event)
 	return mapConflict(tx.commit(ctx), reasons)
-}
-
-// FinishIdempotency marks the create of an Idempotency-Key finished, so
-// that retries get its result instead of idempotency_in_flight.
-func (s *Store) FinishIdempotency(ctx context.Context, accountID, actorID, key string) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(s.table),
-		Key:                       idempotencyKey(accountID, actorID, key),
-		UpdateExpression:          aws.String("SET done = :t"),
-		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: item{":t": &types.AttributeValueMemberBOOL{Value: true}},
-	})
-	if err != nil && !isConditionFailed(err) {
-		return fmt.Errorf("finish idempotency key: %w", err)
-	}
-	return nil
 }
 
 // expireInTx marks an expired pending invitation expired (out of the
@@ -645,20 +627,22 @@ func (s *Store) RevokeInvitation(ctx context.Context, inv domain.Invitation, ev 
 	return mapConflict(tx.commit(ctx), map[int]error{0: ErrConflict})
 }
 
-// ResendInvitation gives a pending invitation (expired or not) a new token
-// hash and expiry, and makes inv's inviter (the actor resending, who
-// vouches for it now) its inviter: the old link is deleted, the new one stored, the email's
+// ResendInvitation gives a pending invitation (expired or not) a new mail
+// (m, queued) and expiry, and makes inv's inviter (the actor resending, who
+// vouches for it now) its inviter: the old link is deleted (the sender
+// issues the new one with the mail), the email's
 // slot renewed, the expiry marker moved to the new expiry, one hit of the
 // sending limit counted and the event written (after the expired event when
 // the invitation had expired and the stream function has not written it), in
 // one transaction. It returns the invitation as written; ErrConflict
 // when it moved on from inv.Version, ErrInvitationPending when another
 // invitation took the email's slot, *RateLimitedError past the limit.
-func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, newHash string, newExpiry time.Time, l Limit, ev domain.AuditEvent) (domain.Invitation, error) {
+func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, m Mail, newExpiry time.Time, l Limit, ev domain.AuditEvent) (domain.Invitation, error) {
 	now := s.now()
 	c := invPendingAt(inv.Version)
 	c.names["#exp"] = AttrExpiresAt
-	c.values[":hash"] = str(newHash)
+	c.values[":mail"] = str(m.ID)
+	c.values[":nohash"] = str("")
 	c.values[":invExp"] = str(newExpiry.UTC().Format(time.RFC3339Nano))
 	c.values[":ttl"] = num(newExpiry.Add(InvitationRetention).Unix())
 	c.values[":queued"] = str(domain.DeliveryQueued)
@@ -668,20 +652,18 @@ func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, new
 	c.values[":iemail"] = str(inv.InviterEmail)
 	c.values[":att"] = str(now.UTC().Format(time.RFC3339Nano))
 	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID),
-		"SET tokenHash = :hash, inviteExpiresAt = :invExp, #exp = :ttl, delivery = :queued, deliveryReason = :empty, "+
+		"SET tokenHash = :nohash, mailId = :mail, inviteExpiresAt = :invExp, #exp = :ttl, delivery = :queued, deliveryReason = :empty, "+
 			"inviterId = :iid, inviterName = :iname, inviterEmail = :iemail, lastAttemptAt = :att, "+
 			"resendCount = resendCount + :one, version = version + :one REMOVE messageId, exceedsInviter",
 		invWithOne(c)).
 		delete(inviteTokenKey(inv.TokenHash), cond{}).
-		putRecord(typeInviteToken, inviteTokenKey(newHash), inviteToken{AccountID: inv.AccountID, InviteID: inv.ID, InviterID: inv.InviterID},
-			newExpiry.Add(InvitationRetention), notExists).
 		putRecord(typeInviteGuard, inviteGuardKey(inv.AccountID, inv.Email), inviteGuard{InviteID: inv.ID, Until: newExpiry.Unix()},
 			newExpiry.Add(InvitationRetention), cond{
 				expr:   "attribute_not_exists(PK) OR inviteId = :id OR #until <= :now",
 				names:  map[string]string{"#until": "until"},
 				values: item{":id": str(inv.ID), ":now": num(now.Unix())},
 			})
-	reasons := map[int]error{0: ErrConflict, 3: ErrInvitationPending}
+	reasons := map[int]error{0: ErrConflict, 2: ErrInvitationPending}
 	// The expiry marker moves to the new expiry. A resend of an invitation
 	// that expired writes its invitation.expired event first, unless the
 	// stream function did (TTL may not have deleted the old marker yet,
@@ -700,43 +682,16 @@ func (s *Store) ResendInvitation(ctx context.Context, inv domain.Invitation, new
 		i, end := tx.hit(InviterLimit(inv.InviterID), l, now)
 		reasons[i] = &RateLimitedError{RetryAfter: retryAfter(end, now)}
 	}
+	tx.queueMail(m)
 	s.audit(tx, ev)
 	if err := mapConflict(tx.commit(ctx), reasons); err != nil {
 		return domain.Invitation{}, err
 	}
-	inv.TokenHash, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason, inv.MessageID = newHash, newExpiry, domain.DeliveryQueued, "", ""
+	inv.TokenHash, inv.MailID, inv.ExpiresAt, inv.Delivery, inv.DeliveryReason, inv.MessageID = "", m.ID, newExpiry, domain.DeliveryQueued, "", ""
 	inv.ResendCount++
 	inv.Version++
 	inv.LastAttemptAt = now
 	return inv, nil
-}
-
-// SetDelivery records what happened to the email of the link with the
-// token hash. It does not bump the version (so that it never makes an
-// admin's edit stale) and does nothing when the invitation has a newer
-// link meanwhile. sent, when not zero, is when SES took the email; first
-// says it is the invitation's first email (sentAt).
-func (s *Store) SetDelivery(ctx context.Context, accountID, id, tokenHash, delivery, reason string, sent time.Time, first bool) error {
-	expr := "SET delivery = :d, deliveryReason = :r"
-	values := item{":d": str(delivery), ":r": str(reason), ":h": str(tokenHash)}
-	if !sent.IsZero() {
-		expr += ", lastSentAt = :t"
-		values[":t"] = str(sent.UTC().Format(time.RFC3339Nano))
-		if first {
-			expr += ", sentAt = :t"
-		}
-	}
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(s.table),
-		Key:                       inviteKey(accountID, id),
-		UpdateExpression:          aws.String(expr),
-		ConditionExpression:       aws.String("tokenHash = :h"),
-		ExpressionAttributeValues: values,
-	})
-	if err != nil && !isConditionFailed(err) {
-		return fmt.Errorf("set delivery: %w", err)
-	}
-	return nil
 }
 
 // pendingCursor is a page position in an account's Pending list: the last

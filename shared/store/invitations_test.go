@@ -13,7 +13,19 @@ import (
 func newInvitation(accountID, email string, now time.Time) domain.Invitation {
 	return domain.Invitation{ID: store.NewID(), AccountID: accountID, AccountName: "Acme", Email: email, Role: domain.RoleMember,
 		Permissions: domain.PermissionSet{Granted: []string{"billing.view"}}, InviterID: "inviter", CreatedAt: now, LastAttemptAt: now,
-		ExpiresAt: now.Add(time.Hour), State: domain.InvitePending, Delivery: domain.DeliveryQueued, TokenHash: store.NewID()}
+		ExpiresAt: now.Add(time.Hour), State: domain.InvitePending, Delivery: domain.DeliveryQueued, MailID: store.NewID()}
+}
+
+// issueLink issues a link of inv's current mail, as the mail sender does,
+// and returns inv with its token hash.
+func issueLink(t *testing.T, s *store.Store, inv domain.Invitation) domain.Invitation {
+	t.Helper()
+	hash := "hash-" + store.NewID()
+	if err := s.IssueInvitationLink(ctx, inv, inv.MailID, hash); err != nil {
+		t.Fatalf("issue link: %v", err)
+	}
+	inv.TokenHash = hash
+	return inv
 }
 
 func invEvent(accountID string, now time.Time) domain.AuditEvent {
@@ -30,7 +42,7 @@ func TestInvitationWrites(t *testing.T) {
 	s := store.New(db, table).WithClock(func() time.Time { return now })
 	acct := store.NewID()
 	u := newUser("member@example.com")
-	if err := s.CreateUser(ctx, u, store.Token{}); err != nil {
+	if err := s.CreateUser(ctx, u, store.Mail{}); err != nil {
 		t.Fatal(err)
 	}
 	owner := domain.Membership{AccountID: acct, UserID: u.ID, Email: u.Email, Role: domain.RoleOwner, Status: domain.StatusActive}
@@ -70,23 +82,30 @@ func TestInvitationWrites(t *testing.T) {
 		t.Errorf("account items: got %d, want %d (only the second invitation, its slot and its expiry marker)", got, base+3)
 	}
 
+	// No link until the sender issues one; then it finds the invitation.
+	if _, err := s.InvitationByToken(ctx, ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("no link yet: got %v, want ErrNotFound", err)
+	}
+	first = issueLink(t, s, first)
 	got, err := s.InvitationByToken(ctx, first.TokenHash)
 	if err != nil || got.ID != first.ID || got.Version != 1 {
 		t.Fatalf("by token: got %+v, %v", got, err)
 	}
-	resent, err := s.ResendInvitation(ctx, got, "new-hash", now.Add(2*time.Hour), store.Limit{}, invEvent(acct, now))
-	if err != nil || resent.Version != 2 {
+	// A link for a mail that is not the invitation's current one is refused.
+	if err := s.IssueInvitationLink(ctx, got, store.NewID(), "hash-other"); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("link of another mail: got %v, want ErrConflict", err)
+	}
+	mail := store.NewMail(store.MailInvite, got.Email, now)
+	resent, err := s.ResendInvitation(ctx, got, mail, now.Add(2*time.Hour), store.Limit{}, invEvent(acct, now))
+	if err != nil || resent.Version != 2 || resent.MailID != mail.ID || resent.TokenHash != "" {
 		t.Fatalf("resend: got %+v, %v", resent, err)
 	}
 	if _, err := s.InvitationByToken(ctx, first.TokenHash); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("old token: got %v, want ErrNotFound", err)
 	}
-	// A delivery report of the old link no longer applies.
-	if err := s.SetDelivery(ctx, acct, first.ID, first.TokenHash, domain.DeliveryFailed, "late", time.Time{}, false); err != nil {
-		t.Fatal(err)
-	}
-	if cur, _ := s.GetInvitation(ctx, acct, first.ID); cur.Delivery != domain.DeliveryQueued || cur.TokenHash != "new-hash" {
-		t.Errorf("after late report: got delivery %q hash %q", cur.Delivery, cur.TokenHash)
+	// The old mail can no longer issue a link.
+	if err := s.IssueInvitationLink(ctx, got, first.MailID, "hash-late"); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("late link of the old mail: got %v, want ErrConflict", err)
 	}
 	// A write at a stale version is refused.
 	if err := s.RevokeInvitation(ctx, got, invEvent(acct, now)); !errors.Is(err, store.ErrConflict) {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"roster/shared/domain"
 
@@ -23,34 +22,6 @@ func sesMessageKey(messageID string) item { return key("SESMSG#"+messageID, "SES
 type sesMessage struct {
 	AccountID string `dynamodbav:"accountId"`
 	InviteID  string `dynamodbav:"inviteId"`
-}
-
-// RecordSent records that SES took the email of inv's current link as
-// messageID at sent: the invitation's delivery becomes sent with its message
-// id, and the message's lookup item is written, in one transaction. Like
-// SetDelivery it does not bump the version and writes nothing when the
-// invitation has a newer link meanwhile (its token hash is no longer
-// inv.TokenHash). first says it is the invitation's first email (sentAt).
-func (s *Store) RecordSent(ctx context.Context, inv domain.Invitation, messageID string, sent time.Time, first bool) error {
-	expr := "SET delivery = :d, deliveryReason = :r, messageId = :mid, lastSentAt = :t"
-	if first {
-		expr += ", sentAt = :t"
-	}
-	c := cond{expr: "tokenHash = :h", values: item{
-		":d": str(domain.DeliverySent), ":r": str(""), ":mid": str(messageID), ":h": str(inv.TokenHash),
-		":t": str(sent.UTC().Format(time.RFC3339Nano)),
-	}}
-	tx := s.tx().invUpdate(inviteKey(inv.AccountID, inv.ID), expr, c).
-		putRecord(typeSESMessage, sesMessageKey(messageID), sesMessage{AccountID: inv.AccountID, InviteID: inv.ID},
-			inv.ExpiresAt.Add(InvitationRetention), cond{})
-	err := tx.commit(ctx)
-	if ce, ok := err.(*ConflictError); ok && ce.Index == 0 {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("record sent: %w", err)
-	}
-	return nil
 }
 
 // InvitationOfMessage returns the account and invitation whose email SES

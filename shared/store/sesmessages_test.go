@@ -10,8 +10,8 @@ import (
 	"roster/shared/testenv"
 )
 
-// TestSESMessageLookup: RecordSent stores the message id with a lookup item
-// (TTL as the invitation's); delivery events apply only to the current
+// TestSESMessageLookup: RecordMailSent stores the message id with a lookup
+// item; delivery events apply only to the current
 // email, never turn a complaint back, and are idempotent; a resend forgets
 // the old message.
 func TestSESMessageLookup(t *testing.T) {
@@ -21,14 +21,23 @@ func TestSESMessageLookup(t *testing.T) {
 	s := store.New(db, table).WithClock(func() time.Time { return now })
 	acct := store.NewID()
 	inv := newInvitation(acct, "bounce@example.com", now)
-	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: invEvent(acct, now)}); err != nil {
+	m := store.NewMail(store.MailInvite, inv.Email, now)
+	m.AccountID, m.InviteID, inv.MailID = acct, inv.ID, m.ID
+	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: invEvent(acct, now), Mail: m}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.InvitationOfMessage(ctx, "ses-1"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown message: got %v, want ErrNotFound", err)
 	}
-	if err := s.RecordSent(ctx, inv, "ses-1", now, true); err != nil {
+	if err := s.RecordMailSent(ctx, m, "ses-1", now, true); err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := s.GetMail(ctx, m.ID); got.Status != store.MailSent || got.MessageID != "ses-1" {
+		t.Errorf("mail: got %+v, want sent as ses-1", got)
+	}
+	// Recorded once: a second record of the same mail changes nothing.
+	if err := s.RecordMailSent(ctx, m, "ses-again", now, true); !errors.Is(err, store.ErrMailDone) {
+		t.Errorf("second record: got %v, want ErrMailDone", err)
 	}
 	a, id, err := s.InvitationOfMessage(ctx, "ses-1")
 	if err != nil || a != acct || id != inv.ID {
@@ -66,20 +75,31 @@ func TestSESMessageLookup(t *testing.T) {
 
 	// A resend forgets the old email: its late events change nothing.
 	cur, _ = s.GetInvitation(ctx, acct, inv.ID)
-	resent, err := s.ResendInvitation(ctx, cur, "hash-2", now.Add(2*time.Hour), store.Limit{}, invEvent(acct, now))
+	m2 := store.NewMail(store.MailInvite, inv.Email, now)
+	m2.AccountID, m2.InviteID = acct, inv.ID
+	resent, err := s.ResendInvitation(ctx, cur, m2, now.Add(2*time.Hour), store.Limit{}, invEvent(acct, now))
 	if err != nil || resent.MessageID != "" {
 		t.Fatalf("resend: got %+v, %v", resent, err)
 	}
 	version = 2
 	apply(store.DeliveryEvent{MessageID: "ses-1", Delivery: domain.DeliveryBounced, Reason: "late"}, false, domain.DeliveryQueued, "")
-	// A send recorded for an old link writes nothing, not even a lookup.
-	if err := s.RecordSent(ctx, inv, "ses-stale", now, false); err != nil {
+	// A mail of the invitation that is not its current one records its
+	// own fate only: the invitation's delivery stays the current mail's.
+	stale := store.NewMail(store.MailInvite, inv.Email, now)
+	stale.AccountID, stale.InviteID = acct, inv.ID
+	if err := s.QueueMail(ctx, stale); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.InvitationOfMessage(ctx, "ses-stale"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("stale send: got %v, want no lookup", err)
+	if err := s.RecordMailFailed(ctx, stale, store.MailFailed, "refused", now); err != nil {
+		t.Fatal(err)
 	}
-	if err := s.RecordSent(ctx, resent, "ses-2", now, false); err != nil {
+	if got, _ := s.GetMail(ctx, stale.ID); got.Status != store.MailFailed || got.Reason != "refused" {
+		t.Errorf("stale mail: got %+v, want failed", got)
+	}
+	if cur, _ := s.GetInvitation(ctx, acct, inv.ID); cur.Delivery != domain.DeliveryQueued {
+		t.Errorf("after a stale mail's failure: got delivery %q, want queued", cur.Delivery)
+	}
+	if err := s.RecordMailSent(ctx, m2, "ses-2", now, false); err != nil {
 		t.Fatal(err)
 	}
 	apply(store.DeliveryEvent{MessageID: "ses-2", Delivery: domain.DeliveryBounced, Reason: "gone"}, true, domain.DeliveryBounced, "gone")

@@ -33,22 +33,30 @@ func TestUsers(t *testing.T) {
 	db, table := testenv.NewTable(t)
 	s := store.New(db, table)
 	u := newUser("ada@example.com")
-	verify := store.Token{Hash: "h-verify", Kind: store.TokenVerify, UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+	verify := store.NewMail(store.MailVerify, u.Email, time.Now())
+	verify.UserID = u.ID
 	if err := s.CreateUser(ctx, u, verify); err != nil {
 		t.Fatalf("CreateUser: %v", err)
+	}
+	if m, err := s.GetMail(ctx, verify.ID); err != nil || m.Status != store.MailQueued || m.UserID != u.ID {
+		t.Errorf("verification mail: got %+v, %v; want queued for the user", m, err)
 	}
 
 	// The same email again: refused, and nothing of the second user written.
 	dup := newUser("ada@example.com")
-	err := s.CreateUser(ctx, dup, store.Token{Hash: "h-verify-2", Kind: store.TokenVerify, UserID: dup.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	dupMail := store.NewMail(store.MailVerify, dup.Email, time.Now())
+	err := s.CreateUser(ctx, dup, dupMail)
 	if !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("duplicate email: got %v, want ErrConflict", err)
 	}
 	if n := countPK(t, db, table, "USER#"+dup.ID); n != 0 {
 		t.Errorf("duplicate wrote %d user items, want 0", n)
 	}
-	if n := countPK(t, db, table, "TOKEN#h-verify-2"); n != 0 {
-		t.Errorf("duplicate wrote its token")
+	if n := countPK(t, db, table, "MAIL#"+dupMail.ID); n != 0 {
+		t.Errorf("duplicate queued its mail")
+	}
+	if id, err := s.UserIDByEmail(ctx, "ada@example.com"); err != nil || id != u.ID {
+		t.Errorf("UserIDByEmail: got %q, %v; want %s", id, err, u.ID)
 	}
 
 	got, err := s.GetUserByEmail(ctx, "ada@example.com")
@@ -75,7 +83,7 @@ func TestUpdateUserRace(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStore(t)
 	u := newUser("race@example.com")
-	if err := s.CreateUser(ctx, u, store.Token{}); err != nil {
+	if err := s.CreateUser(ctx, u, store.Mail{}); err != nil {
 		t.Fatal(err)
 	}
 	const workers = 8

@@ -30,16 +30,32 @@ type emailRecord struct {
 	UserID string `dynamodbav:"userId"`
 }
 
-// CreateUser writes a new user, claims its email, and stores the email
-// verification token, in one transaction. It returns ErrConflict when the
-// email is taken.
-func (s *Store) CreateUser(ctx context.Context, u domain.User, verify Token) error {
+// CreateUser writes a new user, claims its email, and queues m (the mail
+// that confirms the address; none when m.ID is empty), in one
+// transaction. It returns ErrConflict when the email is taken.
+func (s *Store) CreateUser(ctx context.Context, u domain.User, m Mail) error {
 	u.Version = 1
 	tx := s.tx().
 		putRecord(typeUser, userKey(u.ID), u, time.Time{}, notExists).
 		putRecord(typeEmail, emailKey(u.Email), emailRecord{UserID: u.ID}, time.Time{}, notExists)
-	s.addToken(tx, verify)
+	if m.ID != "" {
+		tx.queueMail(m)
+	}
 	return tx.commit(ctx)
+}
+
+// UserIDByEmail returns the id of the login of the normalized email (one
+// GetItem of its claim), or ErrNotFound.
+func (s *Store) UserIDByEmail(ctx context.Context, email string) (string, error) {
+	m, err := s.get(ctx, emailKey(email), true)
+	if err != nil {
+		return "", err
+	}
+	var rec emailRecord
+	if err := attributevalue.UnmarshalMap(m, &rec); err != nil {
+		return "", fmt.Errorf("decode email claim: %w", err)
+	}
+	return rec.UserID, nil
 }
 
 // GetUser returns the user, or ErrNotFound.
@@ -58,15 +74,11 @@ func (s *Store) GetUser(ctx context.Context, userID string) (domain.User, error)
 // GetUserByEmail returns the user with the normalized email, or ErrNotFound.
 // It costs two reads: the email's claim, then the user.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (domain.User, error) {
-	m, err := s.get(ctx, emailKey(email), true)
+	id, err := s.UserIDByEmail(ctx, email)
 	if err != nil {
 		return domain.User{}, err
 	}
-	var rec emailRecord
-	if err := attributevalue.UnmarshalMap(m, &rec); err != nil {
-		return domain.User{}, fmt.Errorf("decode email: %w", err)
-	}
-	return s.GetUser(ctx, rec.UserID)
+	return s.GetUser(ctx, id)
 }
 
 // UpdateUser reads the user, applies change and writes it back if nobody

@@ -22,9 +22,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -388,16 +390,27 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 			}
 			filters = &fs
 		}
-		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID()+"Stream"), &awslambda.EventSourceMappingProps{
+		props := &awslambda.EventSourceMappingProps{
 			Target:                  fn,
 			EventSourceArn:          d.table.TableStreamArn(),
 			StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
-			BatchSize:               jsii.Number(deploy.StreamBatchSize),
+			BatchSize:               jsii.Number(f.BatchSize()),
 			BisectBatchOnError:      jsii.Bool(true),
-			RetryAttempts:           jsii.Number(deploy.StreamRetryAttempts),
+			RetryAttempts:           jsii.Number(f.RetryAttempts()),
 			ReportBatchItemFailures: jsii.Bool(true),
 			Filters:                 filters,
-		})
+		}
+		if f.DeadLetters {
+			// Records whose retries are spent are kept (their batch's
+			// position in the stream) instead of dropped.
+			queue := awssqs.NewQueue(stack, jsii.String(f.DeadLetterID()), &awssqs.QueueProps{
+				RetentionPeriod: awscdk.Duration_Seconds(jsii.Number(deploy.DeadLetterRetentionSeconds)),
+				Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+				EnforceSSL:      jsii.Bool(true),
+			})
+			props.OnFailure = awslambdaeventsources.NewSqsDlq(queue)
+		}
+		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID()+"Stream"), props)
 	}
 	return fn
 }

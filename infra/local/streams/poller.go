@@ -3,8 +3,11 @@ package streams
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -39,6 +42,11 @@ type PollerConfig struct {
 	RetryDelay time.Duration
 	// Logger receives one line per delivered batch and the errors; nil discards.
 	Logger *slog.Logger
+	// DeadLetterDir, when set, stands in for the on-failure destinations:
+	// a batch whose retries are spent under a Source with OnFailure is
+	// appended, as the record Lambda sends such a destination, to
+	// <DeadLetterDir>/<OnFailure>.jsonl.
+	DeadLetterDir string
 }
 
 // Poller is Lambda's DynamoDB event source mapping for one function, run
@@ -137,7 +145,13 @@ func (p *Poller) deliver(ctx context.Context, batch []events.DynamoDBEventRecord
 		p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "stream batch", attrs...)
 		batch = batch[failedAt:]
 		if attempt >= p.cfg.Source.MaxRetries {
-			p.cfg.Logger.LogAttrs(ctx, slog.LevelError, "stream records dropped",
+			msg := "stream records dropped"
+			if err := p.deadLetter(batch, attempt, reason); err != nil {
+				p.cfg.Logger.Error("dead letter", slog.String("function", fn), slog.String("error", err.Error()))
+			} else if p.cfg.Source.OnFailure != "" && p.cfg.DeadLetterDir != "" {
+				msg = "stream records sent to the dead-letter queue " + p.cfg.Source.OnFailure
+			}
+			p.cfg.Logger.LogAttrs(ctx, slog.LevelError, msg,
 				slog.String("function", fn), slog.Int("records", len(batch)), slog.Int("retries", attempt),
 				slog.String("first_sequence", batch[0].Change.SequenceNumber))
 			return nil
@@ -146,6 +160,46 @@ func (p *Poller) deliver(ctx context.Context, batch []events.DynamoDBEventRecord
 			return err
 		}
 	}
+}
+
+// deadLetter appends the batch's on-failure record to the source's
+// dead-letter file, shaped as the invocation record Lambda sends an
+// on-failure destination of a stream (its batch info, not the records:
+// they stay in the stream for 24 hours, and the README says how to replay
+// them).
+func (p *Poller) deadLetter(batch []events.DynamoDBEventRecord, retries int, reason string) error {
+	if p.cfg.Source.OnFailure == "" || p.cfg.DeadLetterDir == "" {
+		return nil
+	}
+	first, last := batch[0], batch[len(batch)-1]
+	rec := map[string]any{
+		"requestContext": map[string]any{
+			"requestId": fmt.Sprintf("%s-%s", p.cfg.Source.Function, first.Change.SequenceNumber), "functionArn": p.cfg.Source.Function,
+			"condition": "RetryAttemptsExhausted", "approximateInvokeCount": retries + 1,
+		},
+		"responseContext": map[string]any{"statusCode": 200, "executedVersion": "$LATEST", "functionError": reason},
+		"version":         "1.0",
+		"timestamp":       time.Now().UTC().Format(time.RFC3339Nano),
+		"DDBStreamBatchInfo": map[string]any{
+			"shardId": "local", "startSequenceNumber": first.Change.SequenceNumber, "endSequenceNumber": last.Change.SequenceNumber,
+			"approximateArrivalOfFirstRecord": first.Change.ApproximateCreationDateTime.UTC().Format(time.RFC3339),
+			"approximateArrivalOfLastRecord":  last.Change.ApproximateCreationDateTime.UTC().Format(time.RFC3339),
+			"batchSize":                       len(batch), "streamArn": first.EventSourceArn,
+		},
+	}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(p.cfg.DeadLetterDir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(p.cfg.DeadLetterDir, p.cfg.Source.OnFailure+".jsonl"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(append(line, '\n'))
+	return errors.Join(err, f.Close())
 }
 
 // failedFrom returns the index of the first record to retry, or -1 when

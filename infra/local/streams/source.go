@@ -3,6 +3,7 @@ package streams
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"roster/infra/local/samtemplate"
 )
@@ -26,6 +27,9 @@ type Source struct {
 	// ReportBatchItemFailures: the function's batchItemFailures then say
 	// from which record on a batch is retried.
 	ReportBatchItemFailures bool
+	// OnFailure is the logical id of the on-failure destination
+	// (DestinationConfig.OnFailure.Destination: !GetAtt <id>.Arn), or "".
+	OnFailure string
 	// Latest is true for StartingPosition LATEST; TRIM_HORIZON (the
 	// template's) reads the stream from its oldest record.
 	Latest bool
@@ -89,6 +93,15 @@ func sourceOf(function string, ev samtemplate.Event) (Source, error) {
 				s.ReportBatchItemFailures = true
 			}
 		}
+	}
+	if dc, ok := p["DestinationConfig"].(map[string]any); ok {
+		of, _ := dc["OnFailure"].(map[string]any)
+		v, ok := of["Destination"].(samtemplate.Value)
+		id, _, found := strings.Cut(v.GetAtt, ".")
+		if !ok || !found {
+			return s, fmt.Errorf("DestinationConfig: want OnFailure.Destination: !GetAtt <queue>.Arn")
+		}
+		s.OnFailure = id
 	}
 	if fc, ok := p["FilterCriteria"].(map[string]any); ok {
 		filters, _ := fc["Filters"].([]any)

@@ -58,6 +58,7 @@ type options struct {
 	quiet                     bool
 	ttlInterval               time.Duration
 	noStreams                 bool
+	deadLetters               string
 	contract                  bool
 	catalog                   string
 }
@@ -79,6 +80,7 @@ func main() {
 	flag.BoolVar(&o.quiet, "quiet", false, "do not copy the stand-ins' own output to stderr")
 	flag.DurationVar(&o.ttlInterval, "ttl-interval", time.Second, "how often the TTL emulator deletes expired items")
 	flag.BoolVar(&o.noStreams, "no-streams", false, "run no stream functions and no TTL emulator")
+	flag.StringVar(&o.deadLetters, "dead-letters", ".build/dead-letters", "write the stream records whose retries are spent here, one <queue>.jsonl per dead-letter queue of the template")
 	flag.BoolVar(&o.contract, "contract", false, "hold every API exchange to the OpenAPI document (shared/contract): an undocumented answer becomes 500 contract_violation")
 	flag.StringVar(&o.catalog, "catalog", "", "use this permission catalog (roles, areas, presets) instead of shared/domain/permissions.json")
 	flag.Parse()
@@ -273,7 +275,7 @@ func startStreams(ctx context.Context, tpl *samtemplate.Template, gw *gateway.Ga
 	run("ttl", ttl.Run)
 	for _, src := range sources {
 		p := streams.NewPoller(streams.PollerConfig{Clients: clients, Table: o.table, Source: src, Invoke: gw.Invoke,
-			Identity: ttl.Identity, Logger: logger})
+			Identity: ttl.Identity, Logger: logger, DeadLetterDir: o.deadLetters})
 		run(src.Function, p.Run)
 	}
 	var once sync.Once
