@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/smithy-go"
 
 	"roster/shared/testenv"
 )
@@ -92,5 +93,33 @@ func TestConfigurationSetFromEnv(t *testing.T) {
 	t.Setenv(ConfigurationSetEnv, "roster-events")
 	if s := NewSender(nil, "roster@example.com"); s.configSet != "roster-events" {
 		t.Errorf("configSet: got %q, want roster-events", s.configSet)
+	}
+}
+
+// TestSendErrorKinds: what a later try can get past (throttling, a
+// timeout, a fault of SES or of the network) is transient; SES refusing the
+// message or the sender is permanent.
+func TestSendErrorKinds(t *testing.T) {
+	tests := []struct {
+		name          string
+		err           error
+		wantPermanent bool
+		wantReason    string
+	}{
+		{"timeout", context.DeadlineExceeded, false, "the mail service did not answer in time"},
+		{"throttled", &smithy.GenericAPIError{Code: "TooManyRequestsException", Fault: smithy.FaultClient}, false, "the mail service is busy (TooManyRequestsException)"},
+		{"quota", &smithy.GenericAPIError{Code: "LimitExceededException", Fault: smithy.FaultClient}, false, "the mail service is busy (LimitExceededException)"},
+		{"rejected", &smithy.GenericAPIError{Code: "MessageRejected", Fault: smithy.FaultClient}, true, "the mail service refused the message (MessageRejected)"},
+		{"sending paused", &smithy.GenericAPIError{Code: "SendingPausedException", Fault: smithy.FaultClient}, true, "the mail service refused the message (SendingPausedException)"},
+		{"SES fault", &smithy.GenericAPIError{Code: "InternalFailure", Fault: smithy.FaultServer}, false, "the mail service failed (InternalFailure)"},
+		{"network", errors.New("dial tcp: connection refused"), false, "the mail service could not be reached"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sendError(tt.err)
+			if got.Permanent != tt.wantPermanent || got.Reason != tt.wantReason || !errors.Is(got, tt.err) {
+				t.Errorf("got %+v, want permanent %v, %q, wrapping the error", got, tt.wantPermanent, tt.wantReason)
+			}
+		})
 	}
 }

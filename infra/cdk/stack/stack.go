@@ -22,7 +22,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
@@ -335,9 +334,24 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 	})
 	overrideLogicalID(logGroup, f.LogicalID()+"Logs")
 
+	var deadLetters awssqs.Queue
+	access := statements(stack, f, d, logGroup)
+	if f.DeadLetters {
+		// The stream's on-failure destination: records whose retries are
+		// spent are kept (their batch's place in the stream) instead of
+		// dropped.
+		deadLetters = awssqs.NewQueue(stack, jsii.String(f.DeadLetterID()), &awssqs.QueueProps{
+			RetentionPeriod: awscdk.Duration_Seconds(jsii.Number(deploy.DeadLetterRetentionSeconds)),
+			Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+			EnforceSSL:      jsii.Bool(true),
+		})
+		overrideLogicalID(deadLetters, f.DeadLetterID())
+		appended := append(*access, statement([]string{"sqs:SendMessage"}, deadLetters.QueueArn()))
+		access = &appended
+	}
 	role := awsiam.NewRole(stack, jsii.String(f.LogicalID()+"Role"), &awsiam.RoleProps{
 		AssumedBy:      awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		InlinePolicies: &map[string]awsiam.PolicyDocument{"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: statements(stack, f, d, logGroup)})},
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: access})},
 	})
 	overrideLogicalID(role, f.LogicalID()+"Role")
 
@@ -390,7 +404,7 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 			}
 			filters = &fs
 		}
-		props := &awslambda.EventSourceMappingProps{
+		esm := awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID()+"Stream"), &awslambda.EventSourceMappingProps{
 			Target:                  fn,
 			EventSourceArn:          d.table.TableStreamArn(),
 			StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
@@ -399,18 +413,13 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 			RetryAttempts:           jsii.Number(f.RetryAttempts()),
 			ReportBatchItemFailures: jsii.Bool(true),
 			Filters:                 filters,
+		})
+		if deadLetters != nil {
+			// Set on the resource rather than through SqsDlq, whose grant
+			// would add a policy beside the role's one inline policy (it
+			// has sqs:SendMessage on the queue).
+			esm.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("DestinationConfig.OnFailure.Destination"), deadLetters.QueueArn())
 		}
-		if f.DeadLetters {
-			// Records whose retries are spent are kept (their batch's
-			// position in the stream) instead of dropped.
-			queue := awssqs.NewQueue(stack, jsii.String(f.DeadLetterID()), &awssqs.QueueProps{
-				RetentionPeriod: awscdk.Duration_Seconds(jsii.Number(deploy.DeadLetterRetentionSeconds)),
-				Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
-				EnforceSSL:      jsii.Bool(true),
-			})
-			props.OnFailure = awslambdaeventsources.NewSqsDlq(queue)
-		}
-		awslambda.NewEventSourceMapping(stack, jsii.String(f.LogicalID()+"Stream"), props)
 	}
 	return fn
 }

@@ -196,6 +196,9 @@ func TestPoliciesAreExactlyTheListedActions(t *testing.T) {
 			if f.SendsMail {
 				want = append(want, "ses:SendEmail")
 			}
+			if f.DeadLetters {
+				want = append(want, "sqs:SendMessage")
+			}
 			if f.Stream {
 				want = append(want, streamActions...)
 				for _, a := range streamActions {

@@ -49,17 +49,28 @@ func streamTemplate(t *testing.T) (*samtemplate.Template, []streams.Source) {
 
 func TestTableSourcesOfTemplate(t *testing.T) {
 	_, sources := streamTemplate(t)
-	if len(sources) != 1 {
-		t.Fatalf("sources: got %d, want 1", len(sources))
+	if len(sources) != 2 {
+		t.Fatalf("sources: got %d, want 2", len(sources))
 	}
-	s := sources[0]
-	if s.Function != "StreamExpiredFunction" || s.BatchSize != 100 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 {
-		t.Errorf("source: got %+v, want StreamExpiredFunction, 100, 5 retries, batch item failures, TRIM_HORIZON, one filter", s)
+	for _, s := range sources {
+		switch s.Function {
+		case "StreamExpiredFunction":
+			if s.BatchSize != 100 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 || s.OnFailure != "" {
+				t.Errorf("source: got %+v, want 100, 5 retries, batch item failures, TRIM_HORIZON, one filter, no destination", s)
+			}
+		case "MailSenderFunction":
+			if s.BatchSize != 3 || s.MaxRetries != 3 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 || s.OnFailure != "MailSenderFunctionDeadLetters" {
+				t.Errorf("source: got %+v, want 3, 3 retries, batch item failures, TRIM_HORIZON, one filter, the dead-letter queue", s)
+			}
+		default:
+			t.Errorf("unexpected stream source %s", s.Function)
+		}
 	}
 }
 
-// TestExpiredInvitationEndToEnd runs the real stream-expired function
-// through the gateway: when a pending invitation expires, the TTL emulator
+// TestExpiredInvitationEndToEnd runs the real stream-expired and
+// mail-sender functions through the gateway: the queued invitation email
+// is sent through the local SES, and when a pending invitation expires, the TTL emulator
 // deletes its expiry marker (the invitation item itself stays, for
 // InvitationRetention), the poller delivers the REMOVE with TTL's identity
 // through the template's filter, and the account's history gets exactly
@@ -67,10 +78,12 @@ func TestTableSourcesOfTemplate(t *testing.T) {
 func TestExpiredInvitationEndToEnd(t *testing.T) {
 	t.Parallel()
 	bin := t.TempDir()
-	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(bin, "stream-expired", "bootstrap"), "roster/functions/stream-expired")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build stream-expired: %v", err)
+	for _, fn := range []string{"stream-expired", "mail-sender"} {
+		build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(bin, fn, "bootstrap"), "roster/functions/"+fn)
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			t.Fatalf("build %s: %v", fn, err)
+		}
 	}
 	c, table := clients(t)
 	s := store.New(c.DynamoDB, table)
@@ -81,8 +94,8 @@ func TestExpiredInvitationEndToEnd(t *testing.T) {
 		Refs: map[string]string{"Table": table, "TableName": table, "SiteUrl": "http://localhost:3000", "MailFrom": "roster@example.com",
 			"MailConfigurationSet": "roster"},
 		CodeDir: func(uri string) string { return filepath.Join(bin, filepath.Base(uri)) },
-		Env: []string{"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
-			"AWS_REGION=us-east-1"},
+		Env: []string{"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_ENDPOINT_URL_SESV2=" + testenv.SESEndpoint(t),
+			"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_REGION=us-east-1"},
 		FunctionLog: testWriter{t},
 	})
 	if err != nil {
@@ -97,9 +110,11 @@ func TestExpiredInvitationEndToEnd(t *testing.T) {
 	expires := time.Now().UTC().Add(2 * time.Second).Truncate(time.Millisecond)
 	inv := domain.Invitation{ID: store.NewID(), AccountID: acct, AccountName: "Acme", Email: testenv.UniqueEmail(t), FirstName: "Grace", LastName: "Hopper",
 		Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, InviterID: "u1", InviterName: "Ada",
-		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: domain.InvitePending, Delivery: domain.DeliverySent, TokenHash: store.NewID()}
+		CreatedAt: expires.Add(-7 * 24 * time.Hour), ExpiresAt: expires, State: domain.InvitePending, Delivery: domain.DeliveryQueued}
+	mail := store.NewMail(store.MailInvite, inv.Email, time.Now())
+	mail.AccountID, mail.InviteID, inv.MailID = acct, inv.ID, mail.ID
 	ev := domain.AuditEvent{AccountID: acct, At: inv.CreatedAt, Action: domain.ActionInvitationCreated, Target: domain.EventTarget{Kind: "invitation", ID: inv.ID}}
-	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: ev}); err != nil {
+	if err := s.CreateInvitation(ctx, store.NewInvitation{Invitation: inv, Event: ev, Mail: mail}); err != nil {
 		t.Fatalf("create invitation: %v", err)
 	}
 
@@ -118,6 +133,11 @@ func TestExpiredInvitationEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		return page.Events
+	}
+	// The mail sender sends its email through the local SES first.
+	waitFor(t, "the invitation's email", func() bool { return len(testenv.MailTo(t, inv.Email)) > 0 })
+	if got, _ := s.GetInvitation(ctx, acct, inv.ID); got.Delivery != domain.DeliverySent || got.MessageID == "" || got.TokenHash == "" {
+		t.Errorf("invitation after its email: got delivery %q message %q link %q, want sent with both", got.Delivery, got.MessageID, got.TokenHash)
 	}
 	waitFor(t, "the invitation.expired event", func() bool { return len(expired()) > 0 })
 	if late := time.Since(expires); late > 10*time.Second {

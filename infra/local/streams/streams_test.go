@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,6 +87,56 @@ func (r *recorder) snapshot() [][]events.DynamoDBEventRecord {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([][]events.DynamoDBEventRecord(nil), r.batches...)
+}
+
+// TestPollerDeadLetters: a batch whose retries are spent, under a source
+// with an on-failure destination, lands in that destination's file as the
+// record Lambda sends it (the batch's place in the stream), once.
+func TestPollerDeadLetters(t *testing.T) {
+	t.Parallel()
+	c, table := clients(t)
+	for _, pk := range []string{"R1", "R2"} {
+		put(t, c, table, pk, nil)
+	}
+	dir := t.TempDir()
+	rec := &recorder{respond: func(n int, batch []events.DynamoDBEventRecord) ([]byte, error) {
+		return []byte(`{"batchItemFailures":[{"itemIdentifier":"` + batch[0].Change.SequenceNumber + `"}]}`), nil
+	}}
+	p := streams.NewPoller(streams.PollerConfig{Clients: c, Table: table, Invoke: rec.invoke, Logger: quiet(),
+		PollInterval: 50 * time.Millisecond, RetryDelay: 10 * time.Millisecond, DeadLetterDir: dir,
+		Source: streams.Source{Function: "Fn", BatchSize: 10, MaxRetries: 1, ReportBatchItemFailures: true, OnFailure: "FnDeadLetters"}})
+	start(t, p.Run)
+	file := filepath.Join(dir, "FnDeadLetters.jsonl")
+	waitFor(t, "the dead letter", func() bool { _, err := os.Stat(file); return err == nil })
+	time.Sleep(300 * time.Millisecond) // nothing more
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("dead letters: got %d lines, want 1", len(lines))
+	}
+	var got struct {
+		RequestContext struct {
+			Condition              string `json:"condition"`
+			ApproximateInvokeCount int    `json:"approximateInvokeCount"`
+		} `json:"requestContext"`
+		Info struct {
+			Start     string `json:"startSequenceNumber"`
+			End       string `json:"endSequenceNumber"`
+			BatchSize int    `json:"batchSize"`
+		} `json:"DDBStreamBatchInfo"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	batches := rec.snapshot()
+	first := batches[0][0].Change.SequenceNumber
+	if got.RequestContext.Condition != "RetryAttemptsExhausted" || got.RequestContext.ApproximateInvokeCount != 2 ||
+		got.Info.Start != first || got.Info.BatchSize != 2 || got.Info.End == "" {
+		t.Errorf("dead letter: got %+v, want the 2-record batch from %s after 2 invocations", got, first)
+	}
 }
 
 // waitFor polls cond for up to 20s.
