@@ -173,6 +173,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
         next = res.next || undefined;
         count = items.length;
         body = invitationsTable(items, catalog!);
+        watchDelivery(res.items, cursor, seq, 1000);
       } else {
         const res = await api.get<Page<Member>>(`/accounts/${encodeURIComponent(accountId)}/members`, {
           query: { status: tab, q: tab === 'removed' ? undefined : q, cursor },
@@ -338,16 +339,38 @@ function membersPage(ctx: RouteContext): HTMLElement {
             dateCell(inv.expiresAt),
             expired ? h('span', { class: 'status status--expired' }, 'Expired') : null,
           ),
-          h(
-            'td',
-            null,
-            h('span', { class: ['delivery', `delivery--${inv.delivery}`], dataset: { delivery: inv.delivery } }, deliveryLabel(inv.delivery)),
-            inv.deliveryReason ? h('span', { class: 'hint' }, ` ${inv.deliveryReason}`) : null,
-          ),
+          h('td', { dataset: { cell: 'delivery' } }, ...deliveryContent(inv)),
           manage ? h('td', null, h('div', { class: 'row-actions' }, invitationActions(inv, cat))) : null,
         );
       }),
     );
+  }
+
+  // While an email on the page is queued, the page asks again (after 1 s,
+  // then twice as long each time, at most 30 s) and updates the delivery
+  // cells in place, until none is queued or the list is left.
+  let deliveryTimer: number | undefined;
+  ctx.signal.addEventListener('abort', () => window.clearTimeout(deliveryTimer));
+  function watchDelivery(items: Invitation[], cursor: string | undefined, seq: number, delay: number): void {
+    window.clearTimeout(deliveryTimer);
+    if (!items.some((i) => i.delivery === 'queued')) return;
+    deliveryTimer = window.setTimeout(async () => {
+      if (ctx.signal.aborted || seq !== loadSeq || tab !== 'pending') return;
+      try {
+        const res = await api.get<Page<Invitation>>(`/accounts/${encodeURIComponent(accountId)}/invitations`, {
+          query: { cursor },
+          signal: ctx.signal,
+        });
+        if (seq !== loadSeq || tab !== 'pending') return;
+        for (const inv of res.items) {
+          const cell = panel.querySelector(`tr[data-invitation-id="${CSS.escape(inv.id)}"] td[data-cell="delivery"]`);
+          if (cell) replaceChildren(cell, ...deliveryContent(inv));
+        }
+        watchDelivery(res.items, cursor, seq, Math.min(delay * 2, 30_000));
+      } catch {
+        // The next load of the list shows it.
+      }
+    }, delay);
   }
 
   function invitationActions(inv: Invitation, cat: PermissionCatalog): HTMLElement[] {
@@ -442,6 +465,12 @@ function permissionsCell(set: PermissionSet, cat: PermissionCatalog): Node {
 /** A short date with the full time in its tooltip. */
 function dateCell(iso: string | undefined): HTMLElement {
   return h('time', { datetime: isoOrNull(iso), title: formatDateTime(iso) }, formatDate(iso));
+}
+
+function deliveryContent(inv: Invitation): Node[] {
+  const out: Node[] = [h('span', { class: ['delivery', `delivery--${inv.delivery}`], dataset: { delivery: inv.delivery } }, deliveryLabel(inv.delivery))];
+  if (inv.deliveryReason) out.push(h('span', { class: 'hint' }, ` ${inv.deliveryReason}`));
+  return out;
 }
 
 function deliveryLabel(d: string): string {

@@ -1,8 +1,9 @@
-// Route /register: create a login. The API signs the new user in and mails
-// a verification link (<site>/verify#token=T).
+// Route /register: create a login. The API answers the same for a new
+// address and a taken one (it mails the link that confirms a new address,
+// <site>/verify#token=T, or tells a taken address's owner), so the page
+// says only: check your email.
 import { api } from '../../api';
 import type { Route } from '../../router';
-import { setUser, type Me } from '../../session';
 import { h, replaceChildren } from '../../ui/h';
 import { inputField, form, notice, page } from '../../ui/form';
 import { resendButton } from './verify';
@@ -31,20 +32,20 @@ export const registerRoute: Route = {
       submitLabel: 'Create login',
       busyLabel: 'Creating…',
       onSubmit: async (v) => {
-        const res = await api.post<{ user: Me }>(
+        const address = v.email?.trim() ?? '';
+        await api.post(
           '/auth/register',
-          { email: v.email?.trim(), firstName: v.firstName?.trim(), lastName: v.lastName?.trim(), password: v.password },
+          { email: address, firstName: v.firstName?.trim(), lastName: v.lastName?.trim(), password: v.password },
           { signal: ctx.signal, skipAuthHook: true },
         );
-        setUser(res.user);
         replaceChildren(
           body,
           notice(
             'ok',
             'Check your email',
-            h('p', null, 'We sent a link to ', h('strong', null, res.user.email), '. Follow it to confirm your email address.'),
+            h('p', null, 'We sent a message to ', h('strong', null, address), '. Follow its link to confirm your address, then sign in.'),
             h('p', null, 'No mail after a few minutes? Look in your spam folder, or send it again.'),
-            resendButton(),
+            resendButton(address),
           ),
         );
         const title = body.closest('section')?.querySelector('h1');

@@ -7,17 +7,24 @@ import { loading } from '../../ui/feedback';
 import { h, replaceChildren } from '../../ui/h';
 import { notice, page } from '../../ui/form';
 
-/** "Send the link again" (POST /api/me/verification), for a signed-in unverified user. */
-export function resendButton(): HTMLElement {
+/**
+ * "Send the link again": for a signed-in unverified user (POST
+ * /api/me/verification), or, given the address, for someone who just
+ * registered and is not signed in (POST /api/auth/verification, which
+ * answers the same for any address).
+ */
+export function resendButton(email?: string): HTMLElement {
   const status = h('p', { class: 'resend__status', role: 'status', 'aria-live': 'polite' });
   const button = h('button', { type: 'button', class: 'button button--secondary' }, 'Send the link again');
   button.addEventListener('click', () => {
     button.disabled = true;
     status.textContent = 'Sending…';
-    api
-      .post('/me/verification', undefined, { skipAuthHook: true })
+    const sent = email
+      ? api.post('/auth/verification', { email }, { skipAuthHook: true })
+      : api.post('/me/verification', undefined, { skipAuthHook: true });
+    sent
       .then(() => {
-        status.textContent = 'Sent. The new link replaces the old one.';
+        status.textContent = email ? 'Sent, if this address still needs it.' : 'Sent. The new link replaces the old one.';
       })
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 401) {
