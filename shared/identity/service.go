@@ -31,7 +31,7 @@ type Store interface {
 	CreateSession(ctx context.Context, s domain.Session) error
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteSessionsOfUser(ctx context.Context, userID, keepHash string) error
-	MarkSessionsVerified(ctx context.Context, userID string) error
+	MarkSessionsVerified(ctx context.Context, userID, current string) error
 	TouchLogin(ctx context.Context, userID string, at time.Time) error
 	RecordSignIn(ctx context.Context, actor domain.Actor, at time.Time) error
 	SyncMemberNames(ctx context.Context, u domain.User, actor domain.Actor, at time.Time) error
@@ -214,8 +214,9 @@ func (s *Service) invitedAddress(ctx context.Context, token, email string, now t
 }
 
 // Verify confirms the address of the link's login and marks its sessions
-// verified. It returns invalid_token, token_expired or stale_version.
-func (s *Service) Verify(ctx context.Context, token string) (domain.User, error) {
+// verified, first the one of the verifying browser (sessionHash, when it
+// carries one). It returns invalid_token, token_expired or stale_version.
+func (s *Service) Verify(ctx context.Context, token, sessionHash string) (domain.User, error) {
 	hash, err := auth.ParseToken(token)
 	if err != nil {
 		return domain.User{}, err
@@ -234,7 +235,7 @@ func (s *Service) Verify(ctx context.Context, token string) (domain.User, error)
 	case err != nil:
 		return domain.User{}, err
 	}
-	if err := s.store.MarkSessionsVerified(ctx, u.ID); err != nil {
+	if err := s.store.MarkSessionsVerified(ctx, u.ID, sessionHash); err != nil {
 		api.Logger(ctx).ErrorContext(ctx, "mark sessions verified", "err", err.Error())
 	}
 	return u, nil

@@ -14,7 +14,7 @@ import (
 func TestVerify(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
-	h := newVerify(identity.NewService(e.Store))
+	h := newVerify(e.Auth, identity.NewService(e.Store))
 	u := e.User(t, false)
 	cookie := e.SignIn(t, u) // signed in before verifying
 	put := func(kind string, expires time.Time) string {
@@ -55,7 +55,8 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("user after refusals: got verified=%v version=%d, want unchanged", got.EmailVerified, got.Version)
 	}
 
-	resp := fixture.Call(t, h, fixture.Request(t, "auth-verify.json", map[string]string{"token": good}, ""))
+	// From the browser signed in before verifying (its cookie).
+	resp := fixture.Call(t, h, fixture.Request(t, "auth-verify.json", map[string]string{"token": good}, cookie))
 	if resp.StatusCode != 200 {
 		t.Fatalf("verify: got %d, want 200 (%s)", resp.StatusCode, resp.Body)
 	}

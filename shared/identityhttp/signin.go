@@ -58,16 +58,18 @@ func newRegister(svc *identity.Service, secure bool) api.HandlerFunc {
 // Verify is POST /api/auth/verify {token}: it confirms the address. It
 // answers 200 {user}; 400, 404 invalid_token, 410 token_expired.
 func Verify(d app.Deps) api.HandlerFunc {
-	return newVerify(service(d))
+	return newVerify(d.Authenticator(), service(d))
 }
 
-func newVerify(svc *identity.Service) api.HandlerFunc {
+func newVerify(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
 	return func(ctx context.Context, req api.Request) (api.Response, error) {
 		var in api.TokenBody
 		if err := api.Decode(req, &in); err != nil {
 			return api.Response{}, err
 		}
-		u, err := svc.Verify(ctx, in.Token)
+		// A browser signed in before verifying goes on at once.
+		_, current, _ := a.SessionToken(req)
+		u, err := svc.Verify(ctx, in.Token, current)
 		if err != nil {
 			return api.Response{}, err
 		}

@@ -80,7 +80,24 @@ func (s *Store) readAny(ctx context.Context, k item) (item, error) {
 // verified email, so that a browser signed in before verification may go on
 // at once: one Query on GSI1 and one UpdateItem per session. It returns the
 // SDK's error, wrapped, when a call fails.
-func (s *Store) MarkSessionsVerified(ctx context.Context, userID string) error {
+//
+// current, when not empty, is the hash of the session the verifying
+// browser carries: it is marked first, by its key, because the index is
+// only eventually consistent and may not list a session made a moment ago.
+func (s *Store) MarkSessionsVerified(ctx context.Context, userID, current string) error {
+	var errs []error
+	if current != "" {
+		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName:                 aws.String(s.table),
+			Key:                       sessionKey(current),
+			UpdateExpression:          aws.String("SET verified = :t"),
+			ConditionExpression:       aws.String("userId = :u"),
+			ExpressionAttributeValues: item{":t": boolean(true), ":u": str(userID)},
+		})
+		if err != nil && !isConditionFailed(err) {
+			errs = append(errs, fmt.Errorf("mark the current session verified: %w", err))
+		}
+	}
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
 		IndexName:                 aws.String(IndexGSI1),
@@ -88,7 +105,6 @@ func (s *Store) MarkSessionsVerified(ctx context.Context, userID string) error {
 		ExpressionAttributeValues: item{":pk": str(sessionsOfUser(userID))},
 		ProjectionExpression:      aws.String("PK, SK"),
 	})
-	var errs []error
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -100,7 +100,11 @@ func TestMarkSessionsVerified(t *testing.T) {
 	if err := s.CreateSession(ctx, domain.Session{TokenHash: "s1", UserID: "u1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("same session twice: got %v, want ErrConflict", err)
 	}
-	if err := s.MarkSessionsVerified(ctx, "u1"); err != nil {
+	if err := s.MarkSessionsVerified(ctx, "u1", "s1"); err != nil {
+		t.Fatal(err)
+	}
+	// Another user's session named as the current one is left alone.
+	if err := s.MarkSessionsVerified(ctx, "u1", "other"); err != nil {
 		t.Fatal(err)
 	}
 	for h, want := range map[string]bool{"s1": true, "s2": true, "other": false} {
