@@ -8,12 +8,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"roster/shared/auth"
 	"roster/shared/domain"
 	"roster/shared/fixture"
 	"roster/shared/invite"
+	"roster/shared/mail"
 	"roster/shared/outbox"
+	"roster/shared/standins"
 	"roster/shared/store"
 	"roster/shared/testenv"
 )
@@ -215,3 +218,41 @@ func otherRecord() events.DynamoDBEventRecord {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestPausedLocalSES: the real local SES, paused (SIGSTOP) as an SES that
+// hangs: the sender's call ends at its timeout and the mail stays queued
+// with the reason; resumed, the retry sends it.
+func TestPausedLocalSES(t *testing.T) {
+	t.Parallel()
+	ses, err := standins.StartSES(ctx, standins.SESOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ses.Resume(); ses.Stop() })
+	e := fixture.NewInvite(t)
+	a, owner, _ := e.Account(t)
+	mailer := mail.NewSender(sesv2.NewFromConfig(testenv.AWSConfig(ses.Endpoint), func(o *sesv2.Options) { o.RetryMaxAttempts = 1 }), "roster@example.com")
+	o := e.NewOutbox(t, mailer, outbox.Config{SendTimeout: 300 * time.Millisecond, Tries: 1, MaxAttempts: 3})
+	email := testenv.UniqueEmail(t)
+	v := inviteOne(t, e, a, owner, email)
+
+	if err := ses.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	failed := o.Deliver(t)
+	if len(failed) != 1 {
+		t.Fatalf("while paused: got %d failed records, want 1", len(failed))
+	}
+	if inv, _ := e.Store.GetInvitation(ctx, a.ID, v.ID); inv.Delivery != domain.DeliveryQueued || !strings.Contains(inv.DeliveryReason, "did not answer in time") {
+		t.Errorf("while paused: got %q %q, want queued, retrying after a timeout", inv.Delivery, inv.DeliveryReason)
+	}
+	if err := ses.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	if failed = o.Retry(t, failed); len(failed) != 0 {
+		t.Fatalf("resumed: got %d failed records, want 0", len(failed))
+	}
+	if inv, _ := e.Store.GetInvitation(ctx, a.ID, v.ID); inv.Delivery != domain.DeliverySent || inv.DeliveryReason != "" {
+		t.Errorf("resumed: got %q %q, want sent", inv.Delivery, inv.DeliveryReason)
+	}
+}

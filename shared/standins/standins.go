@@ -246,6 +246,21 @@ func (p *Process) Stop() error {
 	return nil
 }
 
+// Pause stops the process where it is (SIGSTOP): it keeps its port and
+// its connections, and answers nothing, as a service that hangs. Resume
+// lets it go on.
+func (p *Process) Pause() error { return p.signal(syscall.SIGSTOP) }
+
+// Resume continues a paused process (SIGCONT).
+func (p *Process) Resume() error { return p.signal(syscall.SIGCONT) }
+
+func (p *Process) signal(sig syscall.Signal) error {
+	if p == nil || p.cmd == nil || p.cmd.Process == nil {
+		return errors.New("standins: no process")
+	}
+	return syscall.Kill(-p.cmd.Process.Pid, sig)
+}
+
 // Done is closed when the process has exited.
 func (p *Process) Done() <-chan struct{} { return p.done }
 
