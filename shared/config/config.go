@@ -21,6 +21,10 @@ type Config struct {
 	SiteURL string
 	// MailFrom is the sender of Roster's emails (MAIL_FROM).
 	MailFrom string
+	// TokenAudience is the audience of the access tokens Roster issues
+	// (TOKEN_AUDIENCE; default "roster"): the host product's services
+	// accept only tokens meant for them.
+	TokenAudience string
 	// MailSendRate is the most emails the mail sender sends a second
 	// (MAIL_SEND_RATE, SES's maximum send rate of the account; default 10).
 	MailSendRate int
@@ -47,9 +51,10 @@ type Config struct {
 // missing or malformed variable.
 func FromEnv() (Config, error) {
 	c := Config{
-		TableName: os.Getenv("TABLE_NAME"),
-		SiteURL:   strings.TrimRight(os.Getenv("SITE_URL"), "/"),
-		MailFrom:  os.Getenv("MAIL_FROM"),
+		TableName:     os.Getenv("TABLE_NAME"),
+		SiteURL:       strings.TrimRight(os.Getenv("SITE_URL"), "/"),
+		MailFrom:      os.Getenv("MAIL_FROM"),
+		TokenAudience: os.Getenv("TOKEN_AUDIENCE"),
 
 		SESConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"),
 	}
@@ -74,6 +79,9 @@ func FromEnv() (Config, error) {
 	}
 	if c.HistoryRetentionDays, err = intEnv("HISTORY_RETENTION_DAYS", 0); err != nil {
 		return c, err
+	}
+	if c.TokenAudience == "" {
+		c.TokenAudience = "roster"
 	}
 	if c.MailSendRate, err = intEnv("MAIL_SEND_RATE", 10); err != nil {
 		return c, err

@@ -22,6 +22,7 @@ import (
 	"roster/shared/invite"
 	"roster/shared/members"
 	"roster/shared/projects"
+	"roster/shared/tokens"
 )
 
 // access says who may call an operation, and so which refusals it has.
@@ -196,6 +197,16 @@ var Operations = []Operation{
 		Access: signedIn, Status: 200, Answer: accounts.SummaryList{}},
 	{Route: "GET /api/accounts/{accountId}", ID: "getAccount", Tag: "Accounts", Summary: "An account's name, owner and version",
 		Access: member, Status: 200, Answer: domain.Account{}},
+	{Route: "POST /api/accounts/{accountId}/token", ID: "issueAccessToken", Tag: "Host product", Summary: "An access token for the host product's services",
+		Description: "A JWT (ES256, valid 5 minutes) saying who the signed-in member is in this account: `sub`, `email`, `account`, `role`, `permissions` (`[\"all\"]` or the list) and `projects`, " +
+			"with `iss` the site's origin and `aud` the deployment's audience. Verify it with the keys at `/.well-known/jwks.json`. A deactivated member gets 403 `member_deactivated`, a removed one 404.",
+		Access: member, Status: 200, Answer: tokens.AccessToken{}},
+	{Route: "GET /.well-known/jwks.json", ID: "getSigningKeys", Tag: "Host product", Summary: "The public keys that verify access tokens",
+		Description: "A JSON Web Key Set: the key that signs now first, then any retired key whose tokens may still be valid. Cacheable for 5 minutes.",
+		Access:      public, Status: 200, Answer: tokens.JWKS{}},
+	{Route: "GET /.well-known/openid-configuration", ID: "getDiscovery", Tag: "Host product", Summary: "The issuer's discovery document",
+		Description: "The issuer and where its keys are, as JWT verifiers (API Gateway's JWT authorizer among them) read it. Cacheable for 5 minutes.",
+		Access:      public, Status: 200, Answer: tokens.Discovery{}},
 	{Route: "PATCH /api/accounts/{accountId}", ID: "renameAccount", Tag: "Accounts", Summary: "Rename an account",
 		Access: member, Body: accounts.Rename{}, Status: 200, Answer: domain.Account{}, Errors: []int{s409}},
 	{Route: "POST /api/accounts/{accountId}/ownership", ID: "transferOwnership", Tag: "Accounts", Summary: "Hand the account over to an active admin",
@@ -289,6 +300,10 @@ var stringEnums = map[reflect.Type][]string{
 // required fields.
 var componentNames = map[reflect.Type]component{
 	reflect.TypeFor[api.Notice]():                 {Name: "Notice"},
+	reflect.TypeFor[tokens.AccessToken]():         {Name: "AccessToken"},
+	reflect.TypeFor[tokens.JWKS]():                {Name: "JWKS"},
+	reflect.TypeFor[tokens.JWK]():                 {Name: "JWK"},
+	reflect.TypeFor[tokens.Discovery]():           {Name: "Discovery"},
 	reflect.TypeFor[auth.PasswordPolicy]():        {Name: "PasswordPolicy"},
 	reflect.TypeFor[api.TokenBody]():              {Name: "TokenBody", Required: []string{"token"}},
 	reflect.TypeFor[api.VersionBody]():            {Name: "VersionBody", Required: []string{"version"}},

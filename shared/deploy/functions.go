@@ -62,6 +62,10 @@ type Function struct {
 	// SendsMail grants ses:SendEmail on the MAIL_FROM identity and on the
 	// configuration set.
 	SendsMail bool
+	// TokenKeys is the function's use of the access tokens' signing keys
+	// (KMS keys in AWS, key files locally): TokenKeysSign signs with the
+	// first and reads all, TokenKeysRead reads all; "" none.
+	TokenKeys string
 	// TimeoutSeconds is the function's timeout; 0 means DefaultTimeout.
 	TimeoutSeconds int
 	// MemoryMB is the function's memory size; 0 means DefaultMemoryMB.
@@ -89,6 +93,12 @@ func (f Function) RetryAttempts() int {
 
 // DeadLetterID is the logical id of the function's dead-letter queue.
 func (f Function) DeadLetterID() string { return f.LogicalID() + "DeadLetters" }
+
+// Uses of the token signing keys.
+const (
+	TokenKeysSign = "sign"
+	TokenKeysRead = "read"
+)
 
 // Defaults of every function (the SAM template's Globals).
 const (
@@ -169,8 +179,8 @@ func Validate(fns []Function) error {
 		}
 		names[f.Name] = true
 		for _, r := range f.Routes {
-			if !slices.Contains(methods, r.Method) || !strings.HasPrefix(r.Path, "/api/") {
-				return fmt.Errorf("deploy: %s: route %q needs an upper-case method and a path under /api/", f.Name, r)
+			if !slices.Contains(methods, r.Method) || !(strings.HasPrefix(r.Path, "/api/") || strings.HasPrefix(r.Path, WellKnown)) {
+				return fmt.Errorf("deploy: %s: route %q needs an upper-case method and a path under /api/ or %s", f.Name, r, WellKnown)
 			}
 			if other, ok := routes[r.String()]; ok {
 				return fmt.Errorf("deploy: route %q is served by both %s and %s", r, other, f.Name)
@@ -185,6 +195,10 @@ func Validate(fns []Function) error {
 	}
 	return nil
 }
+
+// WellKnown is the one path besides /api/ that routes to functions: the
+// documents verifiers of Roster's tokens read (RFC 8615).
+const WellKnown = "/.well-known/"
 
 // Lookup returns the declared function named name; it panics when there is
 // none, a programming error.

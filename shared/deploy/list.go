@@ -114,6 +114,13 @@ var Functions = []Function{
 		Routes: []Route{{"POST", "/api/invitations/accept"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Name: "stream-expired", Handler: "invitehttp.Expired", Description: "Table stream - writes invitation.expired when TTL deletes a pending invitation's expiry marker (no route).",
 		Stream: true, StreamFilters: []map[string]any{ExpiredInvitationFilter}, TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30},
+	// Access tokens for the host product: only these two touch the
+	// signing keys (kms:Sign on the current one for the first,
+	// kms:GetPublicKey for both).
+	{Name: "token-issue", Handler: "tokenhttp.Issue", Description: "POST /api/accounts/{accountId}/token - a signed access token (JWT, ES256, 5 minutes) of the member's role, permissions and projects in the account, for the host product.",
+		Routes: []Route{{"POST", "/api/accounts/{accountId}/token"}}, TableActions: with(authRead, "dynamodb:Query"), TokenKeys: TokenKeysSign},
+	{Name: "token-keys", Handler: "tokenhttp.Keys", Description: "GET /.well-known/jwks.json and /.well-known/openid-configuration - the public keys that verify access tokens, and the issuer's discovery document.",
+		Routes: []Route{{"GET", "/.well-known/jwks.json"}, {"GET", "/.well-known/openid-configuration"}}, TokenKeys: TokenKeysRead},
 	{Name: "mail-sender", Handler: "mailsender.Send", Description: "Table stream - sends the outbox's queued emails through SES and records sent or failed (the only function that calls SES; no route).",
 		Stream: true, StreamFilters: []map[string]any{QueuedMailFilter}, StreamBatchSize: 3, StreamRetries: MailRetries, DeadLetters: true,
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},

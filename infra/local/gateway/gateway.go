@@ -216,11 +216,12 @@ func (g *Gateway) Stats(logicalID string) (live, started int) {
 	return 0, 0
 }
 
-// ServeHTTP serves /api/* from the functions and everything else from the site.
+// ServeHTTP serves /api/* and /.well-known/* from the functions (as
+// CloudFront sends them to the API) and everything else from the site.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	SetSecurityHeaders(w.Header())
-	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/.well-known/") {
 		g.serveAPI(w, r, start)
 		return
 	}

@@ -44,6 +44,7 @@ import (
 	"roster/shared/standins"
 	"roster/shared/store"
 	"roster/shared/testenv"
+	"roster/shared/tokens"
 )
 
 type options struct {
@@ -201,6 +202,9 @@ func run(ctx context.Context, o options) error {
 			"AWS_SECRET_ACCESS_KEY=local",
 			"AWS_REGION=us-east-1",
 			"ROSTER_SERVER_TIMING=1",
+			// The access tokens' signing key: a key file made on first use
+			// and kept between runs (KMS keys in AWS).
+			tokens.KeyFilesEnv+"="+filepath.Join(root, ".build/keys/token-signing.pem"),
 		),
 		SiteDir:     o.siteDir,
 		Logger:      logger,
