@@ -10,6 +10,9 @@
 //   - tableName: the table's name; default a generated one;
 //   - historyRetentionDays: days to keep history events; default 0 (for ever);
 //   - stackName: the stack's name; default Roster;
+//   - signingKeys: the access tokens' signing keys, comma-separated, the
+//     one that signs first; default 1 (rotate with 2,1, then 2);
+//   - tokenAudience: the access tokens' audience; default roster;
 //   - codeDir, siteDir: the built functions and site; default
 //     <repo>/.build/functions and <repo>/site/dist.
 //
@@ -21,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -42,6 +46,12 @@ func main() {
 		CertificateARN: contextString(app, "certificateArn"),
 		CodeDir:        contextString(app, "codeDir"),
 		SiteDir:        contextString(app, "siteDir"),
+		TokenAudience:  contextString(app, "tokenAudience"),
+	}
+	for _, k := range strings.Split(contextString(app, "signingKeys"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			props.SigningKeys = append(props.SigningKeys, k)
+		}
 	}
 	if days := contextString(app, "historyRetentionDays"); days != "" {
 		n, err := strconv.Atoi(days)

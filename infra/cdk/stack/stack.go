@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -82,6 +83,14 @@ type Props struct {
 	SiteDir string
 	// Functions overrides the function list; nil means deploy.Functions.
 	Functions []deploy.Function
+	// SigningKeys names the access tokens' KMS signing keys, the one that
+	// signs first; default ["1"]. Rotating is deploying with a new name
+	// first ("2,1"), then, once the old key's last token has expired (5
+	// minutes), without it ("2").
+	SigningKeys []string
+	// TokenAudience is the access tokens' audience (TOKEN_AUDIENCE);
+	// default "roster".
+	TokenAudience string
 }
 
 // New defines Roster's stack in scope. It panics (as CDK constructs do) when
@@ -140,6 +149,11 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	}
 
 	mail := newMailEvents(stack)
+	signing := newSigningKeys(stack, props.SigningKeys)
+	audience := props.TokenAudience
+	if audience == "" {
+		audience = "roster"
+	}
 	mine := map[string]bool{}
 	for _, f := range fns {
 		mine[f.LogicalID()] = true
@@ -152,6 +166,8 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			// Every function that writes an audit event needs it.
 			retentionDays: props.HistoryRetentionDays,
 			mail:          mail,
+			signing:       signing,
+			audience:      audience,
 		})
 	}
 
@@ -320,6 +336,8 @@ type functionDeps struct {
 	siteURL, mailFrom *string
 	retentionDays     int
 	mail              mailEvents
+	signing           []awskms.Key
+	audience          string
 }
 
 // streamActions are what a function fed by the table's stream needs on it.
@@ -367,6 +385,14 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 	}
 	for k, v := range f.Env {
 		env[k] = jsii.String(v)
+	}
+	if f.TokenKeys != "" {
+		arns := make([]*string, 0, len(d.signing))
+		for _, k := range d.signing {
+			arns = append(arns, k.KeyArn())
+		}
+		env["TOKEN_KMS_KEYS"] = awscdk.Fn_Join(jsii.String(","), &arns)
+		env["TOKEN_AUDIENCE"] = jsii.String(d.audience)
 	}
 	fn := awslambda.NewFunction(stack, jsii.String(f.LogicalID()), &awslambda.FunctionProps{
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
@@ -445,6 +471,17 @@ func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup 
 	if f.Stream {
 		out = append(out, statement(streamActions, d.table.TableStreamArn()))
 	}
+	switch f.TokenKeys {
+	case deploy.TokenKeysSign:
+		out = append(out, statement([]string{"kms:Sign"}, d.signing[0].KeyArn()))
+		fallthrough
+	case deploy.TokenKeysRead:
+		arns := make([]*string, 0, len(d.signing))
+		for _, k := range d.signing {
+			arns = append(arns, k.KeyArn())
+		}
+		out = append(out, statement([]string{"kms:GetPublicKey"}, arns...))
+	}
 	if f.SendsMail {
 		identity := func(name *string) *string {
 			return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: name})
@@ -453,6 +490,29 @@ func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup 
 		out = append(out, statement([]string{"ses:SendEmail"}, identity(d.mailFrom), identity(domain), d.mail.configurationSetArn(stack)))
 	}
 	return &out
+}
+
+// newSigningKeys defines the access tokens' signing keys: asymmetric KMS
+// keys (ECC_NIST_P256, SIGN_VERIFY) whose private halves never leave KMS,
+// logical ids TokenSigningKey<name>. A key dropped from the list is
+// scheduled for deletion after KMS's 30-day waiting period.
+func newSigningKeys(stack awscdk.Stack, names []string) []awskms.Key {
+	if len(names) == 0 {
+		names = []string{"1"}
+	}
+	keys := make([]awskms.Key, 0, len(names))
+	for _, name := range names {
+		k := awskms.NewKey(stack, jsii.String("TokenSigningKey"+name), &awskms.KeyProps{
+			Description:   jsii.String("Roster: signs access tokens (ES256), key " + name),
+			KeySpec:       awskms.KeySpec_ECC_NIST_P256,
+			KeyUsage:      awskms.KeyUsage_SIGN_VERIFY,
+			PendingWindow: awscdk.Duration_Days(jsii.Number(30)),
+			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		})
+		overrideLogicalID(k, "TokenSigningKey"+name)
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // statement allows the actions, sorted, on the resources.
@@ -512,6 +572,9 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 			},
 		}
 	}
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
+		ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+	})
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
 		DomainNames:       domainNames,
 		Certificate:       certificate,
@@ -522,10 +585,17 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		DefaultBehavior:   siteBehavior(headers),
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
 			"/api-docs*": siteBehavior(docsHeaders),
+			// The token verification documents: from the API, cached as
+			// they say (5 minutes).
+			"/.well-known/*": {
+				Origin:                apiOrigin,
+				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_GET_HEAD(),
+				CachePolicy:           awscloudfront.CachePolicy_USE_ORIGIN_CACHE_CONTROL_HEADERS(),
+				ResponseHeadersPolicy: headers,
+			},
 			"/api/*": {
-				Origin: awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
-					ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
-				}),
+				Origin:                apiOrigin,
 				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
 				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),

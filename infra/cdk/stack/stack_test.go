@@ -122,6 +122,9 @@ func envNames(f deploy.Function) []string {
 	for k := range f.Env {
 		names = append(names, k)
 	}
+	if f.TokenKeys != "" {
+		names = append(names, "TOKEN_AUDIENCE", "TOKEN_KMS_KEYS")
+	}
 	sort.Strings(names)
 	return names
 }
@@ -198,6 +201,12 @@ func TestPoliciesAreExactlyTheListedActions(t *testing.T) {
 			}
 			if f.DeadLetters {
 				want = append(want, "sqs:SendMessage")
+			}
+			switch f.TokenKeys {
+			case deploy.TokenKeysSign:
+				want = append(want, "kms:Sign", "kms:GetPublicKey")
+			case deploy.TokenKeysRead:
+				want = append(want, "kms:GetPublicKey")
 			}
 			if f.Stream {
 				want = append(want, streamActions...)
