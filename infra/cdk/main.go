@@ -13,6 +13,8 @@
 //   - signingKeys: the access tokens' signing keys, comma-separated, the
 //     one that signs first; default 1 (rotate with 2,1, then 2);
 //   - tokenAudience: the access tokens' audience; default roster;
+//   - eventBusName: an existing EventBridge bus for the history events;
+//     default the stack's own bus <stackName>-events;
 //   - codeDir, siteDir: the built functions and site; default
 //     <repo>/.build/functions and <repo>/site/dist.
 //
@@ -47,6 +49,7 @@ func main() {
 		CodeDir:        contextString(app, "codeDir"),
 		SiteDir:        contextString(app, "siteDir"),
 		TokenAudience:  contextString(app, "tokenAudience"),
+		EventBusName:   contextString(app, "eventBusName"),
 	}
 	for _, k := range strings.Split(contextString(app, "signingKeys"), ",") {
 		if k = strings.TrimSpace(k); k != "" {

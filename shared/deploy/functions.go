@@ -62,6 +62,8 @@ type Function struct {
 	// SendsMail grants ses:SendEmail on the MAIL_FROM identity and on the
 	// configuration set.
 	SendsMail bool
+	// PublishesEvents grants events:PutEvents on the event bus.
+	PublishesEvents bool
 	// TokenKeys is the function's use of the access tokens' signing keys
 	// (KMS keys in AWS, key files locally): TokenKeysSign signs with the
 	// first and reads all, TokenKeysRead reads all; "" none.

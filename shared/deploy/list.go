@@ -125,6 +125,8 @@ var Functions = []Function{
 		Stream: true, StreamFilters: []map[string]any{QueuedMailFilter}, StreamBatchSize: 3, StreamRetries: MailRetries, DeadLetters: true,
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
 		SendsMail:    true, TimeoutSeconds: 60, Env: map[string]string{"MAIL_MAX_ATTEMPTS": strconv.Itoa(MailRetries + 1), "MAIL_SEND_RATE": "10"}},
+	{Name: "events-publisher", Handler: "eventbus.Publish", Description: "Table stream - publishes every history event to EventBridge (source roster, detail-type the action), in order; kept in its dead-letter queue after its last retry (no route).",
+		Stream: true, StreamFilters: []map[string]any{HistoryEventFilter}, StreamBatchSize: 50, DeadLetters: true, PublishesEvents: true, TimeoutSeconds: 30},
 	{Name: "ses-events", Handler: "invitehttp.MailEvents", Description: "SNS (SES email events) - marks invitations bounced, complained or failed (no route).",
 		MailEvents: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
 
@@ -184,6 +186,12 @@ var QueuedMailFilter = map[string]any{
 		"status":   map[string]any{"S": []any{"queued"}},
 		"attempts": map[string]any{"N": []any{"0"}},
 	}},
+}
+
+// HistoryEventFilter lets through only the inserts of history events.
+var HistoryEventFilter = map[string]any{
+	"eventName": []any{"INSERT"},
+	"dynamodb":  map[string]any{"NewImage": map[string]any{"type": map[string]any{"S": []any{"event"}}}},
 }
 
 // MailRetries is how many times the mail sender's event source mapping

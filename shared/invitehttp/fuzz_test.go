@@ -2,6 +2,7 @@ package invitehttp
 
 import (
 	"encoding/json"
+	"roster/shared/store"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -55,7 +56,7 @@ func FuzzStreamRecord(f *testing.F) {
 		}
 		_ = IsTTLRemoval(r)
 		for _, img := range []map[string]events.DynamoDBAttributeValue{r.Change.OldImage, r.Change.NewImage} {
-			got, err := FromStreamImage(img)
+			got, err := store.FromStreamImage(img)
 			if err == nil && len(got) != len(img) {
 				t.Fatalf("image of %d attributes read as %d", len(img), len(got))
 			}

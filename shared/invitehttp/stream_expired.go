@@ -2,7 +2,6 @@ package invitehttp
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"roster/shared/app"
+	"roster/shared/store"
 	"roster/shared/telemetry"
 )
 
@@ -64,7 +64,7 @@ func (h *expiredHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (e
 			skipped++
 			continue
 		}
-		old, err := FromStreamImage(r.Change.OldImage)
+		old, err := store.FromStreamImage(r.Change.OldImage)
 		var ok bool
 		if err == nil {
 			ok, err = h.store.RecordInvitationExpired(ctx, old)
@@ -84,59 +84,6 @@ func (h *expiredHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (e
 	h.log.InfoContext(ctx, "stream batch", "records", len(ev.Records), "written", written, "skipped", skipped,
 		"failed", len(resp.BatchItemFailures), "durationMs", float64(time.Since(start).Microseconds())/1000, "ddb", rec.Summary())
 	return resp, nil
-}
-
-// FromStreamImage converts a stream record's image into the SDK's item
-// form. It returns an error for an attribute type it does not know.
-func FromStreamImage(img map[string]events.DynamoDBAttributeValue) (map[string]types.AttributeValue, error) {
-	out := make(map[string]types.AttributeValue, len(img))
-	for k, v := range img {
-		c, err := fromStream(v)
-		if err != nil {
-			return nil, fmt.Errorf("attribute %s: %w", k, err)
-		}
-		out[k] = c
-	}
-	return out, nil
-}
-
-func fromStream(v events.DynamoDBAttributeValue) (types.AttributeValue, error) {
-	switch v.DataType() {
-	case events.DataTypeString:
-		return &types.AttributeValueMemberS{Value: v.String()}, nil
-	case events.DataTypeNumber:
-		return &types.AttributeValueMemberN{Value: v.Number()}, nil
-	case events.DataTypeBinary:
-		return &types.AttributeValueMemberB{Value: v.Binary()}, nil
-	case events.DataTypeBoolean:
-		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}, nil
-	case events.DataTypeNull:
-		return &types.AttributeValueMemberNULL{Value: true}, nil
-	case events.DataTypeStringSet:
-		return &types.AttributeValueMemberSS{Value: v.StringSet()}, nil
-	case events.DataTypeNumberSet:
-		return &types.AttributeValueMemberNS{Value: v.NumberSet()}, nil
-	case events.DataTypeBinarySet:
-		return &types.AttributeValueMemberBS{Value: v.BinarySet()}, nil
-	case events.DataTypeList:
-		l := v.List()
-		out := make([]types.AttributeValue, 0, len(l))
-		for _, e := range l {
-			c, err := fromStream(e)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		return &types.AttributeValueMemberL{Value: out}, nil
-	case events.DataTypeMap:
-		m, err := FromStreamImage(v.Map())
-		if err != nil {
-			return nil, err
-		}
-		return &types.AttributeValueMemberM{Value: m}, nil
-	}
-	return nil, fmt.Errorf("unknown attribute type %v", v.DataType())
 }
 
 // Expired is the stream-expired function's handler. It consumes the table's DynamoDB stream (no route).

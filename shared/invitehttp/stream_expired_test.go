@@ -205,7 +205,7 @@ func TestSampleEvent(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	old, err := FromStreamImage(ev.Records[0].Change.OldImage)
+	old, err := store.FromStreamImage(ev.Records[0].Change.OldImage)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -91,6 +92,9 @@ type Props struct {
 	// TokenAudience is the access tokens' audience (TOKEN_AUDIENCE);
 	// default "roster".
 	TokenAudience string
+	// EventBusName names an existing EventBridge bus that history events
+	// are published to; empty creates the stack's own bus (<stack>-events).
+	EventBusName string
 }
 
 // New defines Roster's stack in scope. It panics (as CDK constructs do) when
@@ -150,6 +154,17 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 
 	mail := newMailEvents(stack)
 	signing := newSigningKeys(stack, props.SigningKeys)
+	var bus awsevents.IEventBus
+	if props.EventBusName != "" {
+		bus = awsevents.EventBus_FromEventBusName(stack, jsii.String("EventBus"), jsii.String(props.EventBusName))
+	} else {
+		own := awsevents.NewEventBus(stack, jsii.String("EventBus"), &awsevents.EventBusProps{
+			EventBusName: jsii.String(*stack.StackName() + "-events"),
+			Description:  jsii.String("Roster's history events: source roster, detail-type the action."),
+		})
+		overrideLogicalID(own, "EventBus")
+		bus = own
+	}
 	audience := props.TokenAudience
 	if audience == "" {
 		audience = "roster"
@@ -168,6 +183,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			mail:          mail,
 			signing:       signing,
 			audience:      audience,
+			bus:           bus,
 		})
 	}
 
@@ -338,6 +354,7 @@ type functionDeps struct {
 	mail              mailEvents
 	signing           []awskms.Key
 	audience          string
+	bus               awsevents.IEventBus
 }
 
 // streamActions are what a function fed by the table's stream needs on it.
@@ -385,6 +402,9 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 	}
 	for k, v := range f.Env {
 		env[k] = jsii.String(v)
+	}
+	if f.PublishesEvents {
+		env["EVENT_BUS_NAME"] = d.bus.EventBusName()
 	}
 	if f.TokenKeys != "" {
 		arns := make([]*string, 0, len(d.signing))
@@ -470,6 +490,9 @@ func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup 
 	}
 	if f.Stream {
 		out = append(out, statement(streamActions, d.table.TableStreamArn()))
+	}
+	if f.PublishesEvents {
+		out = append(out, statement([]string{"events:PutEvents"}, d.bus.EventBusArn()))
 	}
 	switch f.TokenKeys {
 	case deploy.TokenKeysSign:

@@ -125,6 +125,9 @@ func envNames(f deploy.Function) []string {
 	if f.TokenKeys != "" {
 		names = append(names, "TOKEN_AUDIENCE", "TOKEN_KMS_KEYS")
 	}
+	if f.PublishesEvents {
+		names = append(names, "EVENT_BUS_NAME")
+	}
 	sort.Strings(names)
 	return names
 }
@@ -201,6 +204,9 @@ func TestPoliciesAreExactlyTheListedActions(t *testing.T) {
 			}
 			if f.DeadLetters {
 				want = append(want, "sqs:SendMessage")
+			}
+			if f.PublishesEvents {
+				want = append(want, "events:PutEvents")
 			}
 			switch f.TokenKeys {
 			case deploy.TokenKeysSign:

@@ -41,6 +41,7 @@ import (
 	"roster/infra/local/streams"
 	"roster/shared/contract"
 	"roster/shared/domain"
+	"roster/shared/eventbus"
 	"roster/shared/standins"
 	"roster/shared/store"
 	"roster/shared/testenv"
@@ -60,6 +61,7 @@ type options struct {
 	ttlInterval               time.Duration
 	noStreams                 bool
 	deadLetters               string
+	eventsLog                 string
 	contract                  bool
 	catalog                   string
 }
@@ -81,10 +83,15 @@ func main() {
 	flag.BoolVar(&o.quiet, "quiet", false, "do not copy the stand-ins' own output to stderr")
 	flag.DurationVar(&o.ttlInterval, "ttl-interval", time.Second, "how often the TTL emulator deletes expired items")
 	flag.BoolVar(&o.noStreams, "no-streams", false, "run no stream functions and no TTL emulator")
+	flag.StringVar(&o.eventsLog, "events-log", ".build/events.jsonl", "append the history events the events publisher would put on EventBridge to this JSON-lines file")
 	flag.StringVar(&o.deadLetters, "dead-letters", ".build/dead-letters", "write the stream records whose retries are spent here, one <queue>.jsonl per dead-letter queue of the template")
 	flag.BoolVar(&o.contract, "contract", false, "hold every API exchange to the OpenAPI document (shared/contract): an undocumented answer becomes 500 contract_violation")
 	flag.StringVar(&o.catalog, "catalog", "", "use this permission catalog (roles, areas, presets) instead of shared/domain/permissions.json")
 	flag.Parse()
+	// The functions run in their own directories: they get an absolute path.
+	if abs, err := filepath.Abs(o.eventsLog); err == nil {
+		o.eventsLog = abs
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -205,6 +212,9 @@ func run(ctx context.Context, o options) error {
 			// The access tokens' signing key: a key file made on first use
 			// and kept between runs (KMS keys in AWS).
 			tokens.KeyFilesEnv+"="+filepath.Join(root, ".build/keys/token-signing.pem"),
+			// The history events the events publisher would put on
+			// EventBridge, one JSON line each.
+			eventbus.LogEnv+"="+o.eventsLog,
 		),
 		SiteDir:     o.siteDir,
 		Logger:      logger,
