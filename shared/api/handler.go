@@ -46,7 +46,37 @@ func OptionsFromEnv(siteURL string) Options {
 // NewLogger returns the JSON logger every function writes with. Lambda
 // captures stdout into CloudWatch Logs, one line an event.
 func NewLogger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return slog.New(invocationHandler{Handler: slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})})
+}
+
+// invocationHandler stamps every line logged with an invocation's context
+// with Lambda's request id (unless the logger carries one already) and the
+// X-Ray trace id, so that any line leads to its invocation and its trace.
+type invocationHandler struct {
+	slog.Handler
+	hasRequestID bool
+}
+
+func (h invocationHandler) Handle(ctx context.Context, r slog.Record) error {
+	if lc, ok := lambdacontext.FromContext(ctx); ok && !h.hasRequestID && lc.AwsRequestID != "" {
+		r.AddAttrs(slog.String("requestId", lc.AwsRequestID))
+	}
+	if trace, ok := ctx.Value("x-amzn-trace-id").(string); ok && trace != "" {
+		r.AddAttrs(slog.String("traceId", trace))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h invocationHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	has := h.hasRequestID
+	for _, a := range attrs {
+		has = has || a.Key == "requestId"
+	}
+	return invocationHandler{Handler: h.Handler.WithAttrs(attrs), hasRequestID: has}
+}
+
+func (h invocationHandler) WithGroup(name string) slog.Handler {
+	return invocationHandler{Handler: h.Handler.WithGroup(name), hasRequestID: h.hasRequestID}
 }
 
 // Wrap turns an endpoint into a Lambda handler that every function shares:

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"roster/shared/domain"
 	"roster/shared/telemetry"
@@ -109,5 +110,23 @@ func TestServerTimingOff(t *testing.T) {
 	resp, _ := h(context.Background(), request("GET", ""))
 	if v, ok := resp.Headers["Server-Timing"]; ok {
 		t.Errorf("Server-Timing: got %q, want none in AWS", v)
+	}
+}
+
+// TestLogLinesCarryTheInvocation: a line logged with an invocation's
+// context names its request id and trace id, once, even when the logger
+// has its own request id already.
+func TestLogLinesCarryTheInvocation(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(invocationHandler{Handler: slog.NewJSONHandler(&buf, nil)})
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1"})
+	ctx = context.WithValue(ctx, "x-amzn-trace-id", "Root=1-abc")
+	log.InfoContext(ctx, "stream batch")
+	log.With("requestId", "req-1").InfoContext(ctx, "again")
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	for _, l := range lines {
+		if strings.Count(l, `"requestId":"req-1"`) != 1 || !strings.Contains(l, `"traceId":"Root=1-abc"`) {
+			t.Errorf("line %s: want the request id once and the trace id", l)
+		}
 	}
 }

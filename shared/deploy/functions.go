@@ -47,9 +47,11 @@ type Function struct {
 	// StreamRetryAttempts for this function (0: those).
 	StreamBatchSize int
 	StreamRetries   int
-	// DeadLetters gives the stream's event source mapping an on-failure
-	// destination: an SQS queue (<LogicalID>DeadLetters) that keeps the
-	// records of batches whose retries are spent, instead of dropping them.
+	// DeadLetters gives the function an SQS queue (<LogicalID>DeadLetters)
+	// that keeps what failed instead of dropping it: for a stream, the
+	// event source mapping's on-failure destination (batches whose retries
+	// are spent); for a function invoked asynchronously (MailEvents), its
+	// dead-letter queue.
 	DeadLetters bool
 	// MailEvents subscribes the function to the SNS topic of SES's email
 	// events (bounces, complaints, deliveries, rejects).
@@ -193,6 +195,11 @@ func Validate(fns []Function) error {
 			if !slices.Contains(TableActions, a) {
 				return fmt.Errorf("deploy: %s: table action %q is not allowed (transactions need their items' actions; Scan is never granted)", f.Name, a)
 			}
+		}
+	}
+	for _, f := range fns {
+		if (f.Stream || f.MailEvents) && !f.DeadLetters {
+			return fmt.Errorf("deploy: %s: a function fed by events keeps its failures: set DeadLetters", f.Name)
 		}
 	}
 	return nil

@@ -113,7 +113,7 @@ var Functions = []Function{
 	{Name: "invitation-accept", Handler: "invitehttp.Accept", Description: "POST /api/invitations/accept - accepts an invitation for the signed-in user.",
 		Routes: []Route{{"POST", "/api/invitations/accept"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Name: "stream-expired", Handler: "invitehttp.Expired", Description: "Table stream - writes invitation.expired when TTL deletes a pending invitation's expiry marker (no route).",
-		Stream: true, StreamFilters: []map[string]any{ExpiredInvitationFilter}, TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30},
+		Stream: true, StreamFilters: []map[string]any{ExpiredInvitationFilter}, DeadLetters: true, TableActions: []string{"dynamodb:PutItem"}, TimeoutSeconds: 30},
 	// Access tokens for the host product: only these two touch the
 	// signing keys (kms:Sign on the current one for the first,
 	// kms:GetPublicKey for both).
@@ -128,7 +128,7 @@ var Functions = []Function{
 	{Name: "events-publisher", Handler: "eventbus.Publish", Description: "Table stream - publishes every history event to EventBridge (source roster, detail-type the action), in order; kept in its dead-letter queue after its last retry (no route).",
 		Stream: true, StreamFilters: []map[string]any{HistoryEventFilter}, StreamBatchSize: 50, DeadLetters: true, PublishesEvents: true, TimeoutSeconds: 30},
 	{Name: "ses-events", Handler: "invitehttp.MailEvents", Description: "SNS (SES email events) - marks invitations bounced, complained or failed (no route).",
-		MailEvents: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
+		MailEvents: true, DeadLetters: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
 
 	// Projects: reads need projects.view, changes projects.manage. Changes
 	// are transactions of the project, the assignments, the members'

@@ -223,6 +223,7 @@ func functionResource(f Function) (*yaml.Node, error) {
 			"BatchSize", f.BatchSize(),
 			"BisectBatchOnFunctionError", true,
 			"MaximumRetryAttempts", f.RetryAttempts(),
+			"MaximumRecordAgeInSeconds", StreamMaxRecordAgeSeconds,
 			"FunctionResponseTypes", sequence("ReportBatchItemFailures"),
 		)
 		if f.DeadLetters {
@@ -243,6 +244,9 @@ func functionResource(f Function) (*yaml.Node, error) {
 	}
 	if f.MailEvents {
 		add(events, "MailEvents", mapping("Type", "SNS", "Properties", mapping("Topic", ref("MailEventsTopic"))))
+		if f.DeadLetters {
+			add(props, "DeadLetterQueue", mapping("Type", "SQS", "TargetArn", getAtt(f.DeadLetterID()+".Arn")))
+		}
 	}
 	add(props, "Events", events)
 	return mapping("Type", "AWS::Serverless::Function", "Properties", props), nil
@@ -254,6 +258,9 @@ func functionResource(f Function) (*yaml.Node, error) {
 const (
 	StreamBatchSize     = 100
 	StreamRetryAttempts = 5
+	// StreamMaxRecordAgeSeconds: a record older than this goes to the
+	// function's dead-letter queue instead of being tried again.
+	StreamMaxRecordAgeSeconds = 3600
 	// DeadLetterRetentionSeconds is how long a dead-letter queue keeps a
 	// record: 14 days, SQS's longest.
 	DeadLetterRetentionSeconds = 14 * 24 * 3600

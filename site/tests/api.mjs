@@ -22,13 +22,22 @@ export function apiClient(stack) {
     return { status: res.status, body: json, setCookie: res.headers.getSetCookie?.() ?? [] };
   }
 
-  /** Waits for a mail to `to` with a `<site>/<pathname>#token=` link; returns the token. */
-  async function tokenFromMail(to, pathname) {
+  /** The mails the local SES holds for `to`, oldest first. */
+  async function mailsTo(to) {
+    const { emails = [] } = await (await fetch(`${stack.mail.replace(/\/+$/, '')}/store`)).json();
+    return emails.filter((m) => (m.destination?.to ?? []).some((t) => t.toLowerCase().includes(to.toLowerCase())));
+  }
+
+  /**
+   * Waits for a mail to `to` with a `<site>/<pathname>#token=` link, among
+   * those after the first `after` (mails go out through the outbox, a moment
+   * after the request); returns the token.
+   */
+  async function tokenFromMail(to, pathname, { after = 0 } = {}) {
     const re = new RegExp(`/${pathname}#token=([A-Za-z0-9_\\-]+)`);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
-      const { emails = [] } = await (await fetch(`${stack.mail.replace(/\/+$/, '')}/store`)).json();
-      const mine = emails.filter((m) => (m.destination?.to ?? []).some((t) => t.toLowerCase().includes(to.toLowerCase())));
+      const mine = (await mailsTo(to)).slice(after);
       for (const m of mine.reverse()) {
         const found = re.exec(`${m.body?.text ?? ''}`);
         if (found) return found[1];
@@ -51,5 +60,5 @@ export function apiClient(stack) {
     return { cookie, userId: login.body.user.id };
   }
 
-  return { call, tokenFromMail, signUp };
+  return { call, mailsTo, tokenFromMail, signUp };
 }

@@ -15,9 +15,10 @@ import (
 func TestHistoryFunctions(t *testing.T) {
 	s := defaultStack(t)
 	for id, want := range map[string][]string{
-		"HistoryListFunction":   {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
-		"HistoryExportFunction": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
-		"StreamExpiredFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:PutItem"},
+		"HistoryListFunction":   {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query", "xray:PutTelemetryRecords", "xray:PutTraceSegments"},
+		"HistoryExportFunction": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query", "xray:PutTelemetryRecords", "xray:PutTraceSegments"},
+		"StreamExpiredFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:PutItem", "sqs:SendMessage",
+			"xray:PutTelemetryRecords", "xray:PutTraceSegments"},
 	} {
 		actions, _ := roleActions(t, s, id)
 		var got []string

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
 	"roster/shared/deploy"
@@ -50,9 +51,17 @@ func newMailEvents(stack awscdk.Stack) mailEvents {
 	return mailEvents{topic: topic, configSet: cs}
 }
 
-// subscribe feeds the topic's notifications to fn.
-func (m mailEvents) subscribe(fn awslambda.Function) {
-	fn.AddEventSource(awslambdaeventsources.NewSnsEventSource(m.topic, nil))
+// subscribe feeds the topic's notifications to fn; what SNS cannot
+// deliver is kept in the subscription's dead-letter queue (redrive policy).
+func (m mailEvents) subscribe(stack awscdk.Stack, fn awslambda.Function) {
+	dlq := awssqs.NewQueue(stack, jsii.String("MailEventsDeadLetters"), &awssqs.QueueProps{
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+	overrideLogicalID(dlq, "MailEventsDeadLetters")
+	suppress(dlq, true, nagDeadLetterQueue...)
+	fn.AddEventSource(awslambdaeventsources.NewSnsEventSource(m.topic, &awslambdaeventsources.SnsEventSourceProps{DeadLetterQueue: dlq}))
 }
 
 // configurationSetArn is the ARN ses:SendEmail is also checked on when a

@@ -66,7 +66,7 @@ func TestMailEvents(t *testing.T) {
 	if !permitted {
 		t.Error("got no permission for SNS to invoke SesEventsFunction from MailEventsTopic")
 	}
-	if actions, _ := roleActions(t, s, "SesEventsFunction"); !reflect.DeepEqual(actions, []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}) {
+	if actions, _ := roleActions(t, s, "SesEventsFunction"); !reflect.DeepEqual(actions, []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "sqs:SendMessage", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}) {
 		t.Errorf("SesEventsFunction actions: got %v", actions)
 	}
 	for _, f := range deploy.Functions {

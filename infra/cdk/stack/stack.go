@@ -188,6 +188,10 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	}
 
 	quietRoleDependencies(stack, mine)
+	// Every route checks the session itself (shared/auth) or is public on
+	// purpose; IAM or JWT authorizers would not know Roster's sessions.
+	suppress(api, true, nagRule{"AwsSolutions-APIG4", "Sessions are checked by the application on every request (shared/auth.Authenticator: an HttpOnly cookie, hashed at rest); the public routes are public on purpose (health, catalog, sign-in, JWKS).", nil})
+	suppressBucketDeployment(stack)
 
 	awscdk.NewCfnOutput(stack, jsii.String("SiteUrl"), &awscdk.CfnOutputProps{
 		Description: jsii.String("The admin site (and the API under /api/)."),
@@ -357,6 +361,9 @@ type functionDeps struct {
 	bus               awsevents.IEventBus
 }
 
+// xrayActions are what a traced function needs to send its traces.
+var xrayActions = []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+
 // streamActions are what a function fed by the table's stream needs on it.
 var streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 
@@ -381,6 +388,7 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 			EnforceSSL:      jsii.Bool(true),
 		})
 		overrideLogicalID(deadLetters, f.DeadLetterID())
+		suppress(deadLetters, true, nagDeadLetterQueue...)
 		appended := append(*access, statement([]string{"sqs:SendMessage"}, deadLetters.QueueArn()))
 		access = &appended
 	}
@@ -389,6 +397,11 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 		InlinePolicies: &map[string]awsiam.PolicyDocument{"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: access})},
 	})
 	overrideLogicalID(role, f.LogicalID()+"Role")
+	roleRules := []nagRule{nagXRay, nagStar}
+	if f.QueriesIndexes() {
+		roleRules = append(roleRules, nagIndexQuery)
+	}
+	suppress(role, true, roleRules...)
 
 	env := map[string]*string{
 		"TABLE_NAME":             d.table.TableName(),
@@ -427,8 +440,21 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 		LogGroup:     logGroup,
 	})
 	overrideLogicalID(fn, f.LogicalID())
-	if f.MailEvents {
-		d.mail.subscribe(fn)
+	// Traced by X-Ray (the role's inline policy may write traces). Set on
+	// the resource: Tracing in the props would add a second policy.
+	cfn := fn.Node().DefaultChild().(awslambda.CfnFunction)
+	cfn.SetTracingConfig(&awslambda.CfnFunction_TracingConfigProperty{Mode: jsii.String("Active")})
+	switch {
+	case f.MailEvents:
+		// SNS invokes it asynchronously: what Lambda's own retries could
+		// not deliver goes to its dead-letter queue, and what SNS could
+		// not deliver to the subscription's.
+		cfn.SetDeadLetterConfig(&awslambda.CfnFunction_DeadLetterConfigProperty{TargetArn: deadLetters.QueueArn()})
+		d.mail.subscribe(stack, fn)
+	case f.Stream:
+		suppress(fn, false, nagRule{"Serverless-LambdaDLQ", "Invoked by its stream's event source mapping, whose on-failure destination (an SQS queue) keeps the batches it could not process.", nil})
+	default:
+		suppress(fn, false, nagRule{"Serverless-LambdaDLQ", "Invoked synchronously by API Gateway: a failure is the caller's 5xx answer; nothing is invoked asynchronously to dead-letter.", nil})
 	}
 
 	if len(f.Routes) > 0 {
@@ -458,13 +484,15 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 			BisectBatchOnError:      jsii.Bool(true),
 			RetryAttempts:           jsii.Number(f.RetryAttempts()),
 			ReportBatchItemFailures: jsii.Bool(true),
+			MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(deploy.StreamMaxRecordAgeSeconds)),
 			Filters:                 filters,
 		})
 		if deadLetters != nil {
 			// Set on the resource rather than through SqsDlq, whose grant
 			// would add a policy beside the role's one inline policy (it
 			// has sqs:SendMessage on the queue).
-			esm.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("DestinationConfig.OnFailure.Destination"), deadLetters.QueueArn())
+			esm.Node().DefaultChild().(awslambda.CfnEventSourceMapping).SetDestinationConfig(&awslambda.CfnEventSourceMapping_DestinationConfigProperty{
+				OnFailure: &awslambda.CfnEventSourceMapping_OnFailureProperty{Destination: deadLetters.QueueArn()}})
 		}
 	}
 	return fn
@@ -481,6 +509,7 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup awslogs.LogGroup) *[]awsiam.PolicyStatement {
 	out := []awsiam.PolicyStatement{
 		statement([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroup.LogGroupArn()),
+		statement(xrayActions, jsii.String("*")),
 	}
 	if len(f.TableActions) > 0 {
 		out = append(out, statement(f.TableActions, d.table.TableArn()))
@@ -559,6 +588,7 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 		AutoDeleteObjects: jsii.Bool(false),
 	})
+	suppress(bucket, true, nagRule{"AwsSolutions-S1", "The site's built files, read only by CloudFront through origin access control: every viewer request is in CloudFront's metrics, and the objects change only by deployment (CloudTrail).", nil})
 
 	headers := securityHeaders(stack, "SecurityHeaders", "Roster security headers (site and API)", ContentSecurityPolicy)
 	docsHeaders := securityHeaders(stack, "DocsSecurityHeaders", "Roster security headers (API reference)", DocsContentSecurityPolicy)
@@ -578,7 +608,9 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 
 	var domainNames *[]*string
 	var certificate awscertificatemanager.ICertificate
+	var minimumTLS awscloudfront.SecurityPolicyProtocol // CloudFront's default certificate fixes its own
 	if alias != "" {
+		minimumTLS = awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021
 		domainNames = jsii.Strings(alias)
 		certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("SiteCertificate"), jsii.String(certificateARN))
 	}
@@ -599,13 +631,14 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 	})
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
-		DomainNames:       domainNames,
-		Certificate:       certificate,
-		Comment:           jsii.String("Roster admin site and API"),
-		DefaultRootObject: jsii.String("index.html"),
-		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
-		PriceClass:        awscloudfront.PriceClass_PRICE_CLASS_100,
-		DefaultBehavior:   siteBehavior(headers),
+		DomainNames:            domainNames,
+		Certificate:            certificate,
+		MinimumProtocolVersion: minimumTLS,
+		Comment:                jsii.String("Roster admin site and API"),
+		DefaultRootObject:      jsii.String("index.html"),
+		HttpVersion:            awscloudfront.HttpVersion_HTTP2_AND_3,
+		PriceClass:             awscloudfront.PriceClass_PRICE_CLASS_100,
+		DefaultBehavior:        siteBehavior(headers),
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
 			"/api-docs*": siteBehavior(docsHeaders),
 			// The token verification documents: from the API, cached as
@@ -627,6 +660,16 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 			},
 		},
 	})
+
+	rules := []nagRule{
+		{"AwsSolutions-CFR1", "Roster serves its admins wherever they are; an operator restricts countries in the distribution if their product needs it.", nil},
+		{"AwsSolutions-CFR2", "WAF is optional (make deploy WAF=1): the API applies its own per-address and per-email limits.", nil},
+		{"AwsSolutions-CFR3", "No standard logs: they would keep every viewer's address; CloudFront's metrics and the API's own request logs (with the request id) cover operations.", nil},
+	}
+	if certificate == nil {
+		rules = append(rules, nagRule{"AwsSolutions-CFR4", "Without a custom domain the distribution uses CloudFront's default certificate, whose security policy CloudFront fixes; with one (certificateArn) it is TLSv1.2_2021.", nil})
+	}
+	suppress(dist, true, rules...)
 
 	awss3deployment.NewBucketDeployment(stack, jsii.String("SiteDeployment"), &awss3deployment.BucketDeploymentProps{
 		Sources:           &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(siteDir), nil)},

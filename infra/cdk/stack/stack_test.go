@@ -208,6 +208,7 @@ func TestPoliciesAreExactlyTheListedActions(t *testing.T) {
 			if f.PublishesEvents {
 				want = append(want, "events:PutEvents")
 			}
+			want = append(want, xrayActions...)
 			switch f.TokenKeys {
 			case deploy.TokenKeysSign:
 				want = append(want, "kms:Sign", "kms:GetPublicKey")
@@ -421,7 +422,7 @@ func TestFunctionKinds(t *testing.T) {
 			TableActions: []string{"dynamodb:Query", "dynamodb:GetItem"}, Env: map[string]string{"PAGE_SIZE": "50"}},
 		{Name: "invite", Handler: "x.Invite", Description: "Invite", Routes: []deploy.Route{{Method: "POST", Path: "/api/accounts/{accountId}/invitations"}},
 			TableActions: []string{"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}, SendsMail: true, TimeoutSeconds: 15, MemoryMB: 512},
-		{Name: "stream", Handler: "x.Stream", Description: "Stream", Stream: true, TableActions: []string{"dynamodb:PutItem"}},
+		{Name: "stream", Handler: "x.Stream", Description: "Stream", Stream: true, DeadLetters: true, TableActions: []string{"dynamodb:PutItem"}},
 	}
 	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0b2d6c8e"
 	s := synth(t, Props{Functions: fns, SiteURL: "https://roster.example.com", MailFrom: "roster@example.com", TableName: "roster-test", CertificateARN: cert})
@@ -470,7 +471,7 @@ func TestFunctionKinds(t *testing.T) {
 				`{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/example.com"]]},` +
 				`{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/roster@example.com"]]}]`,
 		}},
-		{"StreamFunction", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:PutItem"}, map[string]string{
+		{"StreamFunction", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:PutItem", "sqs:SendMessage"}, map[string]string{
 			"dynamodb:PutItem":    "[" + tableArn + "]",
 			"dynamodb:GetRecords": "[" + streamArn + "]",
 		}},
@@ -478,8 +479,11 @@ func TestFunctionKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {
 			got, res := roleActions(t, s, tt.fn)
-			if !reflect.DeepEqual(got, tt.actions) {
-				t.Errorf("got actions %v, want %v", got, tt.actions)
+			// Every function may send its X-Ray traces.
+			want := append(append([]string{}, tt.actions...), xrayActions...)
+			sort.Strings(want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got actions %v, want %v", got, want)
 			}
 			for a, want := range tt.resources {
 				if got := toJSON(res[a]); got != want {

@@ -42,6 +42,14 @@ func defaultStack(t *testing.T) *synthesized {
 // function, an index.html) and the feature flags of ../cdk.json.
 func synth(t *testing.T, props Props) *synthesized {
 	t.Helper()
+	out, _ := synthWith(t, props, nil)
+	return out
+}
+
+// synthWith is synth with a chance to add to the stack (aspects) before it
+// is synthesized; it also returns the stack.
+func synthWith(t *testing.T, props Props, before func(awscdk.Stack)) (*synthesized, awscdk.Stack) {
+	t.Helper()
 	fns := props.Functions
 	if fns == nil {
 		fns = deploy.Functions
@@ -72,6 +80,9 @@ func synth(t *testing.T, props Props) *synthesized {
 		Outdir:  jsii.String(filepath.Join(tmp, "cdk.out")),
 	})
 	s := New(app, "Roster", props)
+	if before != nil {
+		before(s)
+	}
 	tmpl := assertions.Template_FromStack(s, nil)
 	out := &synthesized{tmpl: tmpl, resources: map[string]map[string]any{}}
 	raw, err := json.Marshal(tmpl.ToJSON())
@@ -84,7 +95,7 @@ func synth(t *testing.T, props Props) *synthesized {
 	for id, r := range out.json["Resources"].(map[string]any) {
 		out.resources[id] = r.(map[string]any)
 	}
-	return out
+	return out, s
 }
 
 func writeFile(t *testing.T, path, content string) {
