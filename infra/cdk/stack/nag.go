@@ -40,7 +40,7 @@ var (
 		[]string{"Resource::<Table.Arn>/index/*"}}
 	nagXRay = nagRule{"AwsSolutions-IAM5", "xray:PutTraceSegments and xray:PutTelemetryRecords take no resource: X-Ray requires *.",
 		[]string{"Resource::*"}}
-	nagStar = nagRule{"Serverless-LambdaStarPermissions", "The only wildcards are X-Ray's trace actions, which take no resource, and, for a function that queries, the table's own indexes (<table ARN>/index/*); every other action names its resource.", nil}
+	nagStar            = nagRule{"Serverless-LambdaStarPermissions", "The only wildcards are X-Ray's trace actions, which take no resource, and, for a function that queries, the table's own indexes (<table ARN>/index/*); every other action names its resource.", nil}
 	nagDeadLetterQueue = []nagRule{
 		{"AwsSolutions-SQS3", "This queue is itself a dead-letter queue.", nil},
 		{"Serverless-SQSRedrivePolicy", "This queue is itself a dead-letter queue.", nil},
