@@ -133,12 +133,12 @@ synth: infra/node_modules/.installed lambdas site ## Synthesize the CDK stack of
 	$(CDK) synth --quiet
 
 .PHONY: deploy
-deploy: infra/node_modules/.installed lambdas site ## Deploy with CDK: make deploy SITE_URL=https://... MAIL_FROM=... [HISTORY_RETENTION_DAYS=N] [SIGNING_KEYS=2,1] [TOKEN_AUDIENCE=...] [EVENT_BUS=...]
+deploy: infra/node_modules/.installed lambdas site ## Deploy with CDK: make deploy SITE_URL=https://... MAIL_FROM=... [HISTORY_RETENTION_DAYS=N] [SIGNING_KEYS=2,1] [TOKEN_AUDIENCE=...] [EVENT_BUS=...] [ALARM_EMAIL=...]
 	$(CDK) deploy --require-approval broadening \
 	  $(if $(SITE_URL),-c siteUrl=$(SITE_URL),) $(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM),) \
 	  $(if $(HISTORY_RETENTION_DAYS),-c historyRetentionDays=$(HISTORY_RETENTION_DAYS),) \
 	  $(if $(SIGNING_KEYS),-c signingKeys=$(SIGNING_KEYS),) $(if $(TOKEN_AUDIENCE),-c tokenAudience=$(TOKEN_AUDIENCE),) \
-	  $(if $(EVENT_BUS),-c eventBusName=$(EVENT_BUS),)
+	  $(if $(EVENT_BUS),-c eventBusName=$(EVENT_BUS),) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL),)
 
 .PHONY: clean
 clean:

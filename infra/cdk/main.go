@@ -13,6 +13,7 @@
 //   - signingKeys: the access tokens' signing keys, comma-separated, the
 //     one that signs first; default 1 (rotate with 2,1, then 2);
 //   - tokenAudience: the access tokens' audience; default roster;
+//   - alarmEmail: an address subscribed to the alarms' SNS topic;
 //   - eventBusName: an existing EventBridge bus for the history events;
 //     default the stack's own bus <stackName>-events;
 //   - codeDir, siteDir: the built functions and site; default
@@ -50,6 +51,7 @@ func main() {
 		SiteDir:        contextString(app, "siteDir"),
 		TokenAudience:  contextString(app, "tokenAudience"),
 		EventBusName:   contextString(app, "eventBusName"),
+		AlarmEmail:     contextString(app, "alarmEmail"),
 	}
 	for _, k := range strings.Split(contextString(app, "signingKeys"), ",") {
 		if k = strings.TrimSpace(k); k != "" {

@@ -40,7 +40,8 @@ func newMailEvents(stack awscdk.Stack) mailEvents {
 		EnforceSSL:  jsii.Bool(true),
 	})
 	overrideLogicalID(topic, "MailEventsTopic")
-	cs := awsses.NewConfigurationSet(stack, jsii.String("MailConfigurationSet"), &awsses.ConfigurationSetProps{})
+	// Reputation metrics: the bounce and complaint rates the alarms watch.
+	cs := awsses.NewConfigurationSet(stack, jsii.String("MailConfigurationSet"), &awsses.ConfigurationSetProps{ReputationMetrics: jsii.Bool(true)})
 	overrideLogicalID(cs, "MailConfigurationSet")
 	events := mailEventTypes()
 	dest := cs.AddEventDestination(jsii.String("MailEventsDestination"), &awsses.ConfigurationSetEventDestinationOptions{
@@ -53,7 +54,7 @@ func newMailEvents(stack awscdk.Stack) mailEvents {
 
 // subscribe feeds the topic's notifications to fn; what SNS cannot
 // deliver is kept in the subscription's dead-letter queue (redrive policy).
-func (m mailEvents) subscribe(stack awscdk.Stack, fn awslambda.Function) {
+func (m mailEvents) subscribe(stack awscdk.Stack, fn awslambda.Function, watch *monitored) {
 	dlq := awssqs.NewQueue(stack, jsii.String("MailEventsDeadLetters"), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
@@ -61,6 +62,7 @@ func (m mailEvents) subscribe(stack awscdk.Stack, fn awslambda.Function) {
 	})
 	overrideLogicalID(dlq, "MailEventsDeadLetters")
 	suppress(dlq, true, nagDeadLetterQueue...)
+	watch.queues = append(watch.queues, dlq)
 	fn.AddEventSource(awslambdaeventsources.NewSnsEventSource(m.topic, &awslambdaeventsources.SnsEventSourceProps{DeadLetterQueue: dlq}))
 }
 

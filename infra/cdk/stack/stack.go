@@ -92,6 +92,8 @@ type Props struct {
 	// TokenAudience is the access tokens' audience (TOKEN_AUDIENCE);
 	// default "roster".
 	TokenAudience string
+	// AlarmEmail, when set, subscribes this address to the alarms' topic.
+	AlarmEmail string
 	// EventBusName names an existing EventBridge bus that history events
 	// are published to; empty creates the stack's own bus (<stack>-events).
 	EventBusName string
@@ -169,10 +171,11 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	if audience == "" {
 		audience = "roster"
 	}
+	watch := &monitored{table: table, api: api, configSet: mail.configSet.ConfigurationSetName()}
 	mine := map[string]bool{}
 	for _, f := range fns {
 		mine[f.LogicalID()] = true
-		newFunction(stack, f, functionDeps{
+		fn, dlq := newFunction(stack, f, functionDeps{
 			table:    table,
 			api:      api,
 			codeDir:  codeDir,
@@ -184,8 +187,14 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			signing:       signing,
 			audience:      audience,
 			bus:           bus,
+			watch:         watch,
 		})
+		watch.functions = append(watch.functions, monitoredFunction{decl: f, fn: fn})
+		if dlq != nil {
+			watch.queues = append(watch.queues, dlq)
+		}
 	}
+	newAlarms(stack, *watch, props.AlarmEmail)
 
 	quietRoleDependencies(stack, mine)
 	// Every route checks the session itself (shared/auth) or is public on
@@ -359,6 +368,7 @@ type functionDeps struct {
 	signing           []awskms.Key
 	audience          string
 	bus               awsevents.IEventBus
+	watch             *monitored
 }
 
 // xrayActions are what a traced function needs to send its traces.
@@ -369,7 +379,7 @@ var streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "
 
 // newFunction defines one function: its log group, its role with exactly
 // the access it needs, the function, and its routes or stream.
-func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambda.Function {
+func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) (awslambda.Function, awssqs.Queue) {
 	logGroup := awslogs.NewLogGroup(stack, jsii.String(f.LogicalID()+"Logs"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
@@ -450,7 +460,7 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 		// not deliver goes to its dead-letter queue, and what SNS could
 		// not deliver to the subscription's.
 		cfn.SetDeadLetterConfig(&awslambda.CfnFunction_DeadLetterConfigProperty{TargetArn: deadLetters.QueueArn()})
-		d.mail.subscribe(stack, fn)
+		d.mail.subscribe(stack, fn, d.watch)
 	case f.Stream:
 		suppress(fn, false, nagRule{"Serverless-LambdaDLQ", "Invoked by its stream's event source mapping, whose on-failure destination (an SQS queue) keeps the batches it could not process.", nil})
 	default:
@@ -495,7 +505,7 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) awslambd
 				OnFailure: &awslambda.CfnEventSourceMapping_OnFailureProperty{Destination: deadLetters.QueueArn()}})
 		}
 	}
-	return fn
+	return fn, deadLetters
 }
 
 // statements returns the function's IAM statements: writing to its own log

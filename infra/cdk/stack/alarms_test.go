@@ -1,0 +1,57 @@
+package stack
+
+import (
+	"testing"
+
+	"roster/shared/deploy"
+)
+
+// TestAlarms: every alarm the operations guide explains exists and
+// notifies the alarms topic (an email subscription with AlarmEmail); SES
+// publishes the reputation metrics two of them watch; the dashboard exists.
+func TestAlarms(t *testing.T) {
+	s := defaultStack(t)
+	want := []string{"ApiServerErrors", "ApiLatencyP99", "TableThrottles", "TableSystemErrors", "SesBounceRate", "SesComplaintRate",
+		"MailEventsDeadLettersNotEmpty"}
+	for _, f := range deploy.Functions {
+		want = append(want, f.LogicalID()+"Failures")
+		if f.Stream {
+			want = append(want, f.LogicalID()+"IteratorAge")
+		}
+		if f.DeadLetters {
+			want = append(want, f.DeadLetterID()+"NotEmpty")
+		}
+	}
+	for _, id := range want {
+		a, ok := s.resources[id]
+		if !ok || a["Type"] != "AWS::CloudWatch::Alarm" {
+			t.Errorf("alarm %s: missing", id)
+			continue
+		}
+		p := props(a)
+		if toJSON(p["AlarmActions"]) != `[{"Ref":"AlarmsTopic"}]` || toJSON(p["OKActions"]) != `[{"Ref":"AlarmsTopic"}]` || p["TreatMissingData"] != "notBreaching" {
+			t.Errorf("alarm %s: got actions %s / %s, missing data %v", id, toJSON(p["AlarmActions"]), toJSON(p["OKActions"]), p["TreatMissingData"])
+		}
+	}
+	if n := len(s.ofType("AWS::CloudWatch::Alarm")); n != len(want) {
+		t.Errorf("alarms: got %d, want %d", n, len(want))
+	}
+	if len(s.ofType("AWS::CloudWatch::Dashboard")) != 1 {
+		t.Error("no dashboard")
+	}
+	if got := toJSON(dig(props(s.resources["MailConfigurationSet"]), "ReputationOptions", "ReputationMetricsEnabled")); got != "true" {
+		t.Errorf("SES reputation metrics: got %s", got)
+	}
+	if len(s.ofType("AWS::SNS::Subscription")) != 1 { // the mail events' only
+		t.Errorf("subscriptions without AlarmEmail: got %d", len(s.ofType("AWS::SNS::Subscription")))
+	}
+	withEmail := synth(t, Props{AlarmEmail: "ops@example.com"})
+	found := false
+	for _, sub := range withEmail.ofType("AWS::SNS::Subscription") {
+		p := props(sub)
+		found = found || (p["Protocol"] == "email" && p["Endpoint"] == "ops@example.com" && toJSON(p["TopicArn"]) == `{"Ref":"AlarmsTopic"}`)
+	}
+	if !found {
+		t.Error("AlarmEmail: no email subscription to the alarms topic")
+	}
+}
