@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -35,12 +37,60 @@ type Options struct {
 	ServerTiming bool
 	// Logger receives the one line per invocation; nil logs JSON to stdout.
 	Logger *slog.Logger
+	// OriginSecret, when set (ORIGIN_SECRET, deployed stacks), is the value
+	// CloudFront sends in OriginSecretHeader: a request without it did not
+	// come through CloudFront and is refused (403 direct_access), and for
+	// one with it the client's address is the viewer's, from
+	// CloudFront-Viewer-Address, not CloudFront's.
+	OriginSecret string
 }
 
+// OriginSecretHeader carries the origin secret from CloudFront to the API.
+const OriginSecretHeader = "x-roster-origin"
+
 // OptionsFromEnv returns Options for siteURL with ServerTiming from
-// ROSTER_SERVER_TIMING.
+// ROSTER_SERVER_TIMING and the origin secret from ORIGIN_SECRET.
 func OptionsFromEnv(siteURL string) Options {
-	return Options{SiteURL: siteURL, ServerTiming: os.Getenv("ROSTER_SERVER_TIMING") == "1"}
+	return Options{SiteURL: siteURL, ServerTiming: os.Getenv("ROSTER_SERVER_TIMING") == "1", OriginSecret: os.Getenv("ORIGIN_SECRET")}
+}
+
+var errDirectAccess = domain.CodeDirectAccess.Msg("Reach Roster through its site's address.")
+
+// throughCDN checks that req came through CloudFront (its origin secret)
+// and gives it the viewer's address; the secret is taken out of the
+// request, so that nothing after it can see it.
+func throughCDN(req *Request, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	got := Header(*req, OriginSecretHeader)
+	if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+		return errDirectAccess
+	}
+	for k := range req.Headers {
+		if strings.EqualFold(k, OriginSecretHeader) {
+			delete(req.Headers, k)
+		}
+	}
+	if ip := ViewerIP(Header(*req, "cloudfront-viewer-address")); ip != "" {
+		req.RequestContext.HTTP.SourceIP = ip
+	}
+	return nil
+}
+
+// ViewerIP returns the address of CloudFront-Viewer-Address's
+// "address:port" (an IPv6 address has colons of its own and no brackets),
+// or "" when it is not one.
+func ViewerIP(v string) string {
+	i := strings.LastIndexByte(v, ':')
+	if i <= 0 {
+		return ""
+	}
+	ip, err := netip.ParseAddr(v[:i])
+	if err != nil {
+		return ""
+	}
+	return ip.String()
 }
 
 // NewLogger returns the JSON logger every function writes with. Lambda
@@ -123,6 +173,9 @@ func Wrap(name string, opts Options, h HandlerFunc) LambdaHandler {
 			)
 		}()
 
+		if err := throughCDN(&req, opts.OriginSecret); err != nil {
+			return Error(ctx, err), nil
+		}
 		if err := CheckOrigin(req, opts.SiteURL); err != nil {
 			return Error(ctx, err), nil
 		}

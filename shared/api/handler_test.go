@@ -130,3 +130,55 @@ func TestLogLinesCarryTheInvocation(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyThroughCloudFront: with an origin secret, a request without it
+// (straight to the execute-api endpoint) is refused and reaches no
+// handler; with it, the handler sees the viewer's address from
+// CloudFront-Viewer-Address and never the secret.
+func TestOnlyThroughCloudFront(t *testing.T) {
+	const secret = "s3cret-origin-value"
+	var seen Request
+	h := Wrap("x", Options{OriginSecret: secret, Logger: slog.New(slog.DiscardHandler)}, func(_ context.Context, req Request) (Response, error) {
+		seen = req
+		return JSON(200, map[string]string{}), nil
+	})
+	tests := []struct {
+		name, header, viewer string
+		wantStatus           int
+		wantIP               string
+	}{
+		{"no secret", "", "203.0.113.7:51234", 403, ""},
+		{"wrong secret", "guess", "203.0.113.7:51234", 403, ""},
+		{"IPv4 viewer", secret, "203.0.113.7:51234", 200, "203.0.113.7"},
+		{"IPv6 viewer", secret, "2001:db8::1:443", 200, "2001:db8::1"},
+		{"no viewer address", secret, "", 200, "10.0.0.1"},
+		{"garbage viewer address", secret, "not an address", 200, "10.0.0.1"},
+	}
+	for _, tt := range tests {
+		seen = Request{}
+		req := request("GET", "")
+		req.RequestContext.HTTP.SourceIP = "10.0.0.1"
+		if tt.header != "" {
+			req.Headers["X-Roster-Origin"] = tt.header
+		}
+		if tt.viewer != "" {
+			req.Headers["cloudfront-viewer-address"] = tt.viewer
+		}
+		resp, _ := h(context.Background(), req)
+		if resp.StatusCode != tt.wantStatus {
+			t.Errorf("%s: got %d %s, want %d", tt.name, resp.StatusCode, resp.Body, tt.wantStatus)
+		}
+		if tt.wantStatus == 403 {
+			if !strings.Contains(resp.Body, "direct_access") || seen.RouteKey != "" {
+				t.Errorf("%s: got %s, handler reached %v; want direct_access before any handler", tt.name, resp.Body, seen.RouteKey != "")
+			}
+			continue
+		}
+		if got := SourceIP(seen); got != tt.wantIP {
+			t.Errorf("%s: source address got %q, want %q", tt.name, got, tt.wantIP)
+		}
+		if Header(seen, OriginSecretHeader) != "" {
+			t.Errorf("%s: the handler saw the origin secret", tt.name)
+		}
+	}
+}

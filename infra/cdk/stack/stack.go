@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -140,7 +141,21 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	if err != nil {
 		panic(err)
 	}
-	site := newSite(stack, api, siteDir, alias, props.CertificateARN)
+	// The secret CloudFront adds to every request it sends the API, and
+	// the API requires (api.Options.OriginSecret): a request straight to
+	// the execute-api endpoint is refused, and only a request that came
+	// through CloudFront is trusted with the viewer's address. Both take it
+	// from Secrets Manager at deployment (a dynamic reference): change it
+	// by putting a new value in the secret and deploying again.
+	originSecret := awssecretsmanager.NewSecret(stack, jsii.String("OriginSecret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("Roster: the header value CloudFront sends the API; change it, then deploy."),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength: jsii.Number(48), ExcludePunctuation: jsii.Bool(true),
+		},
+	})
+	overrideLogicalID(originSecret, "OriginSecret")
+	suppress(originSecret, true, nagRule{"AwsSolutions-SMG4", "CloudFront's origin header and the functions' environment take the value at deployment (a dynamic reference): it is changed by putting a new value and deploying, as docs/operations.md says, not by a rotation Lambda.", nil})
+	site := newSite(stack, api, siteDir, alias, props.CertificateARN, originSecret.SecretValue().UnsafeUnwrap())
 	siteURL := jsii.String(props.SiteURL)
 	if props.SiteURL == "" {
 		siteURL = jsii.String("https://" + *site.DistributionDomainName())
@@ -188,6 +203,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			audience:      audience,
 			bus:           bus,
 			watch:         watch,
+			originSecret:  originSecret.SecretValue().UnsafeUnwrap(),
 		})
 		watch.functions = append(watch.functions, monitoredFunction{decl: f, fn: fn})
 		if dlq != nil {
@@ -369,6 +385,7 @@ type functionDeps struct {
 	audience          string
 	bus               awsevents.IEventBus
 	watch             *monitored
+	originSecret      *string
 }
 
 // xrayActions are what a traced function needs to send its traces.
@@ -428,6 +445,9 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) (awslamb
 	}
 	if f.PublishesEvents {
 		env["EVENT_BUS_NAME"] = d.bus.EventBusName()
+	}
+	if len(f.Routes) > 0 {
+		env["ORIGIN_SECRET"] = d.originSecret
 	}
 	if f.TokenKeys != "" {
 		arns := make([]*string, 0, len(d.signing))
@@ -590,7 +610,7 @@ func statement(actions []string, resources ...*string) awsiam.PolicyStatement {
 
 // newSite defines the site's bucket, its deployment and the CloudFront
 // distribution in front of the bucket and of the HTTP API.
-func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, certificateARN string) awscloudfront.Distribution {
+func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, certificateARN string, originSecret *string) awscloudfront.Distribution {
 	bucket := awss3.NewBucket(stack, jsii.String("SiteBucket"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		EnforceSSL:        jsii.Bool(true),
@@ -639,7 +659,20 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 	}
 	apiOrigin := awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
 		ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+		CustomHeaders:  &map[string]*string{"X-Roster-Origin": originSecret},
 	})
+	// What the API needs of a viewer's request: its own headers (not Host,
+	// which must be the API's), every cookie and query string, and the
+	// viewer's address, which CloudFront adds only when asked.
+	apiRequests := awscloudfront.NewOriginRequestPolicy(stack, jsii.String("ApiOriginRequests"), &awscloudfront.OriginRequestPolicyProps{
+		Comment: jsii.String("Roster API: viewer headers the API reads, the viewer's address, cookies, query strings"),
+		HeaderBehavior: awscloudfront.OriginRequestHeaderBehavior_AllowList(jsii.String("Accept"), jsii.String("Accept-Language"),
+			jsii.String("Content-Type"), jsii.String("Origin"), jsii.String("Referer"), jsii.String("User-Agent"), jsii.String("Idempotency-Key"),
+			jsii.String("If-None-Match"), jsii.String("CloudFront-Viewer-Address")),
+		CookieBehavior:      awscloudfront.OriginRequestCookieBehavior_All(),
+		QueryStringBehavior: awscloudfront.OriginRequestQueryStringBehavior_All(),
+	})
+	overrideLogicalID(apiRequests, "ApiOriginRequests")
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
 		DomainNames:            domainNames,
 		Certificate:            certificate,
@@ -665,7 +698,7 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
 				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
-				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+				OriginRequestPolicy:   apiRequests,
 				ResponseHeadersPolicy: headers,
 			},
 		},

@@ -128,6 +128,9 @@ func envNames(f deploy.Function) []string {
 	if f.PublishesEvents {
 		names = append(names, "EVENT_BUS_NAME")
 	}
+	if len(f.Routes) > 0 {
+		names = append(names, "ORIGIN_SECRET")
+	}
 	sort.Strings(names)
 	return names
 }
@@ -374,7 +377,7 @@ func TestSite(t *testing.T) {
 		{"api behaviour", api != nil, true},
 		{"api methods", len(strs(api["AllowedMethods"])), 7},
 		{"api caching disabled", api["CachePolicyId"], "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
-		{"api origin request policy", api["OriginRequestPolicyId"], "b689b0a8-53d0-40ab-baf2-68738e2966ac"},
+		{"api origin request policy", api["OriginRequestPolicyId"], map[string]any{"Ref": "ApiOriginRequests"}},
 		{"api has no SPA rewrite", api["FunctionAssociations"], nil},
 		{"api headers", api["ResponseHeadersPolicyId"] != nil, true},
 		{"site deployment", len(s.ofType("Custom::CDKBucketDeployment")), 1},
