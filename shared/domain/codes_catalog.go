@@ -8,7 +8,7 @@ var (
 	CodeAlreadyMember            = code("already_member", EConflict, "This person is already a member of this account.")
 	CodeAlreadyVerified          = code("already_verified", EConflict, "Your email address is confirmed already.")
 	CodeBadOrigin                = code("bad_origin", EForbidden, "This request did not come from the Roster site.")
-	CodeDirectAccess = code("direct_access", EForbidden, "Reach Roster through its site's address.")
+	CodeDirectAccess             = code("direct_access", EForbidden, "Reach Roster through its site's address.")
 	CodeCodeRequired             = code("code_required", ECodeRequired, "Enter the code from your authenticator app, or a recovery code.")
 	CodeConflict                 = code("conflict", EConflict, "Someone changed this at the same moment. Reload and try again.")
 	CodeEmailMismatch            = code("email_mismatch", EForbidden, "This invitation was sent to another email address. Sign in with that address to accept it.")
