@@ -132,13 +132,39 @@ CDK := cd infra/cdk && ../node_modules/.bin/cdk
 synth: infra/node_modules/.installed lambdas site ## Synthesize the CDK stack offline into infra/cdk/cdk.out.
 	$(CDK) synth --quiet
 
+# Deployment settings, all optional but MAIL_FROM (README: Deploying).
+DEPLOY_CONTEXT = $(if $(STAGE),-c stage=$(STAGE),) $(if $(SITE_URL),-c siteUrl=$(SITE_URL),) \
+  $(if $(CERTIFICATE_ARN),-c certificateArn=$(CERTIFICATE_ARN),) $(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM),) \
+  $(if $(MAIL_DOMAIN),-c mailDomain=$(MAIL_DOMAIN),) \
+  $(if $(HISTORY_RETENTION_DAYS),-c historyRetentionDays=$(HISTORY_RETENTION_DAYS),) \
+  $(if $(SIGNING_KEYS),-c signingKeys=$(SIGNING_KEYS),) $(if $(TOKEN_AUDIENCE),-c tokenAudience=$(TOKEN_AUDIENCE),) \
+  $(if $(EVENT_BUS),-c eventBusName=$(EVENT_BUS),) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL),) \
+  $(if $(WAF),-c waf=$(WAF),)
+
+# The pinned CDK CLI supports Node 22 and 24 (it warns on 20, which CI's
+# offline synth tolerates); talking to AWS wants a supported one.
+define need_node
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)' || \
+	  { echo "make $@: the pinned AWS CDK CLI needs Node.js 22 or 24 (this is $$(node --version))." >&2; exit 2; }
+endef
+
+.PHONY: bootstrap
+bootstrap: infra/node_modules/.installed ## Once per AWS account and region before the first deploy: cdk bootstrap of every environment the app deploys to (us-east-1 too with WAF=1).
+	$(need_node)
+	$(CDK) bootstrap $(DEPLOY_CONTEXT)
+
 .PHONY: deploy
-deploy: infra/node_modules/.installed lambdas site ## Deploy with CDK: make deploy SITE_URL=https://... MAIL_FROM=... [HISTORY_RETENTION_DAYS=N] [SIGNING_KEYS=2,1] [TOKEN_AUDIENCE=...] [EVENT_BUS=...] [ALARM_EMAIL=...]
-	$(CDK) deploy --require-approval broadening \
-	  $(if $(SITE_URL),-c siteUrl=$(SITE_URL),) $(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM),) \
-	  $(if $(HISTORY_RETENTION_DAYS),-c historyRetentionDays=$(HISTORY_RETENTION_DAYS),) \
-	  $(if $(SIGNING_KEYS),-c signingKeys=$(SIGNING_KEYS),) $(if $(TOKEN_AUDIENCE),-c tokenAudience=$(TOKEN_AUDIENCE),) \
-	  $(if $(EVENT_BUS),-c eventBusName=$(EVENT_BUS),) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL),)
+deploy: ## Deploy with CDK: make deploy MAIL_FROM=... [STAGE=] [SITE_URL= CERTIFICATE_ARN=] [MAIL_DOMAIN=] [ALARM_EMAIL=] [WAF=1] [HISTORY_RETENTION_DAYS=] [SIGNING_KEYS=] [TOKEN_AUDIENCE=] [EVENT_BUS=]
+	@test -n "$(MAIL_FROM)" || { echo "make deploy: set MAIL_FROM to the address Roster's emails come from (an SES verified identity, or one at MAIL_DOMAIN). See README: Deploying." >&2; exit 2; }
+	@test -z "$(CERTIFICATE_ARN)" || test -n "$(SITE_URL)" || { echo "make deploy: CERTIFICATE_ARN needs SITE_URL (https://your.domain)." >&2; exit 2; }
+	$(need_node)
+	$(MAKE) --no-print-directory infra/node_modules/.installed lambdas site
+	$(CDK) deploy --all --require-approval broadening $(DEPLOY_CONTEXT)
+
+.PHONY: destroy
+destroy: ## Delete the stack (STAGE=... for a stage's); the table and the site bucket are kept (README: what destroy keeps).
+	$(need_node)
+	$(CDK) destroy --all $(DEPLOY_CONTEXT)
 
 .PHONY: clean
 clean:

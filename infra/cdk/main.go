@@ -9,10 +9,16 @@
 //     which then becomes the CloudFront distribution's alternate domain name;
 //   - tableName: the table's name; default a generated one;
 //   - historyRetentionDays: days to keep history events; default 0 (for ever);
-//   - stackName: the stack's name; default Roster;
+//   - stage: names the stack Roster-<stage> and tags every resource with
+//     it (every resource is tagged project=roster);
+//   - stackName: the stack's name; default Roster or Roster-<stage>;
+//   - waf: 1 puts the distribution behind a WAF web ACL (a stack in
+//     us-east-1: AWS's common rules and a rate limit on /api/auth/*);
 //   - signingKeys: the access tokens' signing keys, comma-separated, the
 //     one that signs first; default 1 (rotate with 2,1, then 2);
 //   - tokenAudience: the access tokens' audience; default roster;
+//   - mailDomain: a domain made an SES identity with DKIM (its DNS
+//     records are stack outputs);
 //   - alarmEmail: an address subscribed to the alarms' SNS topic;
 //   - eventBusName: an existing EventBridge bus for the history events;
 //     default the stack's own bus <stackName>-events;
@@ -52,6 +58,7 @@ func main() {
 		TokenAudience:  contextString(app, "tokenAudience"),
 		EventBusName:   contextString(app, "eventBusName"),
 		AlarmEmail:     contextString(app, "alarmEmail"),
+		MailDomain:     contextString(app, "mailDomain"),
 	}
 	for _, k := range strings.Split(contextString(app, "signingKeys"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
@@ -65,9 +72,23 @@ func main() {
 		}
 		props.HistoryRetentionDays = n
 	}
-	name := contextString(app, "stackName")
-	if name == "" {
-		name = "Roster"
+	// STAGE names the stack (Roster-<stage>) and, through it, the
+	// resources named after it; every resource is tagged with the project
+	// and the stage.
+	stage := contextString(app, "stage")
+	name := stackName(stage, contextString(app, "stackName"))
+	awscdk.Tags_Of(app).Add(jsii.String("project"), jsii.String("roster"), nil)
+	if stage != "" {
+		awscdk.Tags_Of(app).Add(jsii.String("stage"), jsii.String(stage), nil)
+	}
+	if contextString(app, "waf") == "1" {
+		// CloudFront's web ACLs live in us-east-1: a stack there, whose ARN
+		// the main stack reads across regions.
+		wafEnv := &awscdk.Environment{Account: jsii.String(os.Getenv("CDK_DEFAULT_ACCOUNT")), Region: jsii.String("us-east-1")}
+		_, arn := stack.NewWafStack(app, name+"-waf", awscdk.StackProps{Env: wafEnv, CrossRegionReferences: jsii.Bool(true),
+			Description: jsii.String("Roster: the web ACL of the CloudFront distribution (make deploy WAF=1).")})
+		props.WebACLArn = arn
+		props.StackProps.CrossRegionReferences = jsii.Bool(true)
 	}
 	stack.New(app, name, props)
 	app.Synth(nil)
@@ -97,4 +118,16 @@ func env() *awscdk.Environment {
 		e.Region = jsii.String(region)
 	}
 	return e
+}
+
+// stackName is the stack's name: the given one, else Roster, or
+// Roster-<stage> for a stage.
+func stackName(stage, given string) string {
+	switch {
+	case given != "":
+		return given
+	case stage != "":
+		return "Roster-" + stage
+	}
+	return "Roster"
 }

@@ -41,3 +41,13 @@ func TestEnv(t *testing.T) {
 		})
 	}
 }
+
+func TestStackName(t *testing.T) {
+	for _, tt := range []struct{ stage, given, want string }{
+		{"", "", "Roster"}, {"staging", "", "Roster-staging"}, {"staging", "Mine", "Mine"},
+	} {
+		if got := stackName(tt.stage, tt.given); got != tt.want {
+			t.Errorf("stackName(%q, %q): got %q, want %q", tt.stage, tt.given, got, tt.want)
+		}
+	}
+}

@@ -55,3 +55,23 @@ func TestAlarms(t *testing.T) {
 		t.Error("AlarmEmail: no email subscription to the alarms topic")
 	}
 }
+
+// TestMailDomain: MAIL_DOMAIN makes the domain an SES identity with Easy
+// DKIM through the configuration set, and its three DKIM records are
+// outputs to publish.
+func TestMailDomain(t *testing.T) {
+	s := synth(t, Props{MailDomain: "mail.example.com", MailFrom: "roster@mail.example.com"})
+	p := props(s.resources["MailDomainIdentity"])
+	if p["EmailIdentity"] != "mail.example.com" || toJSON(p["ConfigurationSetAttributes"]) != `{"ConfigurationSetName":{"Ref":"MailConfigurationSet"}}` {
+		t.Errorf("identity: got %s", toJSON(p))
+	}
+	outputs, _ := s.json["Outputs"].(map[string]any)
+	for _, n := range []string{"DkimRecord1", "DkimRecord2", "DkimRecord3"} {
+		if outputs[n] == nil {
+			t.Errorf("output %s: missing", n)
+		}
+	}
+	if _, ok := defaultStack(t).resources["MailDomainIdentity"]; ok {
+		t.Error("an identity without MailDomain")
+	}
+}

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -71,4 +72,24 @@ func (m mailEvents) subscribe(stack awscdk.Stack, fn awslambda.Function, watch *
 func (m mailEvents) configurationSetArn(stack awscdk.Stack) *string {
 	return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"),
 		ResourceName: m.configSet.ConfigurationSetName()})
+}
+
+// newMailDomain makes the domain an SES identity with Easy DKIM (2048-bit
+// keys SES rotates) and outputs the three CNAME records to publish; SES
+// verifies the domain once they resolve. docs/operations.md adds SPF and
+// DMARC.
+func newMailDomain(stack awscdk.Stack, domain string, m mailEvents) {
+	id := awsses.NewEmailIdentity(stack, jsii.String("MailDomainIdentity"), &awsses.EmailIdentityProps{
+		Identity:         awsses.Identity_Domain(jsii.String(domain)),
+		ConfigurationSet: m.configSet,
+		DkimSigning:      jsii.Bool(true),
+	})
+	overrideLogicalID(id, "MailDomainIdentity")
+	for i, r := range *id.DkimRecords() {
+		n := strconv.Itoa(i + 1)
+		awscdk.NewCfnOutput(stack, jsii.String("DkimRecord"+n), &awscdk.CfnOutputProps{
+			Description: jsii.String("DKIM record " + n + " of " + domain + ": a CNAME, name then value."),
+			Value:       awscdk.Fn_Join(jsii.String(" CNAME "), &[]*string{r.Name, r.Value}),
+		})
+	}
 }

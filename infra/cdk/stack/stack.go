@@ -93,6 +93,13 @@ type Props struct {
 	// TokenAudience is the access tokens' audience (TOKEN_AUDIENCE);
 	// default "roster".
 	TokenAudience string
+	// MailDomain, when set, is a domain the stack makes an SES identity of,
+	// with Easy DKIM: its three DKIM CNAME records are stack outputs, to
+	// add at the domain's DNS; MailFrom then is an address at it.
+	MailDomain string
+	// WebACLArn, when set, puts the distribution behind this WAF web ACL
+	// (NewWafStack's, for make deploy WAF=1).
+	WebACLArn *string
 	// AlarmEmail, when set, subscribes this address to the alarms' topic.
 	AlarmEmail string
 	// EventBusName names an existing EventBridge bus that history events
@@ -155,7 +162,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	})
 	overrideLogicalID(originSecret, "OriginSecret")
 	suppress(originSecret, true, nagRule{"AwsSolutions-SMG4", "CloudFront's origin header and the functions' environment take the value at deployment (a dynamic reference): it is changed by putting a new value and deploying, as docs/operations.md says, not by a rotation Lambda.", nil})
-	site := newSite(stack, api, siteDir, alias, props.CertificateARN, originSecret.SecretValue().UnsafeUnwrap())
+	site := newSite(stack, api, siteDir, alias, props.CertificateARN, originSecret.SecretValue().UnsafeUnwrap(), props.WebACLArn)
 	siteURL := jsii.String(props.SiteURL)
 	if props.SiteURL == "" {
 		siteURL = jsii.String("https://" + *site.DistributionDomainName())
@@ -229,6 +236,9 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{
 		Value: table.TableName(),
 	})
+	if props.MailDomain != "" {
+		newMailDomain(stack, props.MailDomain, mail)
+	}
 	return stack
 }
 
@@ -610,7 +620,7 @@ func statement(actions []string, resources ...*string) awsiam.PolicyStatement {
 
 // newSite defines the site's bucket, its deployment and the CloudFront
 // distribution in front of the bucket and of the HTTP API.
-func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, certificateARN string, originSecret *string) awscloudfront.Distribution {
+func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, certificateARN string, originSecret, webACL *string) awscloudfront.Distribution {
 	bucket := awss3.NewBucket(stack, jsii.String("SiteBucket"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		EnforceSSL:        jsii.Bool(true),
@@ -677,6 +687,7 @@ func newSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, siteDir, alias, ce
 		DomainNames:            domainNames,
 		Certificate:            certificate,
 		MinimumProtocolVersion: minimumTLS,
+		WebAclId:               webACL,
 		Comment:                jsii.String("Roster admin site and API"),
 		DefaultRootObject:      jsii.String("index.html"),
 		HttpVersion:            awscloudfront.HttpVersion_HTTP2_AND_3,
