@@ -106,7 +106,7 @@ func TestGatewayCost(t *testing.T) {
 		}
 		var v struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &v)
-		toks := fixture.Tokens(t, email)
+		toks := fixture.AwaitTokens(t, email, 1)
 		if len(toks) == 0 {
 			t.Fatalf("no mail to %s", email)
 		}
