@@ -77,9 +77,11 @@ func main() {
 	// and the stage.
 	stage := contextString(app, "stage")
 	name := stackName(stage, contextString(app, "stackName"))
-	awscdk.Tags_Of(app).Add(jsii.String("project"), jsii.String("roster"), nil)
+	// CloudFormation takes no tags on a dashboard.
+	untagged := &awscdk.TagProps{ExcludeResourceTypes: jsii.Strings("AWS::CloudWatch::Dashboard")}
+	awscdk.Tags_Of(app).Add(jsii.String("project"), jsii.String("roster"), untagged)
 	if stage != "" {
-		awscdk.Tags_Of(app).Add(jsii.String("stage"), jsii.String(stage), nil)
+		awscdk.Tags_Of(app).Add(jsii.String("stage"), jsii.String(stage), untagged)
 	}
 	if contextString(app, "waf") == "1" {
 		// CloudFront's web ACLs live in us-east-1: a stack there, whose ARN
