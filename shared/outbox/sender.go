@@ -63,6 +63,9 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// RefusedMessage is the log line of a mail SES refused; an alarm counts them.
+const RefusedMessage = "mail refused by SES"
+
 // Defaults of Config.
 const (
 	DefaultSendTimeout = 5 * time.Second
@@ -178,6 +181,9 @@ func (s *Sender) Deliver(ctx context.Context, id string) error {
 		}
 		s.cfg.Logger.WarnContext(ctx, "mail not sent", "mail", m.ID, "kind", m.Kind, "attempt", attempt, "try", try+1, "err", err.Error())
 		if se.Permanent {
+			// SES refused it: an unverified sender, sending paused, a
+			// rejected message. The MailRefused alarm counts these lines.
+			s.cfg.Logger.ErrorContext(ctx, RefusedMessage, "mail", m.ID, "kind", m.Kind, "reason", se.Reason)
 			return done(s.store.RecordMailFailed(ctx, m, store.MailFailed, se.Reason, s.store.Now()))
 		}
 		reason = se.Reason

@@ -9,12 +9,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
 	"roster/shared/deploy"
+	"roster/shared/outbox"
 )
 
 // monitored is what the alarms watch: the functions (with their
@@ -31,6 +33,7 @@ type monitored struct {
 type monitoredFunction struct {
 	decl deploy.Function
 	fn   awslambda.Function
+	logs awslogs.ILogGroup
 }
 
 // Alarm thresholds (docs/operations.md explains each alarm).
@@ -85,6 +88,21 @@ func newAlarms(stack awscdk.Stack, m monitored, email string) awssns.Topic {
 		})
 		alarm(f.decl.LogicalID()+"Failures", "The "+f.decl.Name+" function failed or was throttled.", failures, 1, 1, gte)
 		errorWidgets = append(errorWidgets, failures)
+		if f.decl.SendsMail {
+			// SES refusing mail (an unverified sender, sending paused) is
+			// no function error: the mail is marked failed. Its log line is
+			// counted instead.
+			refused := awslogs.NewMetricFilter(stack, jsii.String(f.decl.LogicalID()+"Refused"), &awslogs.MetricFilterProps{
+				LogGroup:        f.logs,
+				FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.msg"), jsii.String("="), jsii.String(outbox.RefusedMessage)),
+				MetricNamespace: jsii.String("Roster"),
+				MetricName:      jsii.String("MailRefused"),
+				MetricValue:     jsii.String("1"),
+				DefaultValue:    jsii.Number(0),
+			})
+			alarm("MailRefused", "SES refused to send Roster's mail (an unverified sender, sending paused, or a rejected message).",
+				refused.Metric(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}), 1, 1, gte)
+		}
 		if f.decl.Stream {
 			age := f.fn.Metric(jsii.String("IteratorAge"), &awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum"), Label: jsii.String(f.decl.Name)})
 			alarm(f.decl.LogicalID()+"IteratorAge", "The "+f.decl.Name+" function is more than a minute behind the table's stream.", age, iteratorAgeMillis, 3, gt)

@@ -12,7 +12,7 @@ import (
 func TestAlarms(t *testing.T) {
 	s := defaultStack(t)
 	want := []string{"ApiServerErrors", "ApiLatencyP99", "TableThrottles", "TableSystemErrors", "SesBounceRate", "SesComplaintRate",
-		"MailEventsDeadLettersNotEmpty"}
+		"MailEventsDeadLettersNotEmpty", "MailRefused"}
 	for _, f := range deploy.Functions {
 		want = append(want, f.LogicalID()+"Failures")
 		if f.Stream {
@@ -35,6 +35,15 @@ func TestAlarms(t *testing.T) {
 	}
 	if n := len(s.ofType("AWS::CloudWatch::Alarm")); n != len(want) {
 		t.Errorf("alarms: got %d, want %d", n, len(want))
+	}
+	filters := s.ofType("AWS::Logs::MetricFilter")
+	if len(filters) != 1 {
+		t.Fatalf("metric filters: got %d, want the mail sender's", len(filters))
+	}
+	for _, f := range filters {
+		if p := props(f); toJSON(p["LogGroupName"]) != `{"Ref":"MailSenderFunctionLogs"}` || p["FilterPattern"] != `{ $.msg = "mail refused by SES" }` {
+			t.Errorf("metric filter: got %s", toJSON(p))
+		}
 	}
 	if len(s.ofType("AWS::CloudWatch::Dashboard")) != 1 {
 		t.Error("no dashboard")

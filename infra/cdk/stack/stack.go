@@ -212,7 +212,7 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 			watch:         watch,
 			originSecret:  originSecret.SecretValue().UnsafeUnwrap(),
 		})
-		watch.functions = append(watch.functions, monitoredFunction{decl: f, fn: fn})
+		watch.functions = append(watch.functions, monitoredFunction{decl: f, fn: fn, logs: fn.LogGroup()})
 		if dlq != nil {
 			watch.queues = append(watch.queues, dlq)
 		}
