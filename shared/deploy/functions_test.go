@@ -33,8 +33,10 @@ func TestValidate(t *testing.T) {
 		want string // a fragment of the error; "" for none
 	}{
 		{"valid", []Function{ok}, ""},
-		{"valid stream function without routes", with(func(f *Function) { f.Routes = nil; f.Stream = true }), ""},
-		{"valid mail events function without routes", with(func(f *Function) { f.Routes = nil; f.MailEvents = true }), ""},
+		{"valid stream function without routes", with(func(f *Function) { f.Routes = nil; f.Stream = true; f.DeadLetters = true }), ""},
+		{"valid mail events function without routes", with(func(f *Function) { f.Routes = nil; f.MailEvents = true; f.DeadLetters = true }), ""},
+		{"stream function that would drop failures", with(func(f *Function) { f.Routes = nil; f.Stream = true }), "keeps its failures"},
+		{"mail events function that would drop failures", with(func(f *Function) { f.Routes = nil; f.MailEvents = true }), "keeps its failures"},
 		{"nothing invokes it", with(func(f *Function) { f.Routes = nil }), "nothing would invoke it"},
 		{"no name", with(func(f *Function) { f.Name = "" }), "needs a name, a handler and a description"},
 		{"no handler", with(func(f *Function) { f.Handler = "" }), "needs a name, a handler and a description"},

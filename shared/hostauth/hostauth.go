@@ -37,10 +37,13 @@ type Claims struct {
 	Projects    []string `json:"projects"`
 }
 
+// AllPermissions is the permissions claim of a member who holds them all.
+const AllPermissions = "all"
+
 // Can reports whether the member holds the permission (for example
 // "billing.manage") in the token's account.
 func (c Claims) Can(permission string) bool {
-	return slices.Contains(c.Permissions, "all") || slices.Contains(c.Permissions, permission)
+	return slices.Contains(c.Permissions, AllPermissions) || slices.Contains(c.Permissions, permission)
 }
 
 // InProject reports whether the member is assigned to the project.

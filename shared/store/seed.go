@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"roster/shared/domain"
+	"roster/shared/wait"
 )
 
 // RecordEvents commits audit events through the one audit path (the same
@@ -93,7 +94,7 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 			}
 			batch = out.UnprocessedItems
 			if len(batch) > 0 {
-				if err := sleep(ctx, time.Duration(10<<min(attempt, 6))*time.Millisecond); err != nil {
+				if err := wait.For(ctx, time.Duration(10<<min(attempt, 6))*time.Millisecond); err != nil {
 					return err
 				}
 			}

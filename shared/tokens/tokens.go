@@ -28,25 +28,21 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"roster/shared/hostauth"
 )
 
 // TTL is how long an access token is valid: short, so that a member whose
 // access changes loses the old token's rights within minutes.
 const TTL = 5 * time.Minute
 
-// Claims are an access token's claims. Permissions is ["all"] for a member
-// with every permission, else the list.
-type Claims struct {
-	jwt.Claims
-	Email       string   `json:"email"`
-	Account     string   `json:"account"`
-	Role        string   `json:"role"`
-	Permissions []string `json:"permissions"`
-	Projects    []string `json:"projects"`
-}
+// Claims are an access token's claims, as the host's verifier reads them
+// (one definition, in the package the host imports). Permissions is
+// ["all"] for a member with every permission, else the list.
+type Claims = hostauth.Claims
 
 // AllPermissions is the permissions claim of a member who holds them all.
-const AllPermissions = "all"
+const AllPermissions = hostauth.AllPermissions
 
 // Key is one signing key: its public half and a way to sign with the
 // private half, wherever that is.

@@ -31,15 +31,7 @@ func TestHistoryEvents(t *testing.T) {
 			t.Errorf("%s may publish events", f.LogicalID())
 		}
 	}
-	var mapping map[string]any
-	for _, m := range s.ofType("AWS::Lambda::EventSourceMapping") {
-		if toJSON(dig(m, "Properties", "FunctionName")) == `{"Ref":"EventsPublisherFunction"}` {
-			mapping = props(m)
-		}
-	}
-	if mapping == nil {
-		t.Fatal("got no event source mapping for EventsPublisherFunction")
-	}
+	mapping := mappingOf(t, s, "EventsPublisherFunction")
 	var got, want any
 	_ = json.Unmarshal([]byte(dig(mapping, "FilterCriteria", "Filters").([]any)[0].(map[string]any)["Pattern"].(string)), &got)
 	b, _ := json.Marshal(deploy.HistoryEventFilter)

@@ -33,15 +33,7 @@ func TestHistoryFunctions(t *testing.T) {
 		}
 	}
 
-	var mapping map[string]any
-	for _, m := range s.ofType("AWS::Lambda::EventSourceMapping") {
-		if toJSON(dig(m, "Properties", "FunctionName")) == `{"Ref":"StreamExpiredFunction"}` {
-			mapping = props(m)
-		}
-	}
-	if mapping == nil {
-		t.Fatal("got no event source mapping for StreamExpiredFunction")
-	}
+	mapping := mappingOf(t, s, "StreamExpiredFunction")
 	filters, _ := dig(mapping, "FilterCriteria", "Filters").([]any)
 	if len(filters) != 1 {
 		t.Fatalf("filters: got %v, want one", dig(mapping, "FilterCriteria"))

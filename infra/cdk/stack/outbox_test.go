@@ -38,15 +38,7 @@ func TestMailOutbox(t *testing.T) {
 		t.Errorf("sqs:SendMessage on %v, want the dead-letter queue only", toJSON(got))
 	}
 
-	var mapping map[string]any
-	for _, m := range s.ofType("AWS::Lambda::EventSourceMapping") {
-		if toJSON(dig(m, "Properties", "FunctionName")) == `{"Ref":"MailSenderFunction"}` {
-			mapping = props(m)
-		}
-	}
-	if mapping == nil {
-		t.Fatal("got no event source mapping for MailSenderFunction")
-	}
+	mapping := mappingOf(t, s, "MailSenderFunction")
 	f := deploy.Lookup("mail-sender")
 	tests := []struct {
 		name string

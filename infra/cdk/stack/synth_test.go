@@ -159,3 +159,15 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// mappingOf returns the Properties of the function's event source mapping.
+func mappingOf(t *testing.T, s *synthesized, logicalID string) map[string]any {
+	t.Helper()
+	for _, m := range s.ofType("AWS::Lambda::EventSourceMapping") {
+		if toJSON(dig(m, "Properties", "FunctionName")) == `{"Ref":"`+logicalID+`"}` {
+			return props(m)
+		}
+	}
+	t.Fatalf("got no event source mapping for %s", logicalID)
+	return nil
+}

@@ -55,8 +55,8 @@ func TestTableSourcesOfTemplate(t *testing.T) {
 	for _, s := range sources {
 		switch s.Function {
 		case "StreamExpiredFunction":
-			if s.BatchSize != 100 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 || s.OnFailure != "" {
-				t.Errorf("source: got %+v, want 100, 5 retries, batch item failures, TRIM_HORIZON, one filter, no destination", s)
+			if s.BatchSize != 100 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 || s.OnFailure != "StreamExpiredFunctionDeadLetters" {
+				t.Errorf("source: got %+v, want 100, 5 retries, batch item failures, TRIM_HORIZON, one filter, its dead-letter queue", s)
 			}
 		case "MailSenderFunction":
 			if s.BatchSize != 3 || s.MaxRetries != 3 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 || s.OnFailure != "MailSenderFunctionDeadLetters" {

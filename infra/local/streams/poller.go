@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"roster/shared/wait"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -156,7 +157,7 @@ func (p *Poller) deliver(ctx context.Context, batch []events.DynamoDBEventRecord
 				slog.String("first_sequence", batch[0].Change.SequenceNumber))
 			return nil
 		}
-		if err := sleep(ctx, backoff(p.cfg.RetryDelay, attempt)); err != nil {
+		if err := wait.For(ctx, backoff(p.cfg.RetryDelay, attempt)); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"roster/shared/wait"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,7 +96,7 @@ func (r *reader) run(ctx context.Context, handle handler) error {
 				}
 				failures++
 				r.log.Warn("stream reader", slog.String("reader", r.name), slog.String("error", err.Error()))
-				if err := sleep(ctx, backoff(r.idle, failures)); err != nil {
+				if err := wait.For(ctx, backoff(r.idle, failures)); err != nil {
 					return err
 				}
 				continue
@@ -134,7 +135,7 @@ func (r *reader) run(ctx context.Context, handle handler) error {
 			}
 		}
 		if !progressed {
-			if err := sleep(ctx, backoff(r.idle, failures)); err != nil {
+			if err := wait.For(ctx, backoff(r.idle, failures)); err != nil {
 				return err
 			}
 		}
@@ -206,7 +207,7 @@ func (r *reader) streamARN(ctx context.Context) (string, error) {
 		if attempt == 1 {
 			r.log.Warn("waiting for the table", slog.String("reader", r.name), slog.String("table", r.table), slog.String("error", err.Error()))
 		}
-		if err := sleep(ctx, backoff(r.idle, attempt)); err != nil {
+		if err := wait.For(ctx, backoff(r.idle, attempt)); err != nil {
 			return "", err
 		}
 	}
@@ -219,15 +220,4 @@ func backoff(base time.Duration, failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, 5*time.Second)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
