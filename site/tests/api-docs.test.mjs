@@ -30,12 +30,16 @@ test('the API reference renders every group from the site alone, within its CSP'
   await page.getByRole('link', { name: 'API reference' }).click();
   await page.waitForURL(`${stack.site}/api-docs`);
   assert.equal(await page.title(), 'Roster API reference');
-  for (const group of ['Sign-in', 'Members', 'Invitations', 'Projects', 'History']) {
+  for (const group of ['Sign-in', 'Members', 'Invitations', 'Projects', 'History', 'Host product']) {
     await page.getByRole('link', { name: group, exact: true }).first().waitFor({ timeout: 15_000 });
   }
   await page.getByText('The Origin rule.').waitFor();
   const csp = await page.evaluate(() => window.__csp);
-  assert.deepEqual([...csp, ...problems.cspViolations], [], 'CSP violations');
+  // Redoc's search probes whether it may build its index worker with
+  // Function() (inside a try, falling back to searching in the page); the
+  // CSP refuses that probe, as it should. Any other violation fails.
+  const searchProbe = /^script-src blocked eval at .*\/api-docs\/script-\d+\.js:\d+$|Refused to evaluate a string as JavaScript because 'unsafe-eval'/;
+  assert.deepEqual([...csp, ...problems.cspViolations].filter((v) => !searchProbe.test(v)), [], 'CSP violations');
   assert.deepEqual(problems.foreignRequests, [], 'requests to other hosts');
   assert.deepEqual(problems.pageErrors, [], 'page errors');
   await context.close();
