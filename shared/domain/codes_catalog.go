@@ -45,7 +45,6 @@ var (
 	CodeInvitationNotPending     = code("invitation_not_pending", EConflict, "This invitation is no longer pending.")
 	CodeInvitationPending        = code("invitation_pending", EConflict, "This email already has a pending invitation to this account. Use Resend on the Pending tab to send it again.")
 	CodeInvitationsRateLimited   = code("invitations_rate_limited", ETooMany, "Too many invitations were sent in the last hour. Try again later.")
-	CodeMailFailed               = code("mail_failed", EUnavailable, "We could not send the email just now. Please try again later.")
 	CodeMemberDeactivated        = code("member_deactivated", EForbidden, "Your access to this account has been deactivated. Ask the account's admins.")
 	CodeMemberNotActive          = code("member_not_active", EForbidden, "The role of a deactivated member cannot be changed; reactivate them first.")
 	CodeMemberNotFound           = code("member_not_found", ENotFound, "There is no such member in this account.")

@@ -58,8 +58,8 @@ func newUpdateMe(a *auth.Authenticator, svc *identity.Service) api.HandlerFunc {
 }
 
 // ResendVerification is POST /api/me/verification: a new link to confirm
-// the address. It answers 202; 401; 409 already_verified; 429; 503
-// mail_failed.
+// the address, queued for the mail sender. It answers 202; 401; 409
+// already_verified; 429.
 func ResendVerification(d app.Deps) api.HandlerFunc {
 	return newResendVerification(d.Authenticator(), service(d))
 }
