@@ -27,8 +27,7 @@ import (
 // Store is what the sender reads and writes.
 type Store interface {
 	Now() time.Time
-	GetMail(ctx context.Context, id string) (store.Mail, error)
-	BeginAttempt(ctx context.Context, id string) (int, error)
+	BeginAttempt(ctx context.Context, id string) (store.Mail, error)
 	NoteRetry(ctx context.Context, m store.Mail, reason string) error
 	RecordMailSent(ctx context.Context, m store.Mail, messageID string, sent time.Time, first bool) error
 	RecordMailFailed(ctx context.Context, m store.Mail, status, reason string, at time.Time) error
@@ -138,23 +137,14 @@ func (e *RetryError) Error() string {
 // on every try, and the store's errors; both mean the record is to be
 // retried.
 func (s *Sender) Deliver(ctx context.Context, id string) error {
-	m, err := s.store.GetMail(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if m.Status != store.MailQueued {
-		return nil
-	}
-	attempt, err := s.store.BeginAttempt(ctx, id)
+	m, err := s.store.BeginAttempt(ctx, id)
 	if errors.Is(err, store.ErrMailDone) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	attempt := m.Attempts
 	d, err := s.prepare(ctx, m)
 	if err != nil {
 		return err

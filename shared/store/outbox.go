@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -120,10 +119,11 @@ func (s *Store) GetMail(ctx context.Context, id string) (Mail, error) {
 // longer queued (a stream record delivered again).
 var ErrMailDone = errors.New("store: mail no longer queued")
 
-// BeginAttempt counts one attempt at sending a queued mail and returns how
-// many there have been, this one included. It returns ErrMailDone when the
-// mail is not queued.
-func (s *Store) BeginAttempt(ctx context.Context, id string) (int, error) {
+// BeginAttempt counts one attempt at sending a queued mail and returns the
+// mail with its attempts so far, this one included: one UpdateItem, which
+// is the sender's read of the mail too. It returns ErrMailDone when the
+// mail is not queued (sent, failed or superseded already, or gone).
+func (s *Store) BeginAttempt(ctx context.Context, id string) (Mail, error) {
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
 		Key:                       mailKey(id),
@@ -131,23 +131,19 @@ func (s *Store) BeginAttempt(ctx context.Context, id string) (int, error) {
 		ConditionExpression:       aws.String("#status = :queued"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: item{":one": num(1), ":queued": str(MailQueued)},
-		ReturnValues:              types.ReturnValueUpdatedNew,
+		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if isConditionFailed(err) {
-		return 0, ErrMailDone
+		return Mail{}, ErrMailDone
 	}
 	if err != nil {
-		return 0, fmt.Errorf("begin mail attempt: %w", err)
+		return Mail{}, fmt.Errorf("begin mail attempt: %w", err)
 	}
-	n, ok := out.Attributes["attempts"].(*types.AttributeValueMemberN)
-	if !ok {
-		return 0, errors.New("store: mail attempts not returned")
+	var m Mail
+	if err := attributevalue.UnmarshalMap(out.Attributes, &m); err != nil {
+		return Mail{}, fmt.Errorf("decode mail: %w", err)
 	}
-	attempts, err := strconv.Atoi(n.Value)
-	if err != nil {
-		return 0, fmt.Errorf("mail attempts: %w", err)
-	}
-	return attempts, nil
+	return m, nil
 }
 
 // NoteRetry records why the latest attempt failed while the mail stays

@@ -391,7 +391,7 @@ type functionDeps struct {
 	siteURL, mailFrom *string
 	retentionDays     int
 	mail              mailEvents
-	signing           []awskms.Key
+	signing           []*string // the signing keys' ARNs, the signing one first
 	audience          string
 	bus               awsevents.IEventBus
 	watch             *monitored
@@ -460,11 +460,7 @@ func newFunction(stack awscdk.Stack, f deploy.Function, d functionDeps) (awslamb
 		env["ORIGIN_SECRET"] = d.originSecret
 	}
 	if f.TokenKeys != "" {
-		arns := make([]*string, 0, len(d.signing))
-		for _, k := range d.signing {
-			arns = append(arns, k.KeyArn())
-		}
-		env["TOKEN_KMS_KEYS"] = awscdk.Fn_Join(jsii.String(","), &arns)
+		env["TOKEN_KMS_KEYS"] = awscdk.Fn_Join(jsii.String(","), &d.signing)
 		env["TOKEN_AUDIENCE"] = jsii.String(d.audience)
 	}
 	fn := awslambda.NewFunction(stack, jsii.String(f.LogicalID()), &awslambda.FunctionProps{
@@ -565,14 +561,10 @@ func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup 
 	}
 	switch f.TokenKeys {
 	case deploy.TokenKeysSign:
-		out = append(out, statement([]string{"kms:Sign"}, d.signing[0].KeyArn()))
+		out = append(out, statement([]string{"kms:Sign"}, d.signing[0]))
 		fallthrough
 	case deploy.TokenKeysRead:
-		arns := make([]*string, 0, len(d.signing))
-		for _, k := range d.signing {
-			arns = append(arns, k.KeyArn())
-		}
-		out = append(out, statement([]string{"kms:GetPublicKey"}, arns...))
+		out = append(out, statement([]string{"kms:GetPublicKey"}, d.signing...))
 	}
 	if f.SendsMail {
 		identity := func(name *string) *string {
@@ -584,15 +576,15 @@ func statements(stack awscdk.Stack, f deploy.Function, d functionDeps, logGroup 
 	return &out
 }
 
-// newSigningKeys defines the access tokens' signing keys: asymmetric KMS
+// newSigningKeys defines the access tokens' signing keys, asymmetric KMS
 // keys (ECC_NIST_P256, SIGN_VERIFY) whose private halves never leave KMS,
-// logical ids TokenSigningKey<name>. A key dropped from the list is
-// scheduled for deletion after KMS's 30-day waiting period.
-func newSigningKeys(stack awscdk.Stack, names []string) []awskms.Key {
+// logical ids TokenSigningKey<name>, and returns their ARNs. A key dropped
+// from the list is scheduled for deletion after KMS's 30-day wait.
+func newSigningKeys(stack awscdk.Stack, names []string) []*string {
 	if len(names) == 0 {
 		names = []string{"1"}
 	}
-	keys := make([]awskms.Key, 0, len(names))
+	arns := make([]*string, 0, len(names))
 	for _, name := range names {
 		k := awskms.NewKey(stack, jsii.String("TokenSigningKey"+name), &awskms.KeyProps{
 			Description:   jsii.String("Roster: signs access tokens (ES256), key " + name),
@@ -602,9 +594,9 @@ func newSigningKeys(stack awscdk.Stack, names []string) []awskms.Key {
 			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 		})
 		overrideLogicalID(k, "TokenSigningKey"+name)
-		keys = append(keys, k)
+		arns = append(arns, k.KeyArn())
 	}
-	return keys
+	return arns
 }
 
 // statement allows the actions, sorted, on the resources.
