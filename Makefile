@@ -13,6 +13,7 @@ BUILD     := .build
 LAMBDA_FLAGS := -trimpath -tags lambda.norpc -ldflags='-s -w -buildid='
 # The same functions for this machine's CPU, run by the local gateway.
 HOST_ARCH := $(shell $(GO) env GOARCH)
+BOOTSTRAP_MAX_BYTES := 10000000
 
 # make dev settings (see README).
 PORT          ?= 3000
@@ -56,6 +57,10 @@ build: lambdas host site ## Build every function (arm64 for Lambda, host CPU for
 lambdas:
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/out-arm64/ ./functions/...
 	@for f in $(FUNCTIONS); do mkdir -p $(BUILD)/functions/$$f && mv -f $(BUILD)/out-arm64/$$f $(BUILD)/functions/$$f/bootstrap; done
+	@# Each bootstrap stays within 10 MB (10,000,000 bytes): a bigger one is
+	@# slower to start and usually links something it never calls.
+	@big=$$(find $(BUILD)/functions -name bootstrap -size +$(BOOTSTRAP_MAX_BYTES)c -printf '%s %p\n'); \
+	  if [ -n "$$big" ]; then echo "bootstraps over $(BOOTSTRAP_MAX_BYTES) bytes:"; echo "$$big"; exit 1; fi
 
 .PHONY: host
 host:

@@ -5,7 +5,6 @@
 package app
 
 import (
-	"context"
 	"log/slog"
 	"sync"
 
@@ -41,7 +40,7 @@ func (d Deps) Authenticator() *auth.Authenticator {
 // cannot start without it) for the function called name.
 func fromEnv(name string) Deps {
 	cfg := config.MustFromEnv()
-	open := sync.OnceValue(func() *store.Store { return store.Open(context.Background(), cfg) })
+	open := sync.OnceValue(func() *store.Store { return store.Open(cfg) })
 	return Deps{Config: cfg, Catalog: domain.DefaultCatalog(), Logger: api.NewLogger().With("function", name), store: open}
 }
 

@@ -5,10 +5,10 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"roster/shared/app"
+	"roster/shared/awsenv"
 )
 
 // Environment variables of the events-publisher function.
@@ -29,7 +29,7 @@ func Publish(d app.Deps) func(context.Context, events.DynamoDBEvent) (events.Dyn
 	if path := os.Getenv(LogEnv); path != "" {
 		p = &File{Path: path}
 	} else {
-		cfg, err := config.LoadDefaultConfig(context.Background())
+		cfg, err := awsenv.Config("EventBridge")
 		if err != nil {
 			panic(err)
 		}

@@ -1,30 +1,18 @@
-// Package mail renders Roster's emails from templates embedded in the
-// binary (an HTML and a plain-text part each) and sends them with SES v2.
+// Package mail renders Roster's emails (an HTML and a plain-text part each)
+// and sends them with SES v2.
 package mail
 
 import (
-	"bytes"
 	"context"
-	"embed"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"net/mail"
 	"os"
-	texttemplate "text/template"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
-)
-
-//go:embed templates/*
-var files embed.FS
-
-var (
-	htmlTemplates = htmltemplate.Must(htmltemplate.New("mail").Funcs(htmltemplate.FuncMap{"dict": dict}).ParseFS(files, "templates/*.html"))
-	textTemplates = texttemplate.Must(texttemplate.ParseFS(files, "templates/*.txt"))
 )
 
 // Message is one rendered email.
@@ -33,22 +21,6 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
-}
-
-// Render renders the named email (templates/<name>.html and .txt; the text
-// template's "subject" block is the subject) with data.
-func Render(name string, to string, data any) (Message, error) {
-	var subject, text, html bytes.Buffer
-	if err := textTemplates.ExecuteTemplate(&subject, name+".subject", data); err != nil {
-		return Message{}, fmt.Errorf("render %s subject: %w", name, err)
-	}
-	if err := textTemplates.ExecuteTemplate(&text, name+".txt", data); err != nil {
-		return Message{}, fmt.Errorf("render %s text: %w", name, err)
-	}
-	if err := htmlTemplates.ExecuteTemplate(&html, name+".html", data); err != nil {
-		return Message{}, fmt.Errorf("render %s html: %w", name, err)
-	}
-	return Message{To: to, Subject: subject.String(), Text: text.String(), HTML: html.String()}, nil
 }
 
 // ConfigurationSetEnv names the environment variable holding the SES
@@ -139,21 +111,4 @@ func sendError(err error) *SendError {
 		return &SendError{Reason: fmt.Sprintf("the mail service failed (%s)", apiErr.ErrorCode()), Err: err}
 	}
 	return &SendError{Reason: "the mail service could not be reached", Err: err}
-}
-
-// dict builds a map from key, value pairs, for passing several values to a
-// sub-template.
-func dict(kv ...any) (map[string]any, error) {
-	if len(kv)%2 != 0 {
-		return nil, errors.New("dict: odd number of arguments")
-	}
-	m := make(map[string]any, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		k, ok := kv[i].(string)
-		if !ok {
-			return nil, errors.New("dict: keys must be strings")
-		}
-		m[k] = kv[i+1]
-	}
-	return m, nil
 }

@@ -13,23 +13,69 @@ import (
 	"roster/shared/testenv"
 )
 
+// TestRenderEscapes renders every email with hostile values: the HTML part
+// escapes each of them, and both parts carry the links.
 func TestRenderEscapes(t *testing.T) {
-	m, err := Render("verify", "a@example.com", map[string]any{
-		"Name": `<script>alert(1)</script>`, "Link": "https://roster.example.com/verify#token=abc", "ExpiresAt": "2026-11-24 15:00 UTC",
-	})
-	if err != nil {
-		t.Fatal(err)
+	const evil = `<script>alert(1)</script>`
+	link := "https://roster.example.com/x#token=abc&b=1"
+	tests := []struct {
+		name        string
+		msg         Message
+		wantSubject string
+		wantText    []string
+	}{
+		{"verify", VerifyMessage("a@example.com", Link{Name: evil, Link: link, ExpiresAt: evil}),
+			"Confirm your email address for Roster", []string{"Hello " + evil + ",", link}},
+		{"reset", ResetMessage("a@example.com", Link{Name: evil, Link: link, ExpiresAt: evil}),
+			"Reset your Roster password", []string{"Hello " + evil + ",", link}},
+		{"registered", RegisteredMessage("a@example.com", Registered{Name: evil, SignIn: link, Reset: link}),
+			"Someone tried to create a Roster login with your address", []string{"Hello " + evil + ",", link}},
+		{"invite", InviteMessage("a@example.com", Invite{Name: evil, Email: "a@example.com", InviterName: evil, InviterEmail: evil,
+			AccountName: evil, Role: evil, Permissions: []Area{{Area: evil, Permissions: []string{evil, "View"}}}, Link: link, ExpiresAt: evil}),
+			evil + " invited you to " + evil + " on Roster", []string{"Hello " + evil + ",", link, "  - " + evil + ": " + evil + "; View"}},
 	}
-	if strings.Contains(m.HTML, "<script>") {
-		t.Errorf("HTML part did not escape the name: %s", m.HTML)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.msg.Subject; got != tt.wantSubject {
+				t.Errorf("subject: got %q, want %q", got, tt.wantSubject)
+			}
+			if strings.Contains(tt.msg.HTML, "<script>") {
+				t.Errorf("HTML part did not escape a value: %s", tt.msg.HTML)
+			}
+			if !strings.Contains(tt.msg.HTML, "&lt;script&gt;") {
+				t.Errorf("HTML part lacks the escaped value: %s", tt.msg.HTML)
+			}
+			if !strings.Contains(tt.msg.HTML, `href="https://roster.example.com/x#token=abc&amp;b=1"`) {
+				t.Errorf("HTML part lacks the escaped link: %s", tt.msg.HTML)
+			}
+			for _, want := range tt.wantText {
+				if !strings.Contains(tt.msg.Text, want) {
+					t.Errorf("text part lacks %q:\n%s", want, tt.msg.Text)
+				}
+			}
+		})
 	}
-	for _, part := range []string{m.HTML, m.Text} {
-		if !strings.Contains(part, "https://roster.example.com/verify#token=abc") {
-			t.Errorf("part lacks the link: %s", part)
+}
+
+// TestInvitePermissions shows the invitee what the invitation grants, in
+// both parts.
+func TestInvitePermissions(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Invite
+		want string
+	}{
+		{"all", Invite{AllPermissions: true}, "All permissions"},
+		{"some", Invite{Permissions: []Area{{Area: "Billing", Permissions: []string{"View", "Edit"}}}}, "Billing"},
+		{"none", Invite{}, "No permissions yet"},
+	}
+	for _, tt := range tests {
+		m := InviteMessage("a@example.com", tt.in)
+		for _, part := range []string{m.Text, m.HTML} {
+			if !strings.Contains(part, tt.want) {
+				t.Errorf("%s: got %q, want it to contain %q", tt.name, part, tt.want)
+			}
 		}
-	}
-	if m.Subject != "Confirm your email address for Roster" {
-		t.Errorf("subject: got %q", m.Subject)
 	}
 }
 
@@ -37,10 +83,7 @@ func TestSendThroughLocalSES(t *testing.T) {
 	t.Parallel()
 	to := testenv.UniqueEmail(t)
 	s := NewSender(testenv.SES(t), "roster@example.com")
-	m, err := Render("reset", to, map[string]any{"Name": "Ada", "Link": "http://localhost/reset#token=x", "ExpiresAt": "soon"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := ResetMessage(to, Link{Name: "Ada", Link: "http://localhost/reset#token=x", ExpiresAt: "soon"})
 	id, err := s.Send(context.Background(), m)
 	if err != nil || id == "" {
 		t.Fatalf("Send: got id %q, err %v", id, err)
@@ -77,10 +120,7 @@ func TestSendWithConfigurationSet(t *testing.T) {
 	if s.configSet != "roster-events" {
 		t.Fatalf("configSet: got %q", s.configSet)
 	}
-	m, err := Render("reset", to, map[string]any{"Name": "Ada", "Link": "http://localhost/reset#token=x", "ExpiresAt": "soon"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := ResetMessage(to, Link{Name: "Ada", Link: "http://localhost/reset#token=x", ExpiresAt: "soon"})
 	if id, err := s.Send(context.Background(), m); err != nil || id == "" {
 		t.Fatalf("Send: got id %q, err %v", id, err)
 	}

@@ -26,6 +26,6 @@ import (
 // the template's filter, against the local SES.
 func Send(d app.Deps) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	cfg := outbox.Config{SiteURL: d.Config.SiteURL, PerSecond: float64(d.Config.MailSendRate), MaxAttempts: d.Config.MailMaxAttempts, Logger: d.Logger}
-	s := outbox.New(d.Store(), mail.NewSender(mail.MustNewClient(context.Background()), d.Config.MailFrom), cfg, d.Catalog)
+	s := outbox.New(d.Store(), mail.NewSender(mail.MustNewClient(), d.Config.MailFrom), cfg, d.Catalog)
 	return outbox.NewHandler(s, d.Logger)
 }

@@ -12,36 +12,6 @@ import (
 	"roster/shared/store"
 )
 
-// inviteMail is the data of the invite templates.
-type inviteMail struct {
-	Name         string
-	Email        string
-	InviterName  string
-	InviterEmail string
-	AccountName  string
-	Role         string
-	// AllPermissions is set for an invitation with All; Permissions lists
-	// the others by area.
-	AllPermissions bool
-	Permissions    []domain.GrantedArea
-	Link           string
-	ExpiresAt      string
-}
-
-// linkMail is the data of the verify and reset templates.
-type linkMail struct {
-	Name      string
-	Link      string
-	ExpiresAt string
-}
-
-// registeredMail is the data of the registered template.
-type registeredMail struct {
-	Name   string
-	SignIn string
-	Reset  string
-}
-
 // draft is a mail ready to send, or why it is not to be sent any more.
 type draft struct {
 	msg        mail.Message
@@ -84,13 +54,15 @@ func (s *Sender) prepare(ctx context.Context, m store.Mail) (draft, error) {
 			return draft{}, err
 		}
 		// The token is in the fragment, so that it never reaches server or CDN logs.
-		msg, err := mail.Render(page, m.To, linkMail{Name: u.Name(), Link: s.cfg.SiteURL + "/" + page + "#token=" + token,
-			ExpiresAt: expires.Format("2 January 2006 15:04 MST")})
-		return draft{msg: msg}, err
+		data := mail.Link{Name: u.Name(), Link: s.cfg.SiteURL + "/" + page + "#token=" + token,
+			ExpiresAt: expires.Format("2 January 2006 15:04 MST")}
+		if m.Kind == store.MailReset {
+			return draft{msg: mail.ResetMessage(m.To, data)}, nil
+		}
+		return draft{msg: mail.VerifyMessage(m.To, data)}, nil
 	case store.MailRegistered:
-		msg, err := mail.Render("registered", m.To, registeredMail{Name: u.Name(),
-			SignIn: s.cfg.SiteURL + "/sign-in", Reset: s.cfg.SiteURL + "/forgot-password"})
-		return draft{msg: msg}, err
+		return draft{msg: mail.RegisteredMessage(m.To, mail.Registered{Name: u.Name(),
+			SignIn: s.cfg.SiteURL + "/sign-in", Reset: s.cfg.SiteURL + "/forgot-password"})}, nil
 	}
 	return draft{}, fmt.Errorf("outbox: mail %s has unknown kind %q", m.ID, m.Kind)
 }
@@ -123,15 +95,19 @@ func (s *Sender) prepareInvite(ctx context.Context, m store.Mail, now time.Time)
 		if err != nil {
 			return draft{}, err
 		}
-		msg, err := mail.Render("invite", inv.Email, inviteMail{
+		var areas []mail.Area
+		for _, a := range s.catalog.Describe(inv.Permissions) {
+			areas = append(areas, mail.Area{Area: a.Area, Permissions: a.Permissions})
+		}
+		msg := mail.InviteMessage(inv.Email, mail.Invite{
 			Name: domain.FullName(inv.FirstName, inv.LastName, ""), Email: inv.Email,
 			InviterName: domain.FullName(inv.InviterName, "", inv.InviterEmail), InviterEmail: inv.InviterEmail,
 			AccountName: inv.AccountName, Role: s.catalog.RoleLabel(inv.Role),
-			AllPermissions: inv.Permissions.All, Permissions: s.catalog.Describe(inv.Permissions),
+			AllPermissions: inv.Permissions.All, Permissions: areas,
 			Link:      s.cfg.SiteURL + "/accept#token=" + token,
 			ExpiresAt: inv.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST"),
 		})
-		return draft{msg: msg, first: inv.SentAt.IsZero()}, err
+		return draft{msg: msg, first: inv.SentAt.IsZero()}, nil
 	}
 	return draft{}, fmt.Errorf("outbox: invitation %s keeps changing", m.InviteID)
 }

@@ -24,19 +24,6 @@ import (
 	"roster/shared/wait"
 )
 
-// Store is what the sender reads and writes.
-type Store interface {
-	Now() time.Time
-	BeginAttempt(ctx context.Context, id string) (store.Mail, error)
-	NoteRetry(ctx context.Context, m store.Mail, reason string) error
-	RecordMailSent(ctx context.Context, m store.Mail, messageID string, sent time.Time, first bool) error
-	RecordMailFailed(ctx context.Context, m store.Mail, status, reason string, at time.Time) error
-	IssueInvitationLink(ctx context.Context, inv domain.Invitation, mailID, hash string) error
-	PutToken(ctx context.Context, t store.Token) error
-	GetInvitation(ctx context.Context, accountID, id string) (domain.Invitation, error)
-	GetUser(ctx context.Context, userID string) (domain.User, error)
-}
-
 // Mailer sends a rendered email and returns SES's message id; a refusal or
 // failure is a *mail.SendError.
 type Mailer interface {
@@ -76,7 +63,7 @@ const (
 
 // Sender sends the outbox's mails.
 type Sender struct {
-	store   Store
+	store   *store.Store
 	mailer  Mailer
 	cfg     Config
 	catalog *domain.Catalog
@@ -84,7 +71,7 @@ type Sender struct {
 }
 
 // New returns a sender over the store and mailer.
-func New(s Store, m Mailer, cfg Config, catalog *domain.Catalog) *Sender {
+func New(s *store.Store, m Mailer, cfg Config, catalog *domain.Catalog) *Sender {
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = DefaultSendTimeout
 	}

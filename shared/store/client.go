@@ -3,27 +3,26 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"roster/shared/awsenv"
 	"roster/shared/telemetry"
 )
 
 // NewClient builds the process's one DynamoDB client from the environment
-// (AWS_ENDPOINT_URL_DYNAMODB points it at DynamoDB Local) with capacity
-// accounting on every call.
-func NewClient(ctx context.Context) (*dynamodb.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+// (awsenv; AWS_ENDPOINT_URL_DYNAMODB points it at DynamoDB Local) with
+// capacity accounting on every call.
+func NewClient() (*dynamodb.Client, error) {
+	cfg, err := awsenv.Config("DynamoDB")
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
-	return NewClientFromConfig(cfg, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") != ""), nil
+	return NewClientFromConfig(cfg, cfg.BaseEndpoint != nil), nil
 }
 
 // NewClientFromConfig builds a client from cfg. local says the endpoint is
@@ -176,8 +175,8 @@ func opName(p any) string {
 
 // MustNewClient is NewClient for mains: it panics, which Lambda reports as an
 // init error.
-func MustNewClient(ctx context.Context) *dynamodb.Client {
-	c, err := NewClient(ctx)
+func MustNewClient() *dynamodb.Client {
+	c, err := NewClient()
 	if err != nil {
 		panic(err)
 	}

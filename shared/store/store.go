@@ -72,8 +72,8 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 // retention (HISTORY_RETENTION_DAYS; 0 keeps them for ever). It panics when
 // the AWS configuration cannot be loaded, which Lambda reports as an init
 // error.
-func Open(ctx context.Context, cfg config.Config) *Store {
-	s := New(MustNewClient(ctx), cfg.TableName)
+func Open(cfg config.Config) *Store {
+	s := New(MustNewClient(), cfg.TableName)
 	if cfg.HistoryRetentionDays > 0 {
 		s = s.WithHistoryRetention(time.Duration(cfg.HistoryRetentionDays) * 24 * time.Hour)
 	}

@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"roster/shared/awsenv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
@@ -78,7 +78,7 @@ const (
 func KeysFromEnv(ctx context.Context) ([]Key, error) {
 	var keys []Key
 	if ids := list(os.Getenv(KMSKeysEnv)); len(ids) > 0 {
-		cfg, err := config.LoadDefaultConfig(ctx)
+		cfg, err := awsenv.Config("KMS")
 		if err != nil {
 			return nil, err
 		}
