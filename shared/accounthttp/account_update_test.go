@@ -2,6 +2,7 @@ package accounthttp
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"roster/shared/api"
 	"roster/shared/domain"
 	"roster/shared/fixture"
+	"roster/shared/namesync"
 	"roster/shared/store"
 )
 
@@ -17,6 +19,8 @@ func TestRenameAccount(t *testing.T) {
 	t.Parallel()
 	e := fixture.New(t)
 	h := newRename(e.Auth, accounts.NewService(e.Store))
+	list := newList(e.Auth, accounts.NewService(e.Store))
+	sync := e.NewStream(t, "names-sync", namesync.NewHandler(e.Store, slog.New(slog.DiscardHandler)))
 	ctx := context.Background()
 	owner, viewer, stranger := e.User(t, true), e.User(t, true), e.User(t, true)
 	now := time.Now().UTC()
@@ -25,7 +29,7 @@ func TestRenameAccount(t *testing.T) {
 	if err := e.Store.CreateAccount(ctx, acct, om, domain.AuditEvent{AccountID: acct.ID, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 		t.Fatal(err)
 	}
-	vm := domain.Membership{AccountID: acct.ID, UserID: viewer.ID, Email: viewer.Email, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, JoinedAt: now}
+	vm := domain.Membership{AccountID: acct.ID, AccountName: "Acme", UserID: viewer.ID, Email: viewer.Email, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}, JoinedAt: now}
 	if err := e.Store.AddMember(ctx, vm, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +79,39 @@ func TestRenameAccount(t *testing.T) {
 	names, err := e.Store.AccountNames(ctx, []string{acct.ID, "unknown"})
 	if err != nil || names[acct.ID] != "Acme Analytical" || len(names) != 1 {
 		t.Errorf("AccountNames: got %v, %v", names, err)
+	}
+
+	// The members' lists of accounts show the new name once names-sync
+	// has run on the rename's record; each membership moves on a version,
+	// so that an edit from the membership as it was cannot write the old
+	// name back.
+	listed := func(u domain.User) string {
+		var got struct{ Items []accounts.Summary }
+		fixture.Decode(t, fixture.Call(t, list, fixture.Request(t, "accounts-list.json", nil, e.SignIn(t, u))), &got)
+		if len(got.Items) != 1 {
+			t.Fatalf("accounts of %s: got %+v", u.Email, got.Items)
+		}
+		return got.Items[0].Name
+	}
+	if got := listed(viewer); got != "Acme" {
+		t.Errorf("before the sync: got %q, want the old name", got)
+	}
+	if failed := sync.Deliver(t); len(failed) != 0 || len(sync.Delivered) != 1 {
+		t.Fatalf("sync: %d records, %d failed; want 1 and none", len(sync.Delivered), len(failed))
+	}
+	for _, u := range []domain.User{owner, viewer} {
+		if got := listed(u); got != "Acme Analytical" {
+			t.Errorf("accounts of %s after the sync: got %q, want the new name", u.Email, got)
+		}
+	}
+	if m, _ := e.Store.GetMembership(ctx, acct.ID, viewer.ID); m.Version != 2 {
+		t.Errorf("viewer's membership: got version %d, want 2", m.Version)
+	}
+	if failed := sync.Retry(t, sync.Delivered); len(failed) != 0 {
+		t.Fatal("a second delivery failed")
+	}
+	if m, _ := e.Store.GetMembership(ctx, acct.ID, viewer.ID); m.Version != 2 {
+		t.Errorf("a second delivery wrote again: version %d", m.Version)
 	}
 }
 

@@ -21,7 +21,6 @@ type Store interface {
 	GetUser(ctx context.Context, userID string) (domain.User, error)
 	CreateAccount(ctx context.Context, a domain.Account, owner domain.Membership, ev domain.AuditEvent, perUser store.Limit) error
 	AccountsOfUser(ctx context.Context, userID string) ([]domain.Membership, error)
-	AccountNames(ctx context.Context, ids []string) (map[string]string, error)
 	GetAccount(ctx context.Context, accountID string) (domain.Account, error)
 	RenameAccount(ctx context.Context, a domain.Account, name string, ev domain.AuditEvent) (domain.Account, error)
 }
@@ -81,28 +80,17 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, name string) (
 }
 
 // List returns the accounts the user belongs to, with the role and status
-// of their membership in each, by name: one GSI1 query and one BatchGetItem
-// for the accounts' current names (a rename changes only the account item).
+// of their membership in each, by name: one GSI1 query. The memberships
+// carry their account's name, which the names-sync function updates moments
+// after a rename.
 func (s *Service) List(ctx context.Context, userID string) ([]Summary, error) {
 	ms, err := s.store.AccountsOfUser(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(ms))
-	for _, m := range ms {
-		ids = append(ids, m.AccountID)
-	}
-	names, err := s.store.AccountNames(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	items := make([]Summary, 0, len(ms))
 	for _, m := range ms {
-		name := m.AccountName
-		if n, ok := names[m.AccountID]; ok {
-			name = n
-		}
-		items = append(items, Summary{ID: m.AccountID, Name: name, Role: m.Role, Status: m.Status})
+		items = append(items, Summary{ID: m.AccountID, Name: m.AccountName, Role: m.Role, Status: m.Status})
 	}
 	slices.SortFunc(items, func(a, b Summary) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.ID, b.ID))

@@ -70,8 +70,8 @@ var Functions = []Function{
 		Routes: []Route{{"POST", "/api/auth/password-reset/confirm"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, MemoryMB: passwordMemoryMB},
 	{Name: "me", Handler: "identityhttp.Me", Description: "GET /api/me - the signed-in user's own profile.",
 		Routes: []Route{{"GET", "/api/me"}}, TableActions: []string{"dynamodb:GetItem"}},
-	{Name: "me-update", Handler: "identityhttp.UpdateMe", Description: "PATCH /api/me - changes the user's own name, and its copy on each membership.",
-		Routes: []Route{{"PATCH", "/api/me"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}},
+	{Name: "me-update", Handler: "identityhttp.UpdateMe", Description: "PATCH /api/me - changes the user's own name (names-sync copies it onto each membership).",
+		Routes: []Route{{"PATCH", "/api/me"}}, TableActions: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"}},
 	{Name: "me-verification", Handler: "identityhttp.ResendVerification", Description: "POST /api/me/verification - queues the verification mail again.",
 		Routes: []Route{{"POST", "/api/me/verification"}}, TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}},
 	{Name: "me-password", Handler: "identityhttp.ChangePassword", Description: "POST /api/me/password - changes the password and ends the user's other sessions.",
@@ -90,7 +90,7 @@ var Functions = []Function{
 		Routes: []Route{{"GET", "/api/accounts"}}, TableActions: readOnly},
 	{Name: "account-get", Handler: "accounthttp.Get", Description: "GET /api/accounts/{accountId} - the account's name, owner and version, for its members.",
 		Routes: []Route{{"GET", "/api/accounts/{accountId}"}}, TableActions: with(authRead, "dynamodb:GetItem")},
-	{Name: "account-update", Handler: "accounthttp.Rename", Description: "PATCH /api/accounts/{accountId} - renames the account (account.renamed event).",
+	{Name: "account-update", Handler: "accounthttp.Rename", Description: "PATCH /api/accounts/{accountId} - renames the account (account.renamed event; names-sync copies the name onto each membership).",
 		Routes: []Route{{"PATCH", "/api/accounts/{accountId}"}}, TableActions: with(authRead, "dynamodb:GetItem", "dynamodb:PutItem")},
 
 	// Invitations.
@@ -127,6 +127,9 @@ var Functions = []Function{
 		SendsMail:    true, TimeoutSeconds: 60, Env: map[string]string{"MAIL_MAX_ATTEMPTS": strconv.Itoa(MailRetries + 1), "MAIL_SEND_RATE": "10"}},
 	{Name: "events-publisher", Handler: "eventbus.Publish", Description: "Table stream - publishes every history event to EventBridge (source roster, detail-type the action), in order; kept in its dead-letter queue after its last retry (no route).",
 		Stream: true, StreamFilters: []map[string]any{HistoryEventFilter}, StreamBatchSize: 50, DeadLetters: true, PublishesEvents: true, TimeoutSeconds: 30},
+	{Name: "names-sync", Handler: "namesync.Function", Description: "Table stream - copies a renamed user's names, or a renamed account's name, onto their memberships, after the rename's request (no route).",
+		Stream: true, StreamFilters: []map[string]any{NameSyncFilter}, StreamBatchSize: 10, DeadLetters: true, TimeoutSeconds: 300,
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}},
 	{Name: "ses-events", Handler: "invitehttp.MailEvents", Description: "SNS (SES email events) - marks invitations bounced, complained or failed (no route).",
 		MailEvents: true, DeadLetters: true, TableActions: []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}},
 
@@ -192,6 +195,13 @@ var QueuedMailFilter = map[string]any{
 var HistoryEventFilter = map[string]any{
 	"eventName": []any{"INSERT"},
 	"dynamodb":  map[string]any{"NewImage": map[string]any{"type": map[string]any{"S": []any{"event"}}}},
+}
+
+// NameSyncFilter lets through only the inserts of name-sync records, which
+// a rename writes in its transaction.
+var NameSyncFilter = map[string]any{
+	"eventName": []any{"INSERT"},
+	"dynamodb":  map[string]any{"NewImage": map[string]any{"type": map[string]any{"S": []any{"namesync"}}}},
 }
 
 // MailRetries is how many times the mail sender's event source mapping

@@ -34,7 +34,7 @@ type Store interface {
 	MarkSessionsVerified(ctx context.Context, userID, current string) error
 	TouchLogin(ctx context.Context, userID string, at time.Time) error
 	RecordSignIn(ctx context.Context, actor domain.Actor, at time.Time) error
-	SyncMemberNames(ctx context.Context, u domain.User, actor domain.Actor, at time.Time) error
+	RenameUser(ctx context.Context, userID string, change func(*domain.User) error, actor domain.Actor, at time.Time) (domain.User, error)
 	InvitationByToken(ctx context.Context, hash string) (domain.Invitation, error)
 	ReadCounters(ctx context.Context, limits map[string]store.Limit, backoffs, marks []string) (store.Counters, error)
 	Fail(ctx context.Context, name string, ttl time.Duration) error
@@ -462,10 +462,12 @@ type NameChange struct {
 	LastName  *string `json:"lastName"`
 }
 
-// UpdateMe changes the names given (each required when given), then copies
-// them onto the user's memberships, each with its member.profile_changed
-// event, so that every account's member list shows the new name. It returns
-// invalid invalid_name or empty_change, or stale_version.
+// UpdateMe changes the names given (each required when given). The
+// names-sync function then copies them onto the user's memberships, each
+// with its member.profile_changed event of actor, so that every account's
+// member list shows the new name within moments; the request's cost does
+// not grow with the number of accounts. It returns invalid invalid_name or
+// empty_change, or stale_version.
 func (s *Service) UpdateMe(ctx context.Context, actor domain.Actor, in NameChange) (domain.User, error) {
 	if in.FirstName == nil && in.LastName == nil {
 		return domain.User{}, domain.CodeEmptyChange.Field("", "Send firstName, lastName or both.")
@@ -482,7 +484,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor domain.Actor, in NameChang
 			return domain.User{}, err
 		}
 	}
-	u, err := s.store.UpdateUser(ctx, actor.UserID, func(u *domain.User) error {
+	u, err := s.store.RenameUser(ctx, actor.UserID, func(u *domain.User) error {
 		if in.FirstName != nil {
 			u.FirstName = first
 		}
@@ -490,7 +492,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor domain.Actor, in NameChang
 			u.LastName = last
 		}
 		return nil
-	})
+	}, actor, s.now().UTC())
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return domain.User{}, staleLogin("login")
@@ -498,12 +500,6 @@ func (s *Service) UpdateMe(ctx context.Context, actor domain.Actor, in NameChang
 		return domain.User{}, errSignIn
 	case err != nil:
 		return domain.User{}, err
-	}
-	actor.Email, actor.Name = u.Email, u.Name()
-	if err := s.store.SyncMemberNames(ctx, u, actor, s.now().UTC()); err != nil {
-		// The login is renamed; a membership left behind keeps its old
-		// name until the next change, which is logged to be seen.
-		api.Logger(ctx).ErrorContext(ctx, "sync member names", "err", err.Error())
 	}
 	return u, nil
 }

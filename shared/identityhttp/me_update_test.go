@@ -2,6 +2,9 @@ package identityhttp
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +12,9 @@ import (
 	"roster/shared/domain"
 	"roster/shared/fixture"
 	"roster/shared/identity"
+	"roster/shared/namesync"
 	"roster/shared/store"
+	"roster/shared/telemetry"
 )
 
 func TestUpdate(t *testing.T) {
@@ -62,28 +67,38 @@ func TestUpdate(t *testing.T) {
 	}
 }
 
-// TestRenameReachesMemberships: the new name shows in every account's member
-// list and search, each account gets its member.profile_changed event, and
-// an account the user was removed from is untouched.
-func TestRenameReachesMemberships(t *testing.T) {
-	t.Parallel()
-	e := fixture.New(t)
-	h := newUpdateMe(e.Auth, identity.NewService(e.Store))
+// memberOf adds u to n new accounts as a member and returns their ids.
+func memberOf(t *testing.T, e *fixture.Env, u domain.User, n int) []string {
+	t.Helper()
 	ctx := context.Background()
-	u := e.User(t, true)
 	var accounts []string
-	for _, name := range []string{"One", "Two"} {
-		a := domain.Account{ID: store.NewID(), Name: name, OwnerID: "someone", CreatedAt: time.Now()}
+	for i := range n {
+		a := domain.Account{ID: store.NewID(), Name: fmt.Sprintf("Account %d", i), OwnerID: "someone", CreatedAt: time.Now()}
 		owner := domain.Membership{AccountID: a.ID, UserID: "someone", Email: "o@example.com", Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive}
 		if err := e.Store.CreateAccount(ctx, a, owner, domain.AuditEvent{AccountID: a.ID, Action: domain.ActionAccountCreated}, store.Limit{}); err != nil {
 			t.Fatal(err)
 		}
-		m := domain.Membership{AccountID: a.ID, UserID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}}
+		m := domain.Membership{AccountID: a.ID, AccountName: a.Name, UserID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Role: domain.RoleMember, Permissions: domain.PermissionSet{Granted: []string{"users.view"}}}
 		if err := e.Store.AddMember(ctx, m, nil); err != nil {
 			t.Fatal(err)
 		}
 		accounts = append(accounts, a.ID)
 	}
+	return accounts
+}
+
+// TestRenameReachesMemberships: the request renames the login only; the
+// names-sync function, on the stream, then shows the new name in every
+// account's member list and search, with each account's
+// member.profile_changed event, once however often the record comes.
+func TestRenameReachesMemberships(t *testing.T) {
+	t.Parallel()
+	e := fixture.New(t)
+	h := newUpdateMe(e.Auth, identity.NewService(e.Store))
+	sync := e.NewStream(t, "names-sync", namesync.NewHandler(e.Store, slog.New(slog.DiscardHandler)))
+	ctx := context.Background()
+	u := e.User(t, true)
+	accounts := memberOf(t, e, u, 2)
 	before := map[string]int{}
 	for _, id := range accounts {
 		before[id] = e.Count(t, "ACCOUNT#"+id+"#HISTORY")
@@ -92,6 +107,20 @@ func TestRenameReachesMemberships(t *testing.T) {
 	resp := fixture.Call(t, h, fixture.Request(t, "me-update.json", map[string]any{"firstName": "Grace", "lastName": "Hopper"}, e.SignIn(t, u)))
 	if resp.StatusCode != 200 {
 		t.Fatalf("rename: got %d %s", resp.StatusCode, resp.Body)
+	}
+	for _, id := range accounts {
+		if m, err := e.Store.GetMembership(ctx, id, u.ID); err != nil || m.Version != 1 {
+			t.Errorf("membership in %s before the sync: got %+v, %v; want it untouched by the request", id, m, err)
+		}
+	}
+	if failed := sync.Deliver(t); len(failed) != 0 {
+		t.Fatalf("sync failed %d records", len(failed))
+	}
+	if len(sync.Delivered) != 1 {
+		t.Errorf("the filter let %d records through, want the rename's one", len(sync.Delivered))
+	}
+	if failed := sync.Retry(t, sync.Delivered); len(failed) != 0 { // delivered twice
+		t.Fatalf("sync failed %d records the second time", len(failed))
 	}
 	for _, id := range accounts {
 		m, err := e.Store.GetMembership(ctx, id, u.ID)
@@ -108,5 +137,27 @@ func TestRenameReachesMemberships(t *testing.T) {
 		if page, _ := e.Store.SearchMembers(ctx, id, domain.StatusActive, []string{strings.ToLower(u.LastName)}, "", 10); len(page.Items) != 0 {
 			t.Errorf("the old name is still found in %s: %+v", id, page.Items)
 		}
+	}
+}
+
+// TestRenameCostIsFlat: renaming oneself costs the same DynamoDB calls and
+// capacity in 1 account as in 50.
+func TestRenameCostIsFlat(t *testing.T) {
+	t.Parallel()
+	e := fixture.New(t)
+	h := newUpdateMe(e.Auth, identity.NewService(e.Store))
+	var costs []telemetry.Summary
+	for _, n := range []int{1, 50} {
+		u := e.User(t, true)
+		memberOf(t, e, u, n)
+		resp, cost := fixture.CallCost(t, h, fixture.Request(t, "me-update.json", map[string]any{"firstName": "Grace", "lastName": "Hopper"}, e.SignIn(t, u)))
+		if resp.StatusCode != 200 {
+			t.Fatalf("rename: got %d %s", resp.StatusCode, resp.Body)
+		}
+		t.Logf("in %d accounts: %v, %g RCU, %g WCU", n, cost.ByOp, cost.RCU, cost.WCU)
+		costs = append(costs, cost)
+	}
+	if got, want := costs[1], costs[0]; !maps.Equal(got.ByOp, want.ByOp) || got.RCU != want.RCU || got.WCU != want.WCU {
+		t.Errorf("in 50 accounts: got %v %g RCU %g WCU, want %v %g RCU %g WCU as in 1", got.ByOp, got.RCU, got.WCU, want.ByOp, want.RCU, want.WCU)
 	}
 }

@@ -46,8 +46,9 @@ func (s *Store) GetAccount(ctx context.Context, accountID string) (domain.Accoun
 }
 
 // RenameAccount renames the account a, as the caller read it, and writes
-// the account.renamed event, in one transaction conditional on the stored
-// version still being a.Version. It returns the renamed account, and a
+// the account.renamed event and a name-sync record (the names-sync
+// function copies the name onto the memberships), in one transaction
+// conditional on the stored version still being a.Version. It returns the renamed account, and a
 // *ConflictError (errors.Is ErrConflict) when the account is gone or its
 // version moved on.
 func (s *Store) RenameAccount(ctx context.Context, a domain.Account, name string, ev domain.AuditEvent) (domain.Account, error) {
@@ -57,6 +58,7 @@ func (s *Store) RenameAccount(ctx context.Context, a domain.Account, name string
 		values: item{":name": str(name), ":next": num(a.Version + 1), ":v": num(a.Version)},
 	})
 	s.audit(tx, ev)
+	tx.putNameSync(NameSync{Kind: NameSyncAccount, ID: a.ID, Version: a.Version + 1, At: ev.At})
 	if err := tx.commit(ctx); err != nil {
 		return domain.Account{}, err
 	}

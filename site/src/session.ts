@@ -178,6 +178,16 @@ export async function loadAccounts(signal?: AbortSignal): Promise<AccountSummary
 }
 
 /**
+ * Shows an account's new name at once. GET /api/accounts reads the name
+ * each membership carries, which the server updates moments after a rename,
+ * so the list is corrected here rather than read again.
+ */
+export function renameAccount(id: string, name: string): void {
+  state.accounts = state.accounts.map((a) => (a.id === id ? { ...a, name } : a));
+  emit();
+}
+
+/**
  * A same-origin path to go to after sign-in, from ?next=; anything else
  * (another origin, //host, /api/...) gives the fallback: no open redirect.
  */

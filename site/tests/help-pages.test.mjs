@@ -317,6 +317,12 @@ describe('what the help pages promise', () => {
     await page.locator('#account-title', { hasText: `${accountName} Ltd` }).waitFor({ timeout: 15_000 });
     const got = await api.call('GET', `/accounts/${accountId}`, { cookie: cookies.owner });
     assert.equal(got.body.name, `${accountName} Ltd`);
+    // The account menu shows the new name at once; the list of accounts
+    // (the memberships' copies) has it once names-sync ran on the stream.
+    await page.locator('#account-select option', { hasText: `${accountName} Ltd` }).waitFor({ state: 'attached', timeout: 5_000 });
+    const listed = async () => (await api.call('GET', '/accounts', { cookie: cookies.owner })).body.items.find((a) => a.id === accountId)?.name;
+    for (let i = 0; i < 60 && (await listed()) !== `${accountName} Ltd`; i++) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(await listed(), `${accountName} Ltd`, 'names-sync copied the name onto the memberships');
     // Back to the name the other tests use.
     const back = await api.call('PATCH', `/accounts/${accountId}`, { body: { name: accountName, version: got.body.version }, cookie: cookies.owner });
     assert.equal(back.status, 200);

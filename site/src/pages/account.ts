@@ -5,7 +5,7 @@
 // signed-in user here for their current account.
 import { api, ApiError } from '../api';
 import type { Route, RouteContext } from '../router';
-import { currentAccountId, loadAccounts, loadUser, setCurrentAccount } from '../session';
+import { currentAccountId, loadAccounts, loadUser, renameAccount, setCurrentAccount } from '../session';
 import type { PermissionCatalog } from '../types';
 import { accountNav, accountPath } from '../ui/account-nav';
 import { can, effective, loadActor, type AccountActor } from '../ui/actor';
@@ -148,7 +148,7 @@ function accountPage(ctx: RouteContext): HTMLElement {
             save.disabled = true;
             try {
               const saved = await api.patch<Account>(accountPath(accountId), { name: next, version: account.version });
-              await loadAccounts().catch(() => undefined);
+              renameAccount(saved.id, saved.name);
               render(saved, actor, catalog, `The account is now called ${saved.name}.`);
             } catch (err) {
               if (err instanceof ApiError && err.code === 'stale_version' && err.current) {
