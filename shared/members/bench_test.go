@@ -150,6 +150,15 @@ func BenchmarkMembers10k(b *testing.B) {
 // cycle through 16 (with the index appended), last names through 16.
 func seedBig(t testing.TB, f *fixture.AccountEnv) {
 	t.Helper()
+	seedGrid(t, f, benchMembers)
+}
+
+// seedGrid seeds n members named from a grid of 16 first and 16 last names
+// (first names numbered, so that each is unique); every tenth is
+// deactivated.
+func seedGrid(t testing.TB, f *fixture.AccountEnv, n int) {
+	t.Helper()
+	benchMembers := n
 	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
 	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}
 	ms := make([]domain.Membership, benchMembers)

@@ -297,7 +297,7 @@ func TestDeactivateReactivateRemove(t *testing.T) {
 		t.Fatalf("remove: %v", err)
 	}
 	after := f.Counts(t)
-	words := len(store.SearchWords(m.Member.FirstName, m.Member.LastName, m.Member.Email))
+	words := len(store.SearchKeys(m.Member.FirstName, m.Member.LastName, m.Member.Email))
 	if after.Account != before.Account || after.Search != before.Search-words || after.History != before.History+1 {
 		t.Errorf("remove: got %v from %v, want the membership replaced by its former-member record, %d search entries fewer, one event more", after, before, words)
 	}
@@ -743,5 +743,46 @@ func TestRolesOfAnotherCatalog(t *testing.T) {
 	}
 	if got, want := f.Membership(t, trusted.User.ID).Role, domain.Role("viewer"); got != want {
 		t.Errorf("role: got %q, want %q", got, want)
+	}
+}
+
+// TestSearchReadsWhatItReturns: on 600 members, every kind of search
+// fills its page when enough members match, and reads (index entries and
+// memberships) at most twice the members it returns. (With two terms or
+// more, each matches the start of a word; a lone term also matches inside
+// a name.)
+func TestSearchReadsWhatItReturns(t *testing.T) {
+	t.Parallel()
+	f := fixture.NewAccount(t)
+	seedGrid(t, f, 600)
+	actor := f.MustActor(t, f.Owner.Cookie)
+	tests := []struct {
+		name, q   string
+		wantItems int
+	}{
+		{"one word", "hop", 25},
+		{"two words", "grace hop", 2}, // Grace·Hopper: i%256 == 34, active unless i%10 == 0
+		{"email prefix", "grace.hopper", 2},
+		{"fragment", "oppe", 25},
+	}
+	for _, tt := range tests {
+		c, rec := telemetry.WithRecorder(ctx)
+		page, err := f.Service.List(c, actor, f.Account.ID, members.ListQuery{Q: tt.q, Limit: 25})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		sum := rec.Summary()
+		t.Logf("%-18s %q: %d returned, %d items read, %v, %g RCU", tt.name, tt.q, len(page.Items), sum.Items, sum.ByOp, sum.RCU)
+		if len(page.Items) != tt.wantItems {
+			t.Errorf("%s: got %d members, want %d", tt.name, len(page.Items), tt.wantItems)
+		}
+		for _, m := range page.Items {
+			if !strings.Contains(strings.ToLower(m.LastName), "hopper") {
+				t.Errorf("%s: %s %s does not match", tt.name, m.FirstName, m.LastName)
+			}
+		}
+		if sum.Items > 2*len(page.Items) {
+			t.Errorf("%s: read %d items for %d members, want at most twice", tt.name, sum.Items, len(page.Items))
+		}
 	}
 }

@@ -84,6 +84,9 @@ func (m capacityMiddleware) HandleInitialize(ctx context.Context, in middleware.
 	switch o := out.Result.(type) {
 	case *dynamodb.GetItemOutput:
 		caps = one(o.ConsumedCapacity)
+		if o.Item != nil {
+			call.Items = 1
+		}
 	case *dynamodb.PutItemOutput:
 		caps = one(o.ConsumedCapacity)
 	case *dynamodb.UpdateItemOutput:
@@ -92,12 +95,21 @@ func (m capacityMiddleware) HandleInitialize(ctx context.Context, in middleware.
 		caps = one(o.ConsumedCapacity)
 	case *dynamodb.QueryOutput:
 		caps = one(o.ConsumedCapacity)
+		call.Items = int(o.ScannedCount)
 	case *dynamodb.BatchGetItemOutput:
 		caps = o.ConsumedCapacity
+		for _, items := range o.Responses {
+			call.Items += len(items)
+		}
 	case *dynamodb.BatchWriteItemOutput:
 		caps = o.ConsumedCapacity
 	case *dynamodb.TransactGetItemsOutput:
 		caps = o.ConsumedCapacity
+		for _, r := range o.Responses {
+			if r.Item != nil {
+				call.Items++
+			}
+		}
 	case *dynamodb.TransactWriteItemsOutput:
 		caps, transact = o.ConsumedCapacity, true
 	}

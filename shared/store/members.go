@@ -138,20 +138,20 @@ func (s *Store) putMembership(tx *Tx, m domain.Membership, prev *domain.Membersh
 		return
 	}
 	tx.put(it, c)
-	words := SearchWords(m.FirstName, m.LastName, m.Email)
+	words := SearchKeys(m.FirstName, m.LastName, m.Email)
 	if prev != nil {
-		old := SearchWords(prev.FirstName, prev.LastName, prev.Email)
+		old := SearchKeys(prev.FirstName, prev.LastName, prev.Email)
 		if slices.Equal(old, words) && prev.Status == m.Status {
 			return
 		}
 		for _, w := range old {
-			if !slices.Contains(words, w) {
-				tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
+			if prev.Status != m.Status || !slices.Contains(words, w) {
+				tx.delete(searchKey(m.AccountID, prev.Status, w, m.UserID), cond{})
 			}
 		}
 	}
 	for _, w := range words {
-		tx.put(searchItem(m, w, words), cond{})
+		tx.put(searchItem(m, w), cond{})
 	}
 }
 
@@ -183,8 +183,8 @@ func (s *Store) joinMembership(tx *Tx, m domain.Membership) {
 // to tx, on condition c.
 func (s *Store) deleteMembership(tx *Tx, m domain.Membership, c cond) {
 	tx.delete(memberKey(m.AccountID, m.UserID), c)
-	for _, w := range SearchWords(m.FirstName, m.LastName, m.Email) {
-		tx.delete(searchKey(m.AccountID, w, m.UserID), cond{})
+	for _, w := range SearchKeys(m.FirstName, m.LastName, m.Email) {
+		tx.delete(searchKey(m.AccountID, m.Status, w, m.UserID), cond{})
 	}
 }
 
@@ -222,9 +222,8 @@ func (s *Store) SeedMembers(ctx context.Context, ms []domain.Membership) error {
 			return err
 		}
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
-		words := SearchWords(m.FirstName, m.LastName, m.Email)
-		for _, w := range words {
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: searchItem(m, w, words)}})
+		for _, w := range SearchKeys(m.FirstName, m.LastName, m.Email) {
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: searchItem(m, w)}})
 		}
 	}
 	return s.batchWrite(ctx, reqs)
@@ -290,121 +289,100 @@ func (s *Store) ListMembers(ctx context.Context, accountID string, status domain
 	return page, nil
 }
 
-// Search bounds: a search reads at most searchMaxQueries pages of the index
-// per request, so that a rare status or word cannot make one request read
-// the whole account; the caller continues from Next.
-const searchMaxQueries = 5
+// searchMaxQueries bounds the index queries of one search request, so
+// that a search whose terms match many entries but few members together
+// (three terms, or a fragment beside another term) cannot make one request
+// read the whole account; the caller continues from Next.
+const searchMaxQueries = 8
 
 // SearchMembers returns up to limit members of the account with the status
-// that match every word of terms by prefix (terms are folded with
-// FoldSearch), after the position after. It queries the account's search
-// entries with begins_with on the most selective term, reads only the
-// memberships those entries name (BatchGetItem), and counts each member
-// once, at the first of its words the term matches, so that pages never
-// repeat a member. It returns ErrBadPosition for a position outside the
-// search, and the SDK's errors.
+// that match every term (folded with FoldSearch) by a prefix of a word or a
+// fragment of a name (SearchKeys), after the position after. It queries the
+// status's search entries with begins_with on searchPrefix (one term, or
+// the pair of the two longest), reading no more entries than the page still
+// needs while they all match, then, while they do not, twice as many each
+// query; it reads only the memberships of matching entries (BatchGetItem),
+// and counts each member once, at the first of its keys the prefix
+// matches, so that pages never repeat a member. It fills the page whenever
+// enough members match, within searchMaxQueries queries. It returns
+// ErrBadPosition for a position outside the search, and the SDK's errors.
 func (s *Store) SearchMembers(ctx context.Context, accountID string, status domain.MemberStatus, terms []string, after string, limit int) (MemberPage, error) {
 	if len(terms) == 0 {
 		return MemberPage{}, errors.New("store: search without terms")
 	}
-	lead := terms[0]
-	for _, t := range terms[1:] {
-		if len(t) > len(lead) {
-			lead = t
-		}
-	}
-	if after != "" && !strings.HasPrefix(after, lead) {
+	prefix := searchPrefix(terms)
+	if after != "" && !strings.HasPrefix(after, prefix) {
 		return MemberPage{}, ErrBadPosition
 	}
 	page := MemberPage{Items: []domain.Membership{}}
 	pos := after
+	batch := limit
 	for q := 0; q < searchMaxQueries; q++ {
 		in := &dynamodb.QueryInput{
 			TableName:              aws.String(s.table),
 			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :w)"),
 			ExpressionAttributeValues: item{
-				":pk": str(searchPK(accountID)),
-				":w":  str(lead),
+				":pk": str(searchPK(accountID, status)),
+				":w":  str(prefix),
 			},
-			ProjectionExpression:     aws.String("SK, userId, #words, #status"),
-			ExpressionAttributeNames: map[string]string{"#words": attrWords, "#status": attrStatus},
-			Limit:                    aws.Int32(int32(min(2*limit, 500))),
+			ProjectionExpression: aws.String("SK, userId, firstName, lastName, email"),
+			Limit:                aws.Int32(int32(min(batch, 500))),
 		}
 		if pos != "" {
-			in.ExclusiveStartKey = key(searchPK(accountID), pos)
+			in.ExclusiveStartKey = key(searchPK(accountID, status), pos)
 		}
 		out, err := s.db.Query(ctx, in)
 		if err != nil {
 			return MemberPage{}, fmt.Errorf("search members: %w", err)
 		}
-		// Entries that are not their member's first match of the prefix,
-		// whose member lacks another word of the search or has another
-		// status, are skipped without reading the membership. Entries
-		// written before they carried their member's words and status are
-		// checked on the membership.
-		type entry struct {
-			sk, word, userID string
-			candidate        bool
-		}
-		entries := make([]entry, 0, len(out.Items))
+		// An entry that is not its member's first match of the prefix, or
+		// whose member lacks another term, is skipped without reading the
+		// membership.
+		type entry struct{ sk, word, userID string }
+		var entries []entry
 		for _, it := range out.Items {
+			var named struct {
+				UserID    string `dynamodbav:"userId"`
+				FirstName string `dynamodbav:"firstName"`
+				LastName  string `dynamodbav:"lastName"`
+				Email     string `dynamodbav:"email"`
+			}
 			sk, _ := it[AttrSK].(*types.AttributeValueMemberS)
-			uid, _ := it["userId"].(*types.AttributeValueMemberS)
-			if sk == nil || uid == nil {
+			if err := attributevalue.UnmarshalMap(it, &named); err != nil || sk == nil || named.UserID == "" {
 				continue
 			}
-			e := entry{sk: sk.Value, word: strings.TrimSuffix(sk.Value, "#"+uid.Value), userID: uid.Value, candidate: true}
-			if l, ok := it[attrWords].(*types.AttributeValueMemberL); ok {
-				words := make([]string, 0, len(l.Value))
-				for _, v := range l.Value {
-					if w, ok := v.(*types.AttributeValueMemberS); ok {
-						words = append(words, w.Value)
-					}
-				}
-				e.candidate = firstMatch(words, lead) == e.word && matchesAll(words, terms)
+			uid := &types.AttributeValueMemberS{Value: named.UserID}
+			words := SearchKeys(named.FirstName, named.LastName, named.Email)
+			e := entry{sk: sk.Value, word: strings.TrimSuffix(sk.Value, "#"+uid.Value), userID: uid.Value}
+			if firstMatch(words, prefix) == e.word && matchesAll(words, terms) {
+				entries = append(entries, e)
 			}
-			if st, ok := it[attrStatus].(*types.AttributeValueMemberS); ok && st.Value != string(status) {
-				e.candidate = false
-			}
-			entries = append(entries, e)
 		}
-		members := map[string]*domain.Membership{}
-		for i := 0; i < len(entries); {
-			// Read the memberships of the next candidates, as many as are
-			// still needed to fill the page.
-			need := limit - len(page.Items)
-			var ids []string
-			j := i
-			for ; j < len(entries) && len(ids) < need; j++ {
-				if _, ok := members[entries[j].userID]; !ok && entries[j].candidate {
-					members[entries[j].userID] = nil
-					ids = append(ids, entries[j].userID)
-				}
+		ids := make([]string, 0, len(entries))
+		for _, e := range entries {
+			ids = append(ids, e.userID)
+		}
+		members, err := s.MembershipsByID(ctx, accountID, ids)
+		if err != nil {
+			return MemberPage{}, err
+		}
+		for i, e := range entries {
+			// The membership is read again: an entry written just before
+			// its member changed may still be listed.
+			m, ok := members[e.userID]
+			if !ok || m.Status != status {
+				continue
 			}
-			got, err := s.MembershipsByID(ctx, accountID, ids)
-			if err != nil {
-				return MemberPage{}, err
+			words := SearchKeys(m.FirstName, m.LastName, m.Email)
+			if firstMatch(words, prefix) != e.word || !matchesAll(words, terms) {
+				continue
 			}
-			for id, m := range got {
-				members[id] = &m
-			}
-			for ; i < j; i++ {
-				e := entries[i]
-				m := members[e.userID]
-				if !e.candidate || m == nil || m.Status != status {
-					continue
+			page.Items = append(page.Items, m)
+			if len(page.Items) == limit {
+				if i+1 < len(entries) || out.LastEvaluatedKey != nil {
+					page.Next = e.sk
 				}
-				words := SearchWords(m.FirstName, m.LastName, m.Email)
-				if firstMatch(words, lead) != e.word || !matchesAll(words, terms) {
-					continue
-				}
-				page.Items = append(page.Items, *m)
-				if len(page.Items) == limit {
-					if i+1 < len(entries) || out.LastEvaluatedKey != nil {
-						page.Next = e.sk
-					}
-					return page, nil
-				}
+				return page, nil
 			}
 		}
 		if out.LastEvaluatedKey == nil {
@@ -415,6 +393,11 @@ func (s *Store) SearchMembers(ctx context.Context, accountID string, status doma
 			return page, nil
 		}
 		pos = sk.Value
+		if need := limit - len(page.Items); len(entries) < len(out.Items) {
+			batch = min(2*batch, 500)
+		} else {
+			batch = need
+		}
 	}
 	page.Next = pos
 	return page, nil

@@ -17,6 +17,9 @@ import (
 type Call struct {
 	Op       string
 	RCU, WCU float64
+	// Items is how many items the call read: those a Query examined
+	// (ScannedCount, filtered or not) or a get found.
+	Items    int
 	Duration time.Duration
 }
 
@@ -55,6 +58,7 @@ type Summary struct {
 	Calls    int            `json:"calls"`
 	RCU      float64        `json:"rcu"`
 	WCU      float64        `json:"wcu"`
+	Items    int            `json:"items"`
 	Duration time.Duration  `json:"-"`
 	MS       float64        `json:"ms"`
 	ByOp     map[string]int `json:"ops,omitempty"`
@@ -72,6 +76,7 @@ func (r *Recorder) Summary() Summary {
 		s.Calls++
 		s.RCU += c.RCU
 		s.WCU += c.WCU
+		s.Items += c.Items
 		s.Duration += c.Duration
 		s.ByOp[c.Op]++
 	}
@@ -80,7 +85,8 @@ func (r *Recorder) Summary() Summary {
 }
 
 // ServerTiming renders the summary as a Server-Timing metric named "ddb",
-// for example: ddb;dur=3.2;desc="2 calls (GetItem, Query) 1.5 RCU 0 WCU".
+// for example: ddb;dur=3.2;desc="2 calls (GetItem, Query) 1.5 RCU 0 WCU 12
+// items".
 func (s Summary) ServerTiming() string {
 	ops := make([]string, 0, len(s.ByOp))
 	for op, n := range s.ByOp {
@@ -94,7 +100,7 @@ func (s Summary) ServerTiming() string {
 	if len(ops) > 0 {
 		desc += " (" + strings.Join(ops, " ") + ")"
 	}
-	desc += fmt.Sprintf(" %g RCU %g WCU", round(s.RCU), round(s.WCU))
+	desc += fmt.Sprintf(" %g RCU %g WCU %d items", round(s.RCU), round(s.WCU), s.Items)
 	return fmt.Sprintf(`ddb;dur=%.1f;desc="%s"`, float64(s.Duration.Microseconds())/1000, desc)
 }
 
