@@ -284,9 +284,9 @@ var Operations = []Operation{
 		Access: member, Status: 200, Answer: history.Page{},
 		Query: append(append([]param{}, historyQuery...), whole("limit", "The page size.", 1, 200), cursorParam)},
 	{Route: "GET /api/accounts/{accountId}/history/export", ID: "exportHistory", Tag: "History", Summary: "The account's history as a file",
-		Description: "CSV or JSON Lines, as an attachment. Needs `history.manage`.",
+		Description: "CSV or JSON Lines, as an attachment, in parts of at most 5,000 events (about 1 MB): the `Roster-Next` header holds the cursor of the next part and is absent on the last; `Roster-Events` counts the part's events and `Roster-Through` is the time of its oldest. The parts, joined in order, are the file (only the first holds the CSV header). Needs `history.manage`.",
 		Access:      member, Status: 200, Files: []string{"text/csv", "application/x-ndjson"},
-		Query: append([]param{oneOf("format", "The file's format.", "csv", "jsonl")}, historyQuery...), Errors: []int{s413}},
+		Query: append([]param{oneOf("format", "The file's format.", "csv", "jsonl"), text("cursor", "The `Roster-Next` of the part before; none for the first part.")}, historyQuery...)},
 }
 
 // stringEnums are the string types whose values are a closed set. Roles

@@ -15,7 +15,6 @@ var (
 	CodeEmailTaken               = code("email_taken", EConflict, "A login with this email address exists already. Sign in, or reset its password.")
 	CodeEmailUnverified          = code("email_unverified", EForbidden, "Confirm your email address first: follow the link we sent you.")
 	CodeEmptyChange              = code("empty_change", EInvalid, "Send firstName, lastName or both.")
-	CodeExportTooLarge           = code("export_too_large", ETooLarge, "The export is too large. Choose a shorter period.")
 	CodeGrantAll                 = code("grant_all", EForbidden, "Only someone with All permissions can grant All.")
 	CodeGrantExceedsActor        = code("grant_exceeds_actor", EForbidden, "You cannot grant permissions you do not have yourself.")
 	CodeIdempotencyMismatch      = code("idempotency_mismatch", EUnprocessable, "This Idempotency-Key was used for a different request.")

@@ -66,6 +66,14 @@ func NewWriter(w io.Writer, f Format) *Writer {
 	return x
 }
 
+// NewContinuation returns a writer of a later part of an export: a CSV
+// part without the header the first part holds.
+func NewContinuation(w io.Writer, f Format) *Writer {
+	x := NewWriter(w, f)
+	x.header = true
+	return x
+}
+
 // Write writes one event (the CSV header before the first). It returns the
 // underlying writer's error.
 func (x *Writer) Write(it Item) error {

@@ -17,34 +17,38 @@ type Store interface {
 	Now() time.Time
 }
 
-// Bounds of one export. A Lambda behind an HTTP API cannot stream its
-// answer, and a synchronous answer is at most 6 MB as the runtime's JSON
-// (where a CSV's quotes and line breaks are escaped), so the file is built
-// whole, page by page, up to these bounds.
+// Bounds of one part of an export. A Lambda behind an HTTP API cannot
+// stream its answer, and a synchronous answer is at most 6 MB as the
+// runtime's JSON (where a CSV's quotes and line breaks are escaped), so an
+// export of any size comes in parts, each a request with the cursor the
+// part before returned; the site joins them into one file.
 const (
-	MaxEvents = 10000
-	MaxBytes  = 4 << 20
-	// exportPage is the events of each Query of an export.
-	exportPage = 1000
+	PartEvents = 5000
+	PartBytes  = 1 << 20
+	// exportQuery is the events of each Query of an export.
+	exportQuery = 1000
 )
 
 // Service reads the history of an account.
 type Service struct {
-	store     Store
-	catalog   *domain.Catalog
-	maxEvents int
-	maxBytes  int
+	store      Store
+	catalog    *domain.Catalog
+	partEvents int
+	partBytes  int
+	// queryEvents is the events of each Query of an export.
+	queryEvents int
 }
 
 // NewService returns the history over s, naming permissions with cat.
 func NewService(s Store, cat *domain.Catalog) *Service {
-	return &Service{store: s, catalog: cat, maxEvents: MaxEvents, maxBytes: MaxBytes}
+	return &Service{store: s, catalog: cat, partEvents: PartEvents, partBytes: PartBytes, queryEvents: exportQuery}
 }
 
-// WithExportBounds returns the service with other export bounds (for tests).
-func (s *Service) WithExportBounds(events, bytes int) *Service {
+// WithExportParts returns the service with other bounds of an export's
+// parts and of each of its queries (for tests).
+func (s *Service) WithExportParts(events, perQuery, bytes int) *Service {
 	c := *s
-	c.maxEvents, c.maxBytes = events, bytes
+	c.partEvents, c.queryEvents, c.partBytes = events, perQuery, bytes
 	return &c
 }
 
@@ -100,63 +104,85 @@ func (s *Service) List(ctx context.Context, actor domain.Actor, accountID string
 	return out, nil
 }
 
-// File is an export: its name and contents.
+// File is one part of an export: its name, its contents, the cursor of
+// the next part ("" for the last) and how many events it holds.
 type File struct {
 	Name   string
 	Format Format
 	Body   []byte
+	Next   string
+	Events int
+	// Through is the time of its oldest event (zero when it has none).
+	Through time.Time
 }
 
-// Export returns the account's (or one member's) history in the period
-// and filter as a file, newest first, read a page (one Query of up to 1000
-// events) at a time. It returns forbidden missing_permission without
-// history.manage (the owner always holds it), not_found member_not_found,
-// and too_large export_too_large past the export bounds (choose a shorter
-// period or a filter).
-func (s *Service) Export(ctx context.Context, actor domain.Actor, accountID string, format Format, p Params) (File, error) {
+// ExportInput is what a part of an export asks for: the format, the
+// history's scope, and the cursor the part before returned ("" for the
+// first part).
+type ExportInput struct {
+	Format Format
+	Params Params
+	Cursor string
+}
+
+// Export returns one part of the account's (or one member's) history in
+// the period and filter, newest first: at most PartEvents events, read a
+// Query of up to 1000 events at a time, and no further Query once the part
+// holds PartBytes; so every request is bounded in time and memory (a part
+// is at most PartBytes and one Query's events) whatever the history's
+// size. The parts, concatenated in order, are the whole file
+// (the first alone holds the CSV header). It returns forbidden
+// missing_permission without history.manage (the owner always holds it),
+// invalid invalid_cursor for a cursor of another export, and not_found
+// member_not_found.
+func (s *Service) Export(ctx context.Context, actor domain.Actor, accountID string, in ExportInput) (File, error) {
 	if err := CanExport(actor); err != nil {
+		return File{}, err
+	}
+	p := in.Params
+	after, err := DecodeCursor(p.Scope(accountID), in.Cursor)
+	if err != nil {
 		return File{}, err
 	}
 	now := s.store.Now()
 	query := store.HistoryQuery{AccountID: accountID, MemberID: p.MemberID, From: p.Period.Start(now), To: now,
-		Kind: p.Filter.Kind, Actions: p.Filter.Actions, Limit: exportPage}
+		Kind: p.Filter.Kind, Actions: p.Filter.Actions, After: after}
 	var buf bytes.Buffer
-	w := NewWriter(&buf, format)
-	n := 0
-	for {
+	w := NewWriter(&buf, in.Format)
+	if after != "" {
+		w = NewContinuation(&buf, in.Format)
+	}
+	f := File{Format: in.Format,
+		Name: fmt.Sprintf("roster-history-%s-%s-%s.%s", accountID, p.Period, now.UTC().Format("20060102"), in.Format.Extension())}
+	for f.Events < s.partEvents && buf.Len() < s.partBytes {
+		query.Limit = min(s.queryEvents, s.partEvents-f.Events)
 		page, err := s.store.History(ctx, query)
 		if err != nil {
 			return File{}, err
 		}
-		if n == 0 && query.After == "" && p.MemberID != "" && len(page.Events) == 0 && page.Next == "" {
+		if after == "" && query.After == "" && p.MemberID != "" && len(page.Events) == 0 && page.Next == "" {
 			if err := KnownMember(ctx, s.store, accountID, p.MemberID); err != nil {
 				return File{}, err
 			}
 		}
 		for _, ev := range page.Events {
-			n++
-			if n > s.maxEvents {
-				return File{}, tooLarge(fmt.Sprintf("more than %d events", s.maxEvents))
-			}
 			if err := w.Write(ItemOf(ev, s.catalog)); err != nil {
 				return File{}, err
 			}
-			if buf.Len() > s.maxBytes {
-				return File{}, tooLarge(fmt.Sprintf("more than %d MB", s.maxBytes>>20))
-			}
+			f.Events++
+			f.Through = ev.At
 		}
+		query.After = page.Next
 		if page.Next == "" {
 			break
 		}
-		query.After = page.Next
 	}
 	if err := w.Close(); err != nil {
 		return File{}, err
 	}
-	name := fmt.Sprintf("roster-history-%s-%s-%s.%s", accountID, p.Period, now.UTC().Format("20060102"), format.Extension())
-	return File{Name: name, Format: format, Body: buf.Bytes()}, nil
-}
-
-func tooLarge(what string) error {
-	return domain.CodeExportTooLarge.Msg("This export holds " + what + ", more than one file can carry. Choose a shorter period, one member or an action filter.")
+	if query.After != "" {
+		f.Next = EncodeCursor(p.Scope(accountID), query.After)
+	}
+	f.Body = buf.Bytes()
+	return f, nil
 }

@@ -7,6 +7,8 @@ package historyhttp
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"time"
 
 	"roster/shared/api"
 	"roster/shared/app"
@@ -48,9 +50,12 @@ func newList(a *auth.Authenticator, svc *history.Service) api.HandlerFunc {
 }
 
 // Export is the history-export function's handler, GET
-// /api/accounts/{accountId}/history/export?format=csv|jsonl&member=&period=&action=:
-// the history as an attachment. Errors: those of List, 400 invalid_format,
-// 403 without history.manage, 413 export_too_large.
+// /api/accounts/{accountId}/history/export?format=csv|jsonl&member=&period=&action=&cursor=:
+// one part of the history as an attachment, with the cursor of the next
+// part in Roster-Next (absent on the last), its event count in
+// Roster-Events and the time of its oldest event in Roster-Through (for a
+// progress bar). Errors: those of List, 400 invalid_format, 403 without
+// history.manage.
 func Export(d app.Deps) api.HandlerFunc {
 	return newExport(readOnlyAuth(d), history.NewService(d.Store(), d.Catalog))
 }
@@ -70,20 +75,24 @@ func newExport(a *auth.Authenticator, svc *history.Service) api.HandlerFunc {
 		if err != nil {
 			return api.Response{}, err
 		}
-		f, err := svc.Export(ctx, actor, accountID, format, p)
+		f, err := svc.Export(ctx, actor, accountID, history.ExportInput{Format: format, Params: p, Cursor: q["cursor"]})
 		if err != nil {
 			return api.Response{}, err
 		}
-		return api.Response{
-			StatusCode: http.StatusOK,
-			Headers: map[string]string{
-				"Content-Type":           f.Format.ContentType(),
-				"Content-Disposition":    `attachment; filename="` + f.Name + `"`,
-				"Cache-Control":          "no-store",
-				"X-Content-Type-Options": "nosniff",
-			},
-			Body: string(f.Body),
-		}, nil
+		headers := map[string]string{
+			"Content-Type":           f.Format.ContentType(),
+			"Content-Disposition":    `attachment; filename="` + f.Name + `"`,
+			"Cache-Control":          "no-store",
+			"X-Content-Type-Options": "nosniff",
+			"Roster-Events":          strconv.Itoa(f.Events),
+		}
+		if f.Next != "" {
+			headers["Roster-Next"] = f.Next
+		}
+		if !f.Through.IsZero() {
+			headers["Roster-Through"] = f.Through.UTC().Format(time.RFC3339Nano)
+		}
+		return api.Response{StatusCode: http.StatusOK, Headers: headers, Body: string(f.Body)}, nil
 	}
 }
 

@@ -95,7 +95,25 @@ function isErrorBody(v: unknown): v is { error: ApiErrorBody } {
 
 /** Performs one API call; resolves with the decoded JSON body (undefined for 204). */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const { res, text, data } = await send(method, path, opts, 'application/json');
+  if (res.status === 204) return undefined as T;
+  if (text && data === undefined) {
+    throw new ApiError(res.status, { code: 'bad_response', message: 'The server sent a response that is not JSON.' });
+  }
+  return data as T;
+}
+
+/**
+ * GETs a file (a history export's part): resolves with its text and the
+ * response's headers; a refusal is an ApiError, as for request.
+ */
+export async function getFile(path: string, opts: Omit<RequestOptions, 'body'> = {}): Promise<{ text: string; headers: Headers }> {
+  const { res, text } = await send('GET', path, opts, '*/*');
+  return { text, headers: res.headers };
+}
+
+async function send(method: string, path: string, opts: RequestOptions, accept: string): Promise<{ res: Response; text: string; data: unknown }> {
+  const headers: Record<string, string> = { Accept: accept };
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -114,9 +132,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     });
   }
 
-  if (res.status === 204) return undefined as T;
-
-  const text = await res.text();
+  const text = res.status === 204 ? '' : await res.text();
   let data: unknown = undefined;
   if (text) {
     try {
@@ -136,11 +152,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if (err.isUnauthenticated && !opts.skipAuthHook && unauthorizedHandler) unauthorizedHandler(err);
     throw err;
   }
-
-  if (text && data === undefined) {
-    throw new ApiError(res.status, { code: 'bad_response', message: 'The server sent a response that is not JSON.' });
-  }
-  return data as T;
+  return { res, text, data };
 }
 
 export const api = {

@@ -450,14 +450,15 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     assert.equal(await accountHistory.locator('tbody tr').count(), 1);
     await page.getByLabel('Period').selectOption('1w');
     await accountHistory.waitFor({ timeout: 15_000 });
-    const csv = await page.getAttribute('[data-export="csv"]', 'href');
-    assert.match(csv, /\/history\/export\?format=csv&period=1w&action=member.deactivated/);
-    const exported = await page.evaluate(async (href) => {
-      const r = await fetch(href);
-      return { status: r.status, body: await r.text() };
-    }, csv);
-    assert.equal(exported.status, 200, 'CSV export');
-    assert.match(exported.body, /member\.deactivated/);
+    // The export joins the server's parts into one downloaded file.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('[data-export="csv"]')]);
+    assert.equal(download.suggestedFilename(), 'history-1w.csv');
+    const exported = readFileSync(await download.path(), 'utf8');
+    assert.match(exported, /^time,action,/, 'the CSV header comes first');
+    assert.match(exported, /member\.deactivated/);
+    assert.doesNotMatch(exported, /member\.permissions_changed/, 'the action filter applies');
+    await page.locator('[data-export="csv"]:not([disabled])').waitFor();
+    assert.match(await page.locator('.history__export-status').textContent(), /Exported 1 event\./);
     await page.getByLabel('Action').selectOption('');
     await accountHistory.waitFor({ timeout: 15_000 });
     await shot(page, 'account-history');

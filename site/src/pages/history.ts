@@ -3,7 +3,7 @@
 // server's `changes` lines, named with the catalog's labels), a period
 // selector, an action filter, paging through the opaque cursor, and export
 // as CSV or JSON lines.
-import { api, ApiError } from '../api';
+import { api, ApiError, getFile } from '../api';
 import type { Route } from '../router';
 import type { PermissionCatalog, PermissionSet } from '../types';
 import { accountNav, accountPath } from '../ui/account-nav';
@@ -108,13 +108,15 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   periodSelect.value = period;
   actionSelect.value = action;
 
-  const csv = h('a', { class: 'button button--secondary button--small', download: '', dataset: { export: 'csv' } }, 'Export CSV');
-  const jsonl = h('a', { class: 'button button--secondary button--small', download: '', dataset: { export: 'jsonl' } }, 'Export JSON lines');
+  const csv = h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { export: 'csv' } }, 'Export CSV');
+  const jsonl = h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { export: 'jsonl' } }, 'Export JSON lines');
+  const exportBar = h('progress', { class: 'history__progress', max: 1, 'aria-label': 'Export progress', hidden: true });
+  const exportStatus = h('span', { class: 'history__export-status', role: 'status' });
   const results = h('div', { class: 'history__results', 'aria-live': 'polite' });
   const status = h('p', { class: 'sr-only', role: 'status' });
   const pages = pager({ label: 'History pages', previousLabel: 'Newer', nextLabel: 'Older', onChange: () => void load() });
 
-  const toolbarEnd = h('div', { class: 'toolbar__end', hidden: true }, csv, jsonl);
+  const toolbarEnd = h('div', { class: 'toolbar__end', hidden: true }, csv, jsonl, exportBar, exportStatus);
   const toolbar = h(
     'div',
     { class: 'toolbar' },
@@ -134,18 +136,49 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
   const basePath = `/accounts/${encodeURIComponent(opts.accountId)}/history`;
   const filters = (): Record<string, string | undefined> => ({ member: opts.member, period, action: action || undefined });
 
-  const syncExport = (): void => {
-    for (const [a, format] of [
-      [csv, 'csv'],
-      [jsonl, 'jsonl'],
-    ] as const) {
-      const p = new URLSearchParams({ format });
-      for (const [k, v] of Object.entries(filters())) if (v) p.set(k, v);
-      a.href = `/api${basePath}/export?${p.toString()}`;
-      a.setAttribute('download', `history-${opts.member ? 'member-' : ''}${period}.${format === 'csv' ? 'csv' : 'jsonl'}`);
+  // An export of any size comes from the server in parts (each one request,
+  // bounded in time and memory); they are joined here into one file, with
+  // a progress bar measured by the time of each part's oldest event.
+  let exporting = false;
+  const exportFile = async (format: 'csv' | 'jsonl'): Promise<void> => {
+    if (exporting) return;
+    exporting = true;
+    csv.disabled = jsonl.disabled = true;
+    exportBar.hidden = false;
+    exportBar.removeAttribute('value');
+    exportStatus.textContent = 'Exporting…';
+    const started = Date.now();
+    const from = periodStart(period, started);
+    const parts: BlobPart[] = [];
+    let events = 0;
+    try {
+      let cursor = '';
+      for (;;) {
+        const part = await getFile(`${basePath}/export`, { query: { format, ...filters(), cursor }, signal: opts.signal });
+        parts.push(part.text);
+        events += Number(part.headers.get('Roster-Events') ?? 0);
+        const through = Date.parse(part.headers.get('Roster-Through') ?? '');
+        if (from !== null && !Number.isNaN(through)) exportBar.value = Math.min(1, (started - through) / (started - from));
+        exportStatus.textContent = `Exported ${counted(events)}…`;
+        cursor = part.headers.get('Roster-Next') ?? '';
+        if (!cursor) break;
+      }
+      exportBar.value = 1;
+      const blob = new Blob(parts, { type: format === 'csv' ? 'text/csv' : 'application/x-ndjson' });
+      const link = h('a', { href: URL.createObjectURL(blob), download: `history-${opts.member ? 'member-' : ''}${period}.${format}` });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      exportStatus.textContent = `Exported ${counted(events)}.`;
+    } catch (err) {
+      exportStatus.textContent = err instanceof ApiError ? err.message : 'The export failed. Try again.';
+    } finally {
+      exporting = false;
+      csv.disabled = jsonl.disabled = false;
+      exportBar.hidden = true;
     }
   };
-
+  csv.addEventListener('click', () => void exportFile('csv'));
+  jsonl.addEventListener('click', () => void exportFile('jsonl'));
   const restart = (): void => {
     if (opts.remember) {
       const q = new URLSearchParams(location.search);
@@ -156,7 +189,6 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
       opts.remember(q);
     }
     pages.reset();
-    syncExport();
     void load();
   };
   periodSelect.addEventListener('change', () => {
@@ -251,7 +283,6 @@ export function historyView(opts: HistoryViewOptions): HTMLElement {
     return h('span', null, label, t.email && t.email !== name ? h('span', { class: 'muted block' }, t.email) : null);
   }
 
-  syncExport();
   void load();
   return view;
 }
@@ -305,4 +336,27 @@ function describe(ev: HistoryItem, cat: PermissionCatalog): string[] {
     if (items.length) out.push(`${label}: ${items.join('; ')}`);
   }
   return out;
+}
+
+function counted(events: number): string {
+  return `${events.toLocaleString()} ${events === 1 ? 'event' : 'events'}`;
+}
+
+/** The start of a period of the history selector, or null for all. */
+export function periodStart(period: string, now: number): number | null {
+  const d = new Date(now);
+  switch (period) {
+    case '1w':
+      return now - 7 * 86_400_000;
+    case '2w':
+      return now - 14 * 86_400_000;
+    case '1m':
+    case '3m':
+    case '6m':
+    case '12m':
+      d.setUTCMonth(d.getUTCMonth() - Number(period.slice(0, -1)));
+      return d.getTime();
+    default:
+      return null;
+  }
 }
