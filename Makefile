@@ -22,6 +22,7 @@ SES_PORT      ?= 8005
 PERSIST       ?= 0
 CONTRACT      ?= 0
 CATALOG       ?=
+PROCESSES     ?= 10
 
 .PHONY: help
 help: ## List the targets.
@@ -85,7 +86,8 @@ dev: infra/node_modules/.installed build ## Run Roster locally on http://localho
 	$(BUILD)/bin/roster-local -port $(PORT) -dynamodb-port $(DYNAMODB_PORT) -ses-port $(SES_PORT) \
 	  $(if $(filter 1 true yes,$(PERSIST)),-persist .local/dynamodb,) \
 	  $(if $(filter 1 true yes,$(CONTRACT)),-contract,) \
-	  $(if $(CATALOG),-catalog $(CATALOG),)
+	  $(if $(CATALOG),-catalog $(CATALOG),) \
+	  -function-processes $(PROCESSES)
 
 # ---- test --------------------------------------------------------------------
 

@@ -55,7 +55,9 @@ type Config struct {
 	Logger *slog.Logger
 	// FunctionLog receives the functions' stdout and stderr line by line; nil discards.
 	FunctionLog io.Writer
-	// MaxConcurrency bounds the processes per function; 0 means 10.
+	// MaxConcurrency bounds the processes per function (Lambda's
+	// concurrency, which in AWS is the account's, 1,000 by default); 0
+	// means 10.
 	MaxConcurrency int
 	// Contract, when set, holds every exchange to the API's OpenAPI
 	// document: an answer it does not describe, or a request it refuses
@@ -72,6 +74,9 @@ type Gateway struct {
 	log       *slog.Logger
 	region    string
 	contract  *contract.Validator
+
+	// gzipCache holds the compressed site files by gzipKey.
+	gzipCache sync.Map
 
 	closing   chan struct{}
 	closeOnce sync.Once

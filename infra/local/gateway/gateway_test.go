@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -788,6 +789,66 @@ func TestDocs(t *testing.T) {
 		r := e.do(t, "GET", tt.path, nil, nil)
 		if r.status != 200 || !strings.Contains(string(r.body), tt.wantBody) || r.header.Get("Content-Security-Policy") != tt.wantCSP {
 			t.Errorf("%s: got %d %s CSP %q, want 200 %q CSP %q", tt.path, r.status, r.body, r.header.Get("Content-Security-Policy"), tt.wantBody, tt.wantCSP)
+		}
+	}
+}
+
+// TestSiteCompressed: text assets go gzip-compressed to a browser that
+// accepts it, as CloudFront serves them, and as they are to one that does
+// not; small files and images are never compressed.
+func TestSiteCompressed(t *testing.T) {
+	dir := t.TempDir()
+	js := strings.Repeat("console.log('roster');\n", 200)
+	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"index.html": "<!doctype html><title>Roster</title>", "assets/app.js": js, "assets/logo.png": js} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := New(Config{Template: &samtemplate.Template{}, SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path, accept string
+		wantGzip     bool
+	}{
+		{"/assets/app.js", "gzip, deflate, br", true},
+		{"/assets/app.js", "br;q=1.0, gzip;q=0.8", true},
+		{"/assets/app.js", "gzip;q=0", false},
+		{"/assets/app.js", "", false},
+		{"/assets/logo.png", "gzip", false},
+		{"/index.html", "gzip", false}, // under 1,000 bytes
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", tt.path, nil)
+		if tt.accept != "" {
+			r.Header.Set("Accept-Encoding", tt.accept)
+		}
+		w := httptest.NewRecorder()
+		g.ServeHTTP(w, r)
+		gotGzip := w.Header().Get("Content-Encoding") == "gzip"
+		if w.Code != 200 || gotGzip != tt.wantGzip {
+			t.Errorf("%s with %q: got %d, gzip %v; want 200, gzip %v", tt.path, tt.accept, w.Code, gotGzip, tt.wantGzip)
+			continue
+		}
+		body := w.Body.Bytes()
+		if gotGzip {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+			if w.Body.Len() >= len(js)/4 {
+				t.Errorf("%s: %d bytes compressed from %d", tt.path, w.Body.Len(), len(js))
+			}
+		}
+		if tt.path == "/assets/app.js" && string(body) != js {
+			t.Errorf("%s with %q: the body differs from the file", tt.path, tt.accept)
 		}
 	}
 }

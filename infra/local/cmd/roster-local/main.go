@@ -60,6 +60,7 @@ type options struct {
 	quiet                     bool
 	ttlInterval               time.Duration
 	noStreams                 bool
+	processes                 int
 	deadLetters               string
 	eventsLog                 string
 	contract                  bool
@@ -82,6 +83,7 @@ func main() {
 	flag.StringVar(&o.envFile, "env-file", "", "with -standins-only: write ROSTER_DYNAMODB_ENDPOINT and ROSTER_SES_ENDPOINT here once ready")
 	flag.BoolVar(&o.quiet, "quiet", false, "do not copy the stand-ins' own output to stderr")
 	flag.DurationVar(&o.ttlInterval, "ttl-interval", time.Second, "how often the TTL emulator deletes expired items")
+	flag.IntVar(&o.processes, "function-processes", 10, "most processes of one function at once (Lambda's concurrency; requests beyond it wait)")
 	flag.BoolVar(&o.noStreams, "no-streams", false, "run no stream functions and no TTL emulator")
 	flag.StringVar(&o.eventsLog, "events-log", ".build/events.jsonl", "append the history events the events publisher would put on EventBridge to this JSON-lines file")
 	flag.StringVar(&o.deadLetters, "dead-letters", ".build/dead-letters", "write the stream records whose retries are spent here, one <queue>.jsonl per dead-letter queue of the template")
@@ -186,8 +188,9 @@ func run(ctx context.Context, o options) error {
 		catalogEnv = []string{domain.CatalogFileEnv + "=" + path}
 	}
 	gw, err := gateway.New(gateway.Config{
-		Contract: validator,
-		Template: tpl,
+		MaxConcurrency: o.processes,
+		Contract:       validator,
+		Template:       tpl,
 		Refs: map[string]string{
 			"Table":     o.table,
 			"TableName": o.table,
