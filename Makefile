@@ -126,10 +126,8 @@ lint-templates: synth
 # ---- measure -------------------------------------------------------------------
 
 .PHONY: bench
-bench: infra/node_modules/.installed build ## Gateway overhead, init durations, warm latency, binary sizes, site bundle (figures for the notes).
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./infra/local/gateway/
-	$(GO) run ./infra/local/cmd/roster-bench
-	@echo; echo "site bundle (site/dist/assets):"; for f in site/dist/assets/*; do printf "  %-40s %7d B raw %7d B gzip\n" $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
+bench: infra/node_modules/.installed build ## One table: gateway against direct invocation, ready times, items read against returned at 100/1k/10k members, export time and memory, sizes (a few minutes).
+	$(GO) run ./infra/local/cmd/roster-bench $(BENCH_FLAGS)
 
 # ---- deploy --------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/valyala/fastjson"
 )
 
 // buildEvent maps r to an API Gateway HTTP API payload 2.0 event.
@@ -130,46 +131,105 @@ type response struct {
 
 // parseResponse maps a payload 2.0 response document to HTTP.
 func parseResponse(doc []byte) (response, error) {
-	var raw struct {
-		StatusCode        *int                `json:"statusCode"`
-		Headers           map[string]string   `json:"headers"`
-		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-		Cookies           []string            `json:"cookies"`
-		Body              string              `json:"body"`
-		IsBase64Encoded   bool                `json:"isBase64Encoded"`
-	}
-	if err := json.Unmarshal(doc, &raw); err != nil {
+	// fastjson validates and decodes in one pass; encoding/json's two (and
+	// its reflection) cost about 8 ns a byte of the answer, a quarter of a
+	// small function's whole time for a 15 KB body.
+	p := responseParsers.Get()
+	defer responseParsers.Put(p)
+	v, err := p.ParseBytes(doc)
+	if err != nil || v.Type() != fastjson.TypeObject {
 		return response{}, errors.New("not a JSON response object")
 	}
-	if raw.StatusCode == nil {
+	bad := errors.New("not a JSON response object")
+	sc := v.Get("statusCode")
+	if sc == nil {
 		return response{}, errors.New("no statusCode")
 	}
-	if *raw.StatusCode < 100 || *raw.StatusCode > 599 {
+	status, err := sc.Int()
+	if err != nil {
+		return response{}, bad
+	}
+	if status < 100 || status > 599 {
 		return response{}, errors.New("statusCode out of range")
 	}
-	resp := response{status: *raw.StatusCode, header: http.Header{}}
-	for k, vs := range raw.MultiValueHeaders {
-		for _, v := range vs {
-			resp.header.Add(k, v)
+	resp := response{status: status, header: http.Header{}}
+	if mv := v.Get("multiValueHeaders"); mv != nil && mv.Type() != fastjson.TypeNull {
+		o, err := mv.Object()
+		if err != nil {
+			return response{}, bad
+		}
+		o.Visit(func(k []byte, vs *fastjson.Value) {
+			arr, e := vs.Array()
+			if e != nil && vs.Type() != fastjson.TypeNull {
+				err = bad
+			}
+			for _, x := range arr {
+				s, e := x.StringBytes()
+				if e != nil {
+					err = bad
+				}
+				resp.header.Add(string(k), string(s))
+			}
+		})
+		if err != nil {
+			return response{}, err
 		}
 	}
-	for k, v := range raw.Headers {
-		resp.header.Set(k, v)
+	if hv := v.Get("headers"); hv != nil && hv.Type() != fastjson.TypeNull {
+		o, err := hv.Object()
+		if err != nil {
+			return response{}, bad
+		}
+		o.Visit(func(k []byte, x *fastjson.Value) {
+			s, e := x.StringBytes()
+			if e != nil && x.Type() != fastjson.TypeNull {
+				err = bad
+			}
+			resp.header.Set(string(k), string(s))
+		})
+		if err != nil {
+			return response{}, err
+		}
 	}
-	for _, c := range raw.Cookies {
-		resp.header.Add("Set-Cookie", c)
+	if cv := v.Get("cookies"); cv != nil && cv.Type() != fastjson.TypeNull {
+		arr, err := cv.Array()
+		if err != nil {
+			return response{}, bad
+		}
+		for _, c := range arr {
+			s, err := c.StringBytes()
+			if err != nil {
+				return response{}, bad
+			}
+			resp.header.Add("Set-Cookie", string(s))
+		}
 	}
-	if raw.IsBase64Encoded {
-		b, err := base64.StdEncoding.DecodeString(raw.Body)
+	var body []byte
+	if bv := v.Get("body"); bv != nil && bv.Type() != fastjson.TypeNull {
+		if body, err = bv.StringBytes(); err != nil {
+			return response{}, bad
+		}
+	}
+	base64Encoded := false
+	if b := v.Get("isBase64Encoded"); b != nil && b.Type() != fastjson.TypeNull {
+		if base64Encoded, err = b.Bool(); err != nil {
+			return response{}, bad
+		}
+	}
+	if base64Encoded {
+		b, err := base64.StdEncoding.DecodeString(string(body))
 		if err != nil {
 			return response{}, errors.New("body is not valid base64")
 		}
 		resp.body = b
 	} else {
-		resp.body = []byte(raw.Body)
+		resp.body = bytes.Clone(body) // the parser's memory is reused
 	}
 	if resp.header.Get("Content-Type") == "" && len(resp.body) > 0 {
 		resp.header.Set("Content-Type", "application/json")
 	}
 	return resp, nil
 }
+
+// responseParsers reuses the parsers of the functions' answers.
+var responseParsers fastjson.ParserPool

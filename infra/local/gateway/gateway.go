@@ -403,7 +403,7 @@ func serverTiming(fn string, cold bool, init, total time.Duration) string {
 	if cold {
 		parts = append(parts, fmt.Sprintf(`init;dur=%.1f;desc="cold start"`, ms(init)))
 	}
-	parts = append(parts, fmt.Sprintf("gw;dur=%.1f", ms(total)))
+	parts = append(parts, fmt.Sprintf("gw;dur=%.3f", ms(total)))
 	return strings.Join(parts, ", ")
 }
 

@@ -2,9 +2,14 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"os"
+	"slices"
 	"time"
 )
 
@@ -98,4 +103,63 @@ func (g *Gateway) Invoke(ctx context.Context, logicalID string, payload []byte) 
 		return nil, &FunctionError{Function: f.name, Type: res.errType, Message: errorMessage(res.body), Body: res.body}
 	}
 	return res.body, nil
+}
+
+// Ready starts one more process of the function with the given logical ID,
+// waits until it asks for its first invocation, keeps it warm and returns
+// how long that took: the function's init, as Lambda's Init Duration
+// reports it. It returns the errors of Invoke's start.
+func (g *Gateway) Ready(ctx context.Context, logicalID string) (time.Duration, error) {
+	f, ok := g.functions[logicalID]
+	if !ok {
+		return 0, fmt.Errorf("%w: %s", ErrUnknownFunction, logicalID)
+	}
+	if st, err := os.Stat(f.bootstrap); err != nil || st.IsDir() {
+		return 0, fmt.Errorf("%w: %s: no bootstrap at %s; run make build", ErrNotBuilt, f.name, f.bootstrap)
+	}
+	in, err := startInstance(f, f.logw)
+	if err != nil {
+		return 0, err
+	}
+	if err := in.waitInit(ctx, initLimit); err != nil {
+		in.stop(true, 0)
+		return 0, fmt.Errorf("gateway: function %s failed to start: %w", f.name, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		in.stop(true, 0)
+		return 0, ErrClosed
+	}
+	f.all[in] = struct{}{}
+	f.starts++
+	f.idle = append(f.idle, in)
+	return in.initDur, nil
+}
+
+// Functions returns the logical IDs of the template's functions, sorted.
+func (g *Gateway) Functions() []string {
+	out := make([]string, 0, len(g.functions))
+	for id := range g.functions {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Event returns the API Gateway event the gateway would hand a function for
+// r, and the function's logical ID, so that a caller can invoke the same
+// function directly with the same event (roster-bench compares the two).
+// It reads r's body. It returns ErrUnknownFunction when no route matches.
+func (g *Gateway) Event(r *http.Request) (string, []byte, error) {
+	m, ok := g.router.lookup(r.Method, r.URL.EscapedPath())
+	if !ok {
+		return "", nil, fmt.Errorf("%w: no route for %s %s", ErrUnknownFunction, r.Method, r.URL.Path)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes))
+	if err != nil {
+		return "", nil, err
+	}
+	payload, err := json.Marshal(buildEvent(r, m, body, newRequestID(), time.Now()))
+	return m.route.function, payload, err
 }

@@ -49,8 +49,8 @@ func streamTemplate(t *testing.T) (*samtemplate.Template, []streams.Source) {
 
 func TestTableSourcesOfTemplate(t *testing.T) {
 	_, sources := streamTemplate(t)
-	if len(sources) != 3 {
-		t.Fatalf("sources: got %d, want 3", len(sources))
+	if len(sources) != 4 {
+		t.Fatalf("sources: got %d, want 4", len(sources))
 	}
 	for _, s := range sources {
 		switch s.Function {
@@ -61,6 +61,10 @@ func TestTableSourcesOfTemplate(t *testing.T) {
 		case "MailSenderFunction":
 			if s.BatchSize != 3 || s.MaxRetries != 3 || !s.ReportBatchItemFailures || s.Latest || len(s.Filters) != 1 || s.OnFailure != "MailSenderFunctionDeadLetters" {
 				t.Errorf("source: got %+v, want 3, 3 retries, batch item failures, TRIM_HORIZON, one filter, the dead-letter queue", s)
+			}
+		case "NamesSyncFunction":
+			if s.BatchSize != 10 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || len(s.Filters) != 1 || s.OnFailure != "NamesSyncFunctionDeadLetters" {
+				t.Errorf("source: got %+v, want 10, 5 retries, batch item failures, one filter, the dead-letter queue", s)
 			}
 		case "EventsPublisherFunction":
 			if s.BatchSize != 50 || s.MaxRetries != 5 || !s.ReportBatchItemFailures || len(s.Filters) != 1 || s.OnFailure != "EventsPublisherFunctionDeadLetters" {

@@ -1,169 +1,592 @@
-// Command roster-bench measures what `make bench` reports beyond the Go
-// benchmarks: every function's cold-start init duration and its warm
-// latency through the local gateway, read from the Server-Timing header,
-// and the size of each stripped linux/arm64 bootstrap. It starts its own
-// roster-local on free ports and stops it at the end.
+// Command roster-bench measures what the scale issue asks of Roster and
+// prints one table (make bench): the local gateway against direct
+// invocation of the same binary; each function's ready time against a
+// hello-world bootstrap built the same way; items read against items
+// returned by member lists, searches and history pages at 100, 1,000 and
+// 10,000 members; history export time and peak memory at 10,000 and
+// 200,000 events; the site's gzip size. It starts its own DynamoDB Local
+// and local SES, and seeds through the store's own writers.
 package main
 
 import (
-	"bufio"
-	"encoding/json"
+	"bytes"
+	"compress/gzip"
+	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
+	"runtime"
+	"slices"
 	"strings"
-	"syscall"
+	"sync"
 	"time"
 
+	"roster/infra/local/devstack"
+	"roster/infra/local/gateway"
 	"roster/infra/local/samtemplate"
+	"roster/shared/domain"
+	"roster/shared/history"
+	"roster/shared/members"
+	"roster/shared/standins"
+	"roster/shared/store"
+	"roster/shared/telemetry"
+	"roster/shared/testenv"
 )
 
+// gwTiming reads the gateway's own time from Server-Timing.
+var gwTiming = regexp.MustCompile(`gw;dur=([0-9.]+)`)
+
+type options struct {
+	root     string
+	requests int
+	sizes    string
+	events   string
+}
+
 func main() {
-	warm := flag.Int("warm", 50, "warm requests per function")
+	var o options
+	flag.IntVar(&o.requests, "requests", 300, "warm requests per figure of the gateway")
+	flag.StringVar(&o.sizes, "members", "100,1000,10000", "account sizes, in members")
+	flag.StringVar(&o.events, "events", "10000,200000", "history sizes for the export, in events")
 	flag.Parse()
-	if err := run(*warm); err != nil {
-		fmt.Fprintln(os.Stderr, "roster-bench:", err)
-		os.Exit(1)
+	root, err := standins.RepoRoot()
+	if err != nil {
+		fail(err)
+	}
+	o.root = root
+	if err := run(context.Background(), o); err != nil {
+		fail(err)
 	}
 }
 
-var (
-	initRe = regexp.MustCompile(`init;dur=([0-9.]+)`)
-	gwRe   = regexp.MustCompile(`gw;dur=([0-9.]+)`)
-	ddbRe  = regexp.MustCompile(`ddb;dur=[0-9.]+;desc="([^"]*)"`)
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "roster-bench:", err)
+	os.Exit(1)
+}
+
+// row is one line of the table.
+type row struct{ area, figure, value, note string }
+
+func run(ctx context.Context, o options) error {
+	ddb, err := standins.StartDynamoDB(ctx, standins.DynamoDBOptions{RepoRoot: o.root})
+	if err != nil {
+		return err
+	}
+	defer ddb.Stop()
+	ses, err := standins.StartSES(ctx, standins.SESOptions{RepoRoot: o.root})
+	if err != nil {
+		return err
+	}
+	defer ses.Stop()
+	db := store.NewClientFromConfig(testenv.AWSConfig(ddb.Endpoint), true)
+	const table = "roster-bench"
+	if err := store.EnsureTable(ctx, db, table, store.Table); err != nil {
+		return err
+	}
+	s := store.New(db, table)
+
+	var rows []row
+	add := func(r ...row) {
+		for _, x := range r {
+			fmt.Fprintf(os.Stderr, "  %s | %s | %s\n", x.area, x.figure, x.value)
+		}
+		rows = append(rows, r...)
+	}
+	tpl, err := samtemplate.Load(filepath.Join(o.root, "template.yaml"))
+	if err != nil {
+		return err
+	}
+	cfg := devstack.GatewayConfig(tpl, devstack.Options{Root: o.root, DynamoDB: ddb.Endpoint, SES: ses.Endpoint,
+		SiteURL: "http://localhost", Table: table, MailFrom: "roster@example.com", EventsLog: os.DevNull})
+	gw, err := gateway.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+
+	fmt.Fprintln(os.Stderr, "gateway against direct invocation…")
+	r, err := gatewayOverhead(ctx, gw, o)
+	if err != nil {
+		return err
+	}
+	add(r...)
+	fmt.Fprintln(os.Stderr, "ready times…")
+	r, err = readyTimes(ctx, gw, o)
+	if err != nil {
+		return err
+	}
+	add(r...)
+	fmt.Fprintln(os.Stderr, "site and bootstraps…")
+	r, err = bootstrapSizes(o)
+	if err != nil {
+		return err
+	}
+	add(r...)
+	r, err = siteSize(o)
+	if err != nil {
+		return err
+	}
+	add(r...)
+	fmt.Fprintln(os.Stderr, "reads against returns (seeding)…")
+	r, err = reads(ctx, s, o)
+	if err != nil {
+		return err
+	}
+	add(r...)
+	fmt.Fprintln(os.Stderr, "export (seeding)…")
+	r, err = exports(ctx, s, o)
+	if err != nil {
+		return err
+	}
+	add(r...)
+
+	fmt.Println("| area | figure | value | note |")
+	fmt.Println("| --- | --- | --- | --- |")
+	for _, x := range rows {
+		fmt.Printf("| %s | %s | %s | %s |\n", x.area, x.figure, x.value, x.note)
+	}
+	return nil
+}
+
+// gatewayOverhead times warm requests through the gateway's HTTP listener
+// and warm direct invocations (gateway.Invoke, the Runtime API alone) of
+// the same function with the same event, alternating, and compares their
+// medians.
+func gatewayOverhead(ctx context.Context, gw *gateway.Gateway, o options) ([]row, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: gw}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	// The HTTP floor: the gateway's 404 for a path no route serves, which
+	// invokes nothing.
+	var floor []time.Duration
+	for i := range o.requests + 20 {
+		start := time.Now()
+		resp, err := client.Get(base + "/api/no-such-route")
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if i >= 20 {
+			floor = append(floor, time.Since(start))
+		}
+	}
+	var out []row
+	out = append(out, row{"gateway", "loopback HTTP floor (a 404, nothing invoked)", fmt.Sprintf("%.3f ms", ms(median(floor))), "the client's and server's HTTP alone"})
+	for _, path := range []string{"/api/health", "/api/permissions"} {
+		// The direct invocation gets the very event the gateway builds.
+		fn, payload, err := gw.Event(httptest.NewRequest("GET", path, nil))
+		if err != nil {
+			return nil, err
+		}
+		c := struct{ fn, path string }{fn, path}
+		// viaGateway returns the client's time and the gateway's own (its
+		// Server-Timing gw, from the request read to the answer written).
+		viaGateway := func() (time.Duration, time.Duration, error) {
+			start := time.Now()
+			resp, err := client.Get(base + c.path)
+			if err != nil {
+				return 0, 0, err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				return 0, 0, fmt.Errorf("%s: status %d", c.path, resp.StatusCode)
+			}
+			total := time.Since(start)
+			m := gwTiming.FindStringSubmatch(resp.Header.Get("Server-Timing"))
+			if m == nil {
+				return 0, 0, fmt.Errorf("%s: no gw timing", c.path)
+			}
+			var inside float64
+			fmt.Sscan(m[1], &inside)
+			return total, time.Duration(inside * float64(time.Millisecond)), nil
+		}
+		direct := func() (time.Duration, error) {
+			start := time.Now()
+			if _, err := gw.Invoke(ctx, c.fn, payload); err != nil {
+				return 0, err
+			}
+			return time.Since(start), nil
+		}
+		var e2e, gwOwn, d []time.Duration
+		for i := range o.requests + 20 {
+			te, tg, err := viaGateway()
+			if err != nil {
+				return nil, err
+			}
+			td, err := direct()
+			if err != nil {
+				return nil, err
+			}
+			if i >= 20 { // warm-up left out
+				e2e, gwOwn, d = append(e2e, te), append(gwOwn, tg), append(d, td)
+			}
+		}
+		me, mg, md := median(e2e), median(gwOwn), median(d)
+		out = append(out, row{"gateway", c.path + " warm, medians of " + fmt.Sprint(o.requests),
+			fmt.Sprintf("%.3f ms in the gateway against %.3f ms invoked directly: +%.1f%%", ms(mg), ms(md), 100*(float64(mg)/float64(md)-1)),
+			fmt.Sprintf("with the client's loopback HTTP: %.3f ms, +%.1f%%", ms(me), 100*(float64(me)/float64(md)-1))})
+	}
+	return out, nil
+}
+
+// readyTimes starts one process of every function, and of a hello-world
+// bootstrap built the same way, and compares the times until each asks for
+// its first invocation.
+func readyTimes(ctx context.Context, gw *gateway.Gateway, o options) ([]row, error) {
+	dir, err := os.MkdirTemp("", "roster-bench-hello")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(helloWorld), 0o644); err != nil {
+		return nil, err
+	}
+	helloDir := filepath.Join(o.root, ".build", "bench", "hello")
+	build := exec.Command("go", "build", "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid=", "-o", filepath.Join(helloDir, "bootstrap"), filepath.Join(dir, "main.go"))
+	build.Dir, build.Env, build.Stderr = o.root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("build the hello-world bootstrap: %w", err)
+	}
+	tpl := &samtemplate.Template{Functions: []samtemplate.Function{{LogicalID: "Hello", CodeURI: helloDir, Timeout: 3 * time.Second, MemoryMB: 128}}}
+	hello, err := gateway.New(gateway.Config{Template: tpl})
+	if err != nil {
+		return nil, err
+	}
+	defer hello.Close()
+	const rounds = 5
+	var helloTimes []time.Duration
+	for range rounds {
+		d, err := hello.Ready(ctx, "Hello")
+		if err != nil {
+			return nil, err
+		}
+		helloTimes = append(helloTimes, d)
+	}
+	base := median(helloTimes)
+	type ready struct {
+		fn string
+		d  time.Duration
+	}
+	var all []ready
+	for _, fn := range gw.Functions() {
+		var ts []time.Duration
+		for range rounds {
+			d, err := gw.Ready(ctx, fn)
+			if err != nil {
+				return nil, err
+			}
+			ts = append(ts, d)
+		}
+		all = append(all, ready{fn, median(ts)})
+	}
+	slices.SortFunc(all, func(a, b ready) int { return int(a.d - b.d) })
+	worst := all[len(all)-1]
+	mid := all[len(all)/2]
+	return []row{
+		{"ready", "hello-world bootstrap", fmt.Sprintf("%.1f ms", ms(base)), fmt.Sprintf("median of %d starts; the same build flags", rounds)},
+		{"ready", fmt.Sprintf("median of the %d functions", len(all)), fmt.Sprintf("%.1f ms (%.2f× hello-world)", ms(mid.d), float64(mid.d)/float64(base)), mid.fn},
+		{"ready", "slowest function", fmt.Sprintf("%.1f ms (%.2f× hello-world)", ms(worst.d), float64(worst.d)/float64(base)), worst.fn},
+	}, nil
+}
+
+const helloWorld = `package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
 )
 
-func run(warm int) error {
-	tpl, err := samtemplate.Load("template.yaml")
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command(".build/bin/roster-local", "-port", "0", "-dynamodb-port", "0", "-ses-port", "0", "-quiet")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	cmd.Stderr = nil
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start roster-local (run make build first): %w", err)
-	}
-	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
-	site, err := waitReady(out)
-	if err != nil {
-		return err
-	}
+func main() {
+	lambda.Start(func(ctx context.Context, in map[string]any) (map[string]any, error) { return in, nil })
+}
+`
 
-	fmt.Printf("%-34s %-50s %9s %9s %9s  %s\n", "function", "route", "init ms", "warm p50", "warm p95", "DynamoDB per request")
-	for _, fn := range tpl.Functions {
-		if len(fn.Routes) == 0 {
+// bootstrapSizes reports the largest stripped linux/arm64 bootstrap.
+func bootstrapSizes(o options) ([]row, error) {
+	files, err := filepath.Glob(filepath.Join(o.root, ".build/functions/*/bootstrap"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no bootstraps in .build/functions: run make lambdas")
+	}
+	largest, name, over := int64(0), "", 0
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return nil, err
+		}
+		if st.Size() > largest {
+			largest, name = st.Size(), filepath.Base(filepath.Dir(f))
+		}
+		if st.Size() > 10_000_000 {
+			over++
+		}
+	}
+	return []row{{"bootstraps", fmt.Sprintf("largest of %d (linux/arm64, stripped)", len(files)),
+		fmt.Sprintf("%.2f MB, %s; %d over 10 MB", float64(largest)/1e6, name, over), "make lambdas refuses one over 10,000,000 bytes"}}, nil
+}
+
+// siteSize sums the built site's HTML, scripts and styles, raw and
+// gzip-compressed as the gateway and CloudFront serve them.
+func siteSize(o options) ([]row, error) {
+	var raw, zipped int
+	dist := filepath.Join(o.root, "site", "dist")
+	err := filepath.WalkDir(dist, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(path, "api-docs") {
+			return err
+		}
+		switch filepath.Ext(path) {
+		case ".html", ".js", ".css":
+		default:
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var z bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		_, _ = w.Write(b)
+		_ = w.Close()
+		raw += len(b)
+		zipped += z.Len()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []row{{"site", "HTML, JS and CSS (without the API reference)", fmt.Sprintf("%.1f KB gzip (%.1f KB raw)", float64(zipped)/1000, float64(raw)/1000), "site/dist after make site"}}, nil
+}
+
+// reads seeds accounts of each size and counts the items each read reads
+// against the items it returns.
+func reads(ctx context.Context, s *store.Store, o options) ([]row, error) {
+	cat := domain.DefaultCatalog()
+	svc := members.NewService(s, cat)
+	hist := history.NewService(s, cat)
+	var out []row
+	for _, n := range ints(o.sizes) {
+		start := time.Now()
+		acct, owner, err := seedAccount(ctx, s, n, n)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "  seeded %d members and %d events in %v\n", n, n, time.Since(start).Round(time.Second))
+		cases := []struct {
+			name string
+			read func(context.Context) (int, error)
+		}{
+			{"list page (50)", func(c context.Context) (int, error) {
+				p, err := svc.List(c, owner, acct, members.ListQuery{Limit: 50})
+				return len(p.Items), err
+			}},
+			{`search one word "hop"`, func(c context.Context) (int, error) {
+				p, err := svc.List(c, owner, acct, members.ListQuery{Q: "hop", Limit: 50})
+				return len(p.Items), err
+			}},
+			{`search two words "grace hop"`, func(c context.Context) (int, error) {
+				p, err := svc.List(c, owner, acct, members.ListQuery{Q: "grace hop", Limit: 50})
+				return len(p.Items), err
+			}},
+			{`search email prefix "grace.hop"`, func(c context.Context) (int, error) {
+				p, err := svc.List(c, owner, acct, members.ListQuery{Q: "grace.hop", Limit: 50})
+				return len(p.Items), err
+			}},
+			{`search fragment "oppe"`, func(c context.Context) (int, error) {
+				p, err := svc.List(c, owner, acct, members.ListQuery{Q: "oppe", Limit: 50})
+				return len(p.Items), err
+			}},
+			{"history page (50)", func(c context.Context) (int, error) {
+				p, err := hist.List(c, owner, acct, history.ListInput{Params: history.Params{Period: history.PeriodAll}, Limit: 50})
+				return len(p.Items), err
+			}},
+		}
+		for _, c := range cases {
+			rc, rec := telemetry.WithRecorder(ctx)
+			got, err := c.read(rc)
+			if err != nil {
+				return nil, fmt.Errorf("%s at %d: %w", c.name, n, err)
+			}
+			sum := rec.Summary()
+			ratio := "-"
+			if got > 0 {
+				ratio = fmt.Sprintf("%.2f×", float64(sum.Items)/float64(got))
+			}
+			out = append(out, row{"reads", fmt.Sprintf("%s, %d members", c.name, n),
+				fmt.Sprintf("%d read / %d returned = %s", sum.Items, got, ratio),
+				fmt.Sprintf("%d calls, %g RCU", sum.Calls, sum.RCU)})
+		}
+	}
+	return out, nil
+}
+
+// exports seeds histories of each size and exports each whole, part by
+// part, as the site does, timing it and sampling the heap.
+func exports(ctx context.Context, s *store.Store, o options) ([]row, error) {
+	hist := history.NewService(s, domain.DefaultCatalog())
+	var out []row
+	for _, n := range ints(o.events) {
+		start := time.Now()
+		acct, owner, err := seedAccount(ctx, s, 0, n)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "  seeded %d events in %v\n", n, time.Since(start).Round(time.Second))
+		runtime.GC()
+		var base runtime.MemStats
+		runtime.ReadMemStats(&base)
+		peak := sampleHeap()
+		start = time.Now()
+		parts, events, largest, slowest := 0, 0, 0, time.Duration(0)
+		cursor := ""
+		for {
+			t := time.Now()
+			f, err := hist.Export(ctx, owner, acct, history.ExportInput{Format: history.FormatCSV, Params: history.Params{Period: history.PeriodAll}, Cursor: cursor})
+			if err != nil {
+				return nil, err
+			}
+			parts++
+			events += f.Events
+			largest = max(largest, len(f.Body))
+			slowest = max(slowest, time.Since(t))
+			if f.Next == "" {
+				break
+			}
+			cursor = f.Next
+		}
+		total := time.Since(start)
+		heap := peak() - base.HeapAlloc
+		out = append(out, row{"export", fmt.Sprintf("CSV of %d events", n),
+			fmt.Sprintf("%.1f s in %d parts; slowest part %.0f ms, largest %.2f MB; peak heap +%.1f MB", total.Seconds(), parts, ms(slowest), float64(largest)/1e6, float64(heap)/1e6),
+			fmt.Sprintf("%d events exported; every part one request", events)})
+	}
+	return out, nil
+}
+
+// sampleHeap samples the heap every 2 ms until the returned function is
+// called, which returns the highest figure.
+func sampleHeap() func() uint64 {
+	var mu sync.Mutex
+	var peak uint64
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		var m runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&m)
+				mu.Lock()
+				peak = max(peak, m.HeapAlloc)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
+
+// seedAccount makes an account with n members (named from a grid of 16
+// first and 16 last names; every tenth deactivated) and events history
+// events, through the store's writers, and returns it with its owner.
+func seedAccount(ctx context.Context, s *store.Store, n, events int) (string, domain.Actor, error) {
+	now := time.Now().UTC()
+	a := domain.Account{ID: store.NewID(), Name: fmt.Sprintf("Bench %d", n), OwnerID: store.NewID(), CreatedAt: now}
+	owner := domain.Membership{AccountID: a.ID, AccountName: a.Name, UserID: a.OwnerID, Email: "owner@bench.example", FirstName: "Owner", LastName: "Bench",
+		Role: domain.RoleOwner, Permissions: domain.PermissionSet{All: true}, Status: domain.StatusActive, JoinedAt: now}
+	if err := s.CreateAccount(ctx, a, owner, domain.AuditEvent{ID: store.NewID(), AccountID: a.ID, Action: domain.ActionAccountCreated, At: now,
+		Target: domain.EventTarget{Kind: "account", ID: a.ID}}, store.Limit{}); err != nil {
+		return "", domain.Actor{}, err
+	}
+	actor := domain.Actor{UserID: owner.UserID, Email: owner.Email, Role: domain.RoleOwner, Status: domain.StatusActive, Permissions: owner.Permissions}
+	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
+	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}
+	ms := make([]domain.Membership, n)
+	for i := range ms {
+		fn, ln := first[i%len(first)], last[(i/len(first))%len(last)]
+		ms[i] = domain.Membership{AccountID: a.ID, AccountName: a.Name, UserID: store.NewID(),
+			Email:     strings.ToLower(fmt.Sprintf("%s.%s.%d@bench.example", fn, ln, i)),
+			FirstName: fmt.Sprintf("%s%d", fn, i), LastName: ln, Role: domain.RoleMember,
+			Permissions: domain.PermissionSet{Granted: []string{"billing.view", "users.view"}},
+			Status:      domain.StatusActive, JoinedAt: now}
+		if i%10 == 0 {
+			ms[i].Status = domain.StatusDeactivated
+		}
+	}
+	evs := make([]domain.AuditEvent, events)
+	for i := range evs {
+		m := owner
+		if n > 0 {
+			m = ms[i%n]
+		}
+		evs[i] = domain.AuditEvent{ID: store.NewID(), AccountID: a.ID, At: now.Add(-time.Duration(i) * time.Minute), Action: domain.ActionMemberRole,
+			Actor:  domain.EventActor{UserID: owner.UserID, Email: owner.Email, Name: "Owner Bench"},
+			Target: domain.MemberTarget(m), Before: map[string]string{"role": "member"}, After: map[string]string{"role": "admin"}}
+	}
+	err := parallel(8, len(ms), func(lo, hi int) error { return s.SeedMembers(ctx, ms[lo:hi]) })
+	if err == nil {
+		err = parallel(8, len(evs), func(lo, hi int) error { return s.LoadEvents(ctx, evs[lo:hi]) })
+	}
+	return a.ID, actor, err
+}
+
+// parallel runs f over n items in chunks on workers goroutines.
+func parallel(workers, n int, f func(lo, hi int) error) error {
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		lo, hi := min(w*chunk, n), min((w+1)*chunk, n)
+		if lo == hi {
 			continue
 		}
-		r := fn.Routes[0]
-		path := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(r.Path, "bench")
-		cold, err := call(site, r.Method, path)
-		if err != nil {
-			return fmt.Errorf("%s: %w", fn.LogicalID, err)
-		}
-		initMS := "-"
-		if m := initRe.FindStringSubmatch(cold); m != nil {
-			initMS = m[1]
-		}
-		var lat []float64
-		var ddb string
-		for range warm {
-			st, err := call(site, r.Method, path)
-			if err != nil {
-				return err
-			}
-			if m := gwRe.FindStringSubmatch(st); m != nil {
-				v, _ := strconv.ParseFloat(m[1], 64)
-				lat = append(lat, v)
-			}
-			if m := ddbRe.FindStringSubmatch(st); m != nil {
-				ddb = m[1]
-			}
-		}
-		sort.Float64s(lat)
-		fmt.Printf("%-34s %-50s %9s %9.2f %9.2f  %s\n", fn.LogicalID, r.String(), initMS, pct(lat, 0.5), pct(lat, 0.95), ddb)
+		wg.Go(func() { errs[w] = f(lo, hi) })
 	}
-
-	fmt.Println("\nstripped bootstrap sizes (linux/arm64, -tags lambda.norpc -s -w):")
-	files, _ := filepath.Glob(".build/functions/*/bootstrap")
-	for _, f := range files {
-		if st, err := os.Stat(f); err == nil {
-			fmt.Printf("  %-28s %6.2f MiB\n", filepath.Base(filepath.Dir(f)), float64(st.Size())/(1<<20))
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// call sends one request the way the site would (same Origin, an empty
-// JSON body on unsafe methods; unauthenticated, so that routes answer
-// without side effects) and returns its Server-Timing header.
-func call(site, method, path string) (string, error) {
-	var body *strings.Reader
-	if method != http.MethodGet {
-		body = strings.NewReader("{}")
-	} else {
-		body = strings.NewReader("")
-	}
-	req, _ := http.NewRequest(method, site+path, body)
-	req.Header.Set("Origin", site)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	resp.Body.Close()
-	if resp.StatusCode >= 500 {
-		return "", fmt.Errorf("%s %s: status %d", method, path, resp.StatusCode)
-	}
-	return resp.Header.Get("Server-Timing"), nil
-}
-
-func waitReady(out interface{ Read([]byte) (int, error) }) (string, error) {
-	sc := bufio.NewScanner(out)
-	deadline := time.After(90 * time.Second)
-	lines := make(chan string)
-	go func() {
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	for {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				return "", fmt.Errorf("roster-local exited before it was ready")
-			}
-			if rest, ok := strings.CutPrefix(l, "ROSTER_READY "); ok {
-				var ready struct{ Site string }
-				if err := json.Unmarshal([]byte(rest), &ready); err != nil {
-					return "", err
-				}
-				go func() {
-					for range lines {
-					}
-				}()
-				return ready.Site, nil
-			}
-		case <-deadline:
-			return "", fmt.Errorf("roster-local not ready in 90s")
+func ints(list string) []int {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err == nil && n >= 0 {
+			out = append(out, n)
 		}
 	}
+	return out
 }
 
-func pct(v []float64, p float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	return v[int(float64(len(v)-1)*p)]
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

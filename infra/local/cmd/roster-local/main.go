@@ -36,16 +36,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
+	"roster/infra/local/devstack"
 	"roster/infra/local/gateway"
 	"roster/infra/local/samtemplate"
 	"roster/infra/local/streams"
 	"roster/shared/contract"
 	"roster/shared/domain"
-	"roster/shared/eventbus"
 	"roster/shared/standins"
 	"roster/shared/store"
 	"roster/shared/testenv"
-	"roster/shared/tokens"
 )
 
 type options struct {
@@ -187,42 +186,12 @@ func run(ctx context.Context, o options) error {
 		}
 		catalogEnv = []string{domain.CatalogFileEnv + "=" + path}
 	}
-	gw, err := gateway.New(gateway.Config{
-		MaxConcurrency: o.processes,
-		Contract:       validator,
-		Template:       tpl,
-		Refs: map[string]string{
-			"Table":     o.table,
-			"TableName": o.table,
-			"SiteUrl":   siteURL,
-			"MailFrom":  o.mailFrom,
-			// The local SES has no configuration sets (nor bounce events):
-			// an empty name makes the functions send without one.
-			"MailConfigurationSet": "",
-		},
-		// template.yaml points at the linux/arm64 binaries Lambda runs;
-		// locally the same functions are built for this machine's CPU.
-		CodeDir: func(codeURI string) string {
-			return filepath.Join(root, ".build/host", filepath.Base(codeURI))
-		},
-		Env: append(catalogEnv,
-			"AWS_ENDPOINT_URL_DYNAMODB="+ddb,
-			"AWS_ENDPOINT_URL_SESV2="+ses,
-			"AWS_ACCESS_KEY_ID=local",
-			"AWS_SECRET_ACCESS_KEY=local",
-			"AWS_REGION=us-east-1",
-			"ROSTER_SERVER_TIMING=1",
-			// The access tokens' signing key: a key file made on first use
-			// and kept between runs (KMS keys in AWS).
-			tokens.KeyFilesEnv+"="+filepath.Join(root, ".build/keys/token-signing.pem"),
-			// The history events the events publisher would put on
-			// EventBridge, one JSON line each.
-			eventbus.LogEnv+"="+o.eventsLog,
-		),
-		SiteDir:     o.siteDir,
-		Logger:      logger,
-		FunctionLog: os.Stderr,
-	})
+	cfg := devstack.GatewayConfig(tpl, devstack.Options{Root: root, DynamoDB: ddb, SES: ses, SiteURL: siteURL,
+		Table: o.table, MailFrom: o.mailFrom, EventsLog: o.eventsLog, Processes: o.processes})
+	cfg.Contract = validator
+	cfg.Env = append(cfg.Env, catalogEnv...)
+	cfg.SiteDir, cfg.Logger, cfg.FunctionLog = o.siteDir, logger, os.Stderr
+	gw, err := gateway.New(cfg)
 	if err != nil {
 		return err
 	}
