@@ -67,7 +67,7 @@ lambdas:
 host:
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/out-host/ ./functions/...
 	@for f in $(FUNCTIONS); do mkdir -p $(BUILD)/host/$$f && mv -f $(BUILD)/out-host/$$f $(BUILD)/host/$$f/bootstrap; done
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BUILD)/bin/roster-local ./infra/local/cmd/roster-local
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BUILD)/bin/ ./infra/local/cmd/roster-local ./infra/local/cmd/roster-seed
 
 .PHONY: site
 site: site/node_modules/.installed
@@ -128,6 +128,15 @@ lint-templates: synth
 .PHONY: bench
 bench: infra/node_modules/.installed build ## One table: gateway against direct invocation, ready times, items read against returned at 100/1k/10k members, export time and memory, sizes (a few minutes).
 	$(GO) run ./infra/local/cmd/roster-bench $(BENCH_FLAGS)
+
+site/perf/node_modules/.installed: site/perf/package.json site/perf/package-lock.json
+	cd site/perf && npm ci --no-audit --no-fund --loglevel=error
+	echo 'module ignore_node_modules' > site/perf/node_modules/go.mod
+	touch $@
+
+.PHONY: lighthouse
+lighthouse: site/perf/node_modules/.installed build ## Lighthouse (mobile) on the sign-in page and a 10,000-member account's members page, as make dev serves them.
+	cd site && node perf/lighthouse.mjs
 
 # ---- deploy --------------------------------------------------------------------
 

@@ -33,6 +33,32 @@ export interface Route {
   render: (ctx: RouteContext) => Node;
 }
 
+/**
+ * A route whose page code is loaded on first use, as a chunk of its own, so
+ * that a page evaluates only its own code and the shell's. meta repeats the
+ * page module's path and title, which the router needs before loading it.
+ */
+export function lazyRoute(meta: Omit<Route, 'render'>, load: () => Promise<Route>): Route {
+  let module: Promise<Route> | undefined;
+  return {
+    ...meta,
+    render: (ctx) => {
+      const holder = h('div', { class: 'page-pending' });
+      (module ??= load()).then(
+        (route) => {
+          if (!ctx.signal.aborted) holder.replaceWith(route.render(ctx));
+        },
+        (err: unknown) => {
+          console.error(err);
+          module = undefined;
+          holder.append(h('p', { role: 'alert' }, 'This page failed to load. Check your connection and reload the page.'));
+        },
+      );
+      return holder;
+    },
+  };
+}
+
 interface CompiledRoute {
   route: Route;
   pattern: RegExp;

@@ -15,7 +15,9 @@ const READY_PREFIX = 'ROSTER_READY ';
 const READY_TIMEOUT_MS = 60_000;
 
 /**
- * @param {{catalog?: string}} [opts]
+ * @param {{catalog?: string, contract?: boolean}} [opts] contract (default true)
+ *   holds every exchange to the OpenAPI document; make lighthouse turns it
+ *   off to measure the stack as make dev runs it.
  * @returns {Promise<{site: string, mail?: string, dynamodb?: string, stop: () => Promise<void>}>}
  */
 export async function startStack(opts = {}) {
@@ -37,7 +39,8 @@ export async function startStack(opts = {}) {
     if (tail.length > 40) tail.shift();
   };
 
-  const args = ['-port', '0', '-dynamodb-port', '0', '-ses-port', '0', '-contract'];
+  const args = ['-port', '0', '-dynamodb-port', '0', '-ses-port', '0'];
+  if (opts.contract !== false) args.push('-contract');
   // Another deployment's roles and permissions (shared/domain/catalogs).
   if (opts.catalog) args.push('-catalog', path.resolve(repoRoot, opts.catalog));
   const child = spawn(bin, args, {

@@ -35,6 +35,9 @@ export const membersRoute: Route = {
 };
 
 const SEARCH_DELAY_MS = 300;
+// Members a page shows: a phone lays out every row as a card, so a page
+// stays short enough to render at once.
+const PAGE_SIZE = 25;
 
 function membersPage(ctx: RouteContext): HTMLElement {
   const accountId = ctx.params.accountId ?? '';
@@ -176,7 +179,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
         watchDelivery(res.items, cursor, seq, 1000);
       } else {
         const res = await api.get<Page<Member>>(`/accounts/${encodeURIComponent(accountId)}/members`, {
-          query: { status: tab, q: tab === 'removed' ? undefined : q, cursor },
+          query: { status: tab, q: tab === 'removed' ? undefined : q, cursor, limit: PAGE_SIZE },
           signal: ctx.signal,
         });
         if (seq !== loadSeq) return;

@@ -31,7 +31,9 @@ export function pager(o: PagerOptions): Pager {
   const prev = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'previous' } }, o.previousLabel ?? 'Previous');
   const nextBtn = h('button', { type: 'button', class: 'button button--secondary', dataset: { page: 'next' } }, o.nextLabel ?? 'Next');
   const label = h('span', { class: 'pager__label' });
-  const element = h('nav', { class: 'pager', 'aria-label': o.label }, prev, label, nextBtn);
+  // Hidden until the first page is shown, so that it never appears above
+  // rows still loading and then jumps below them (a layout shift).
+  const element = h('nav', { class: 'pager', 'aria-label': o.label, hidden: true }, prev, label, nextBtn);
   prev.addEventListener('click', () => {
     if (index === 0) return;
     index -= 1;
