@@ -668,7 +668,12 @@ describe('members list paging and search (API answers stubbed in the browser)', 
     assert.equal(new URL(page.url()).searchParams.get('q'), 'per');
     assert.deepEqual(
       listCalls.map((s) => Object.fromEntries(new URLSearchParams(s))),
-      [{ status: 'active' }, { status: 'active', cursor: 'opaque-1' }, { status: 'active' }, { status: 'active', q: 'per' }],
+      [
+        { status: 'active', limit: '25' },
+        { status: 'active', cursor: 'opaque-1', limit: '25' },
+        { status: 'active', limit: '25' },
+        { status: 'active', q: 'per', limit: '25' },
+      ],
       'one request per page, and one for the whole typed search',
     );
     assertClean(await collect());
