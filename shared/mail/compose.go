@@ -97,34 +97,53 @@ func InviteMessage(to string, d Invite) Message {
 
 // VerifyMessage renders the email that confirms a login's address.
 func VerifyMessage(to string, d Link) Message {
-	return Message{
-		To:      to,
-		Subject: "Confirm your email address for Roster",
-		Text: "Hello " + d.Name + ",\n\nConfirm your email address to finish setting up your Roster login:\n\n" + d.Link + "\n\n" +
-			"The link works once and expires at " + d.ExpiresAt + ".\n\n" +
-			"If you did not create a Roster login, ignore this email: nothing happens without the link.\n",
-		HTML: page("Confirm your email address",
-			"<p>Hello "+esc(d.Name)+",</p>\n<p>Confirm your email address to finish setting up your Roster login.</p>\n"+
-				button(d.Link, "Confirm email address")+"\n"+
-				"<p>The link works once and expires at "+esc(d.ExpiresAt)+".</p>\n"+
-				note("If you did not create a Roster login, ignore this email: nothing happens without the link.")),
-	}
+	return linkMessage(to, d, linkText{
+		subject: "Confirm your email address for Roster", title: "Confirm your email address",
+		intro:  "Confirm your email address to finish setting up your Roster login",
+		button: "Confirm email address", expiry: "",
+		note: "If you did not create a Roster login, ignore this email: nothing happens without the link.",
+	})
 }
 
 // ResetMessage renders the email that lets a login's owner choose a new
 // password.
 func ResetMessage(to string, d Link) Message {
+	return linkMessage(to, d, linkText{
+		subject: "Reset your Roster password", title: "Reset your password",
+		intro:  "Someone (we hope you) asked to reset the password of your Roster login",
+		lead:   " Choose a new password here",
+		button: "Choose a new password", expiry: " Resetting signs you out everywhere else.",
+		note: "If you did not ask for this, ignore this email: your password stays as it is.",
+	})
+}
+
+// linkText is the wording of an email built around one link.
+type linkText struct {
+	subject, title string
+	// intro is the first sentence, without its stop; lead, when set, is a
+	// second one that leads the plain-text part to the link.
+	intro, lead string
+	button      string
+	// expiry follows the sentence on the link's expiry.
+	expiry, note string
+}
+
+// linkMessage renders an email built around d's link.
+func linkMessage(to string, d Link, w linkText) Message {
+	leadIn := ":"
+	if w.lead != "" {
+		leadIn = "." + w.lead + ":"
+	}
 	return Message{
 		To:      to,
-		Subject: "Reset your Roster password",
-		Text: "Hello " + d.Name + ",\n\nSomeone (we hope you) asked to reset the password of your Roster login. Choose a new password here:\n\n" + d.Link + "\n\n" +
-			"The link works once and expires at " + d.ExpiresAt + ". Resetting signs you out everywhere else.\n\n" +
-			"If you did not ask for this, ignore this email: your password stays as it is.\n",
-		HTML: page("Reset your password",
-			"<p>Hello "+esc(d.Name)+",</p>\n<p>Someone (we hope you) asked to reset the password of your Roster login.</p>\n"+
-				button(d.Link, "Choose a new password")+"\n"+
-				"<p>The link works once and expires at "+esc(d.ExpiresAt)+". Resetting signs you out everywhere else.</p>\n"+
-				note("If you did not ask for this, ignore this email: your password stays as it is.")),
+		Subject: w.subject,
+		Text: "Hello " + d.Name + ",\n\n" + w.intro + leadIn + "\n\n" + d.Link + "\n\n" +
+			"The link works once and expires at " + d.ExpiresAt + "." + w.expiry + "\n\n" + w.note + "\n",
+		HTML: page(w.title,
+			"<p>Hello "+esc(d.Name)+",</p>\n<p>"+esc(w.intro)+".</p>\n"+
+				button(d.Link, w.button)+"\n"+
+				"<p>The link works once and expires at "+esc(d.ExpiresAt)+"."+esc(w.expiry)+"</p>\n"+
+				note(esc(w.note))),
 	}
 }
 

@@ -40,22 +40,13 @@ func (s *Store) RedeemToken(ctx context.Context, hash, kind string, change func(
 	if expired(m, s.now()) {
 		return domain.User{}, ErrExpired
 	}
-	u, err := s.GetUser(ctx, t.UserID)
-	if err != nil {
-		return domain.User{}, err
-	}
-	if err := change(&u); err != nil {
-		return domain.User{}, err
-	}
-	prev := u.Version
-	u.Version++
-	ui, err := record(typeUser, userKey(u.ID), u, time.Time{})
+	u, prev, err := s.changedUser(ctx, t.UserID, change)
 	if err != nil {
 		return domain.User{}, err
 	}
 	err = s.tx().
 		delete(tokenKey(hash), cond{expr: "attribute_exists(PK)"}).
-		put(ui, cond{expr: "version = :v", values: item{":v": num(prev)}}).
+		putRecord(typeUser, userKey(u.ID), u, time.Time{}, versionIs(prev)).
 		commit(ctx)
 	var ce *ConflictError
 	if errors.As(err, &ce) && ce.Index == 0 {

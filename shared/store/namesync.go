@@ -78,15 +78,10 @@ func NameSyncFromImage(m item) (NameSync, error) {
 // version read. change may return an error to abandon the update; it is
 // returned as is. A lost race is ErrConflict; a missing user ErrNotFound.
 func (s *Store) RenameUser(ctx context.Context, userID string, change func(*domain.User) error, actor domain.Actor, at time.Time) (domain.User, error) {
-	u, err := s.GetUser(ctx, userID)
+	u, prev, err := s.changedUser(ctx, userID, change)
 	if err != nil {
 		return domain.User{}, err
 	}
-	if err := change(&u); err != nil {
-		return domain.User{}, err
-	}
-	prev := u.Version
-	u.Version++
 	err = s.tx().putRecord(typeUser, userKey(u.ID), u, time.Time{}, versionIs(prev)).
 		putNameSync(NameSync{Kind: NameSyncUser, ID: u.ID, Version: u.Version, Actor: actor, At: at}).
 		commit(ctx)

@@ -81,6 +81,22 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (domain.User, 
 	return s.GetUser(ctx, id)
 }
 
+// changedUser reads the user and applies change, and returns the user with
+// its version moved on and the version read, for a write conditional on
+// it. It returns change's error as is, and GetUser's.
+func (s *Store) changedUser(ctx context.Context, userID string, change func(*domain.User) error) (domain.User, int64, error) {
+	u, err := s.GetUser(ctx, userID)
+	if err != nil {
+		return domain.User{}, 0, err
+	}
+	if err := change(&u); err != nil {
+		return domain.User{}, 0, err
+	}
+	prev := u.Version
+	u.Version++
+	return u, prev, nil
+}
+
 // UpdateUser reads the user, applies change and writes it back if nobody
 // wrote it in between (optimistic concurrency on Version). change may
 // return an error to abandon the update; it is returned as is. A lost race
