@@ -160,7 +160,7 @@ func (s *Service) Export(ctx context.Context, actor domain.Actor, accountID stri
 		if err != nil {
 			return File{}, err
 		}
-		if after == "" && query.After == "" && p.MemberID != "" && len(page.Events) == 0 && page.Next == "" {
+		if query.After == "" && p.MemberID != "" && len(page.Events) == 0 && page.Next == "" {
 			if err := KnownMember(ctx, s.store, accountID, p.MemberID); err != nil {
 				return File{}, err
 			}

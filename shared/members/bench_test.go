@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	localseed "roster/infra/local/seed"
 	"roster/shared/domain"
 	"roster/shared/fixture"
 	"roster/shared/members"
-	"roster/shared/store"
 	"roster/shared/telemetry"
 )
 
@@ -154,41 +154,10 @@ func seedBig(t testing.TB, f *fixture.AccountEnv) {
 }
 
 // seedGrid seeds n members named from a grid of 16 first and 16 last names
-// (first names numbered, so that each is unique); every tenth is
-// deactivated.
+// (localseed.Members: first names numbered, every tenth deactivated).
 func seedGrid(t testing.TB, f *fixture.AccountEnv, n int) {
 	t.Helper()
-	benchMembers := n
-	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
-	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}
-	ms := make([]domain.Membership, benchMembers)
-	for i := range ms {
-		fn, ln := first[i%len(first)], last[(i/len(first))%len(last)]
-		ms[i] = domain.Membership{AccountID: f.Account.ID, UserID: store.NewID(),
-			Email:     fmt.Sprintf("%s.%s.%d@bench.example", fn, ln, i),
-			FirstName: fmt.Sprintf("%s%d", fn, i), LastName: ln, Role: domain.RoleMember,
-			Permissions: domain.PermissionSet{Granted: []string{"billing.view", "users.view"}},
-			Status:      domain.StatusActive, JoinedAt: time.Now()}
-		if i%10 == 0 {
-			ms[i].Status = domain.StatusDeactivated
-		}
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	chunk := (len(ms) + 7) / 8
-	for w := range 8 {
-		part := ms[min(w*chunk, len(ms)):min((w+1)*chunk, len(ms))]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f.Store.SeedMembers(context.Background(), part); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+	if err := localseed.Write(context.Background(), f.Store, localseed.Members(f.Account, n, time.Now())); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 }

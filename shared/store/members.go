@@ -351,9 +351,8 @@ func (s *Store) SearchMembers(ctx context.Context, accountID string, status doma
 			if err := attributevalue.UnmarshalMap(it, &named); err != nil || sk == nil || named.UserID == "" {
 				continue
 			}
-			uid := &types.AttributeValueMemberS{Value: named.UserID}
 			words := SearchKeys(named.FirstName, named.LastName, named.Email)
-			e := entry{sk: sk.Value, word: strings.TrimSuffix(sk.Value, "#"+uid.Value), userID: uid.Value}
+			e := entry{sk: sk.Value, word: strings.TrimSuffix(sk.Value, "#"+named.UserID), userID: named.UserID}
 			if firstMatch(words, prefix) == e.word && matchesAll(words, terms) {
 				entries = append(entries, e)
 			}

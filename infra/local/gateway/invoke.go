@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"slices"
 	"time"
 )
@@ -114,26 +113,17 @@ func (g *Gateway) Ready(ctx context.Context, logicalID string) (time.Duration, e
 	if !ok {
 		return 0, fmt.Errorf("%w: %s", ErrUnknownFunction, logicalID)
 	}
-	if st, err := os.Stat(f.bootstrap); err != nil || st.IsDir() {
-		return 0, fmt.Errorf("%w: %s: no bootstrap at %s; run make build", ErrNotBuilt, f.name, f.bootstrap)
-	}
-	in, err := startInstance(f, f.logw)
-	if err != nil {
-		return 0, err
-	}
-	if err := in.waitInit(ctx, initLimit); err != nil {
-		in.stop(true, 0)
+	in, err := f.start(ctx)
+	var nb *notBuiltError
+	switch {
+	case errors.As(err, &nb):
+		return 0, fmt.Errorf("%w: %s: no bootstrap at %s; run make build", ErrNotBuilt, nb.function, nb.path)
+	case err != nil:
 		return 0, fmt.Errorf("gateway: function %s failed to start: %w", f.name, err)
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed {
-		in.stop(true, 0)
-		return 0, ErrClosed
-	}
-	f.all[in] = struct{}{}
-	f.starts++
-	f.idle = append(f.idle, in)
+	f.idle = append(f.idle, in) // warm; no invocation holds a concurrency slot
+	f.mu.Unlock()
 	return in.initDur, nil
 }
 

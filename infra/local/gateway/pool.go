@@ -74,31 +74,39 @@ func (f *function) acquire(ctx context.Context) (in *instance, cold bool, err er
 	}
 	f.mu.Unlock()
 
-	if st, err := os.Stat(f.bootstrap); err != nil || st.IsDir() {
-		<-f.sem
-		return nil, false, &notBuiltError{function: f.name, path: f.bootstrap}
-	}
-	in, err = startInstance(f, f.logw)
+	in, err = f.start(ctx)
 	if err != nil {
 		<-f.sem
-		return nil, false, fmt.Errorf("cannot start %s: %w", f.bootstrap, err)
+		return nil, true, err
+	}
+	return in, true, nil
+}
+
+// start starts one more process of f and waits until it asks for its first
+// invocation. It returns a *notBuiltError, errClosed, or an error of the
+// start or (wrapping errCrashed) of the init.
+func (f *function) start(ctx context.Context) (*instance, error) {
+	if st, err := os.Stat(f.bootstrap); err != nil || st.IsDir() {
+		return nil, &notBuiltError{function: f.name, path: f.bootstrap}
+	}
+	in, err := startInstance(f, f.logw)
+	if err != nil {
+		return nil, fmt.Errorf("cannot start %s: %w", f.bootstrap, err)
 	}
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
 		in.stop(true, 0)
-		<-f.sem
-		return nil, false, errClosed
+		return nil, errClosed
 	}
 	f.all[in] = struct{}{}
 	f.starts++
 	f.mu.Unlock()
 	if err := in.waitInit(ctx, initLimit); err != nil {
 		f.discard(in)
-		<-f.sem
-		return nil, true, fmt.Errorf("%w: %w", errCrashed, err)
+		return nil, fmt.Errorf("%w: %w", errCrashed, err)
 	}
-	return in, true, nil
+	return in, nil
 }
 
 // release returns in to the idle list when healthy, else ends its process.

@@ -40,6 +40,28 @@ func Account(ctx context.Context, s *store.Store, o Options) (string, domain.Act
 		return "", domain.Actor{}, err
 	}
 	actor := domain.Actor{UserID: owner.UserID, Email: owner.Email, Role: domain.RoleOwner, Status: domain.StatusActive, Permissions: owner.Permissions}
+	ms := Members(a, n, now)
+	evs := make([]domain.AuditEvent, events)
+	for i := range evs {
+		m := owner
+		if n > 0 {
+			m = ms[i%n]
+		}
+		evs[i] = domain.AuditEvent{ID: store.NewID(), AccountID: a.ID, At: now.Add(-time.Duration(i) * time.Minute), Action: domain.ActionMemberRole,
+			Actor:  domain.EventActor{UserID: owner.UserID, Email: owner.Email, Name: "Owner Bench"},
+			Target: domain.MemberTarget(m), Before: map[string]string{"role": "member"}, After: map[string]string{"role": "admin"}}
+	}
+	err := Write(ctx, s, ms)
+	if err == nil {
+		err = parallel(8, len(evs), func(lo, hi int) error { return s.LoadEvents(ctx, evs[lo:hi]) })
+	}
+	return a.ID, actor, err
+}
+
+// Members returns n members of a, named from a grid of 16 first and 16
+// last names (first names numbered, so that each is unique); every tenth
+// is deactivated.
+func Members(a domain.Account, n int, now time.Time) []domain.Membership {
 	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Niklaus", "Sophie", "José"}
 	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Wirth", "Wilson", "Núñez"}
 	ms := make([]domain.Membership, n)
@@ -54,21 +76,13 @@ func Account(ctx context.Context, s *store.Store, o Options) (string, domain.Act
 			ms[i].Status = domain.StatusDeactivated
 		}
 	}
-	evs := make([]domain.AuditEvent, events)
-	for i := range evs {
-		m := owner
-		if n > 0 {
-			m = ms[i%n]
-		}
-		evs[i] = domain.AuditEvent{ID: store.NewID(), AccountID: a.ID, At: now.Add(-time.Duration(i) * time.Minute), Action: domain.ActionMemberRole,
-			Actor:  domain.EventActor{UserID: owner.UserID, Email: owner.Email, Name: "Owner Bench"},
-			Target: domain.MemberTarget(m), Before: map[string]string{"role": "member"}, After: map[string]string{"role": "admin"}}
-	}
-	err := parallel(8, len(ms), func(lo, hi int) error { return s.SeedMembers(ctx, ms[lo:hi]) })
-	if err == nil {
-		err = parallel(8, len(evs), func(lo, hi int) error { return s.LoadEvents(ctx, evs[lo:hi]) })
-	}
-	return a.ID, actor, err
+	return ms
+}
+
+// Write writes the memberships with the store's seeding writer, on 8
+// goroutines.
+func Write(ctx context.Context, s *store.Store, ms []domain.Membership) error {
+	return parallel(8, len(ms), func(lo, hi int) error { return s.SeedMembers(ctx, ms[lo:hi]) })
 }
 
 // parallel runs f over n items in chunks on workers goroutines.
