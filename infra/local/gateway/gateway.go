@@ -225,11 +225,11 @@ func (g *Gateway) Stats(logicalID string) (live, started int) {
 // CloudFront sends them to the API) and everything else from the site.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	SetSecurityHeaders(w.Header())
 	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/.well-known/") {
 		g.serveAPI(w, r, start)
 		return
 	}
+	SetSecurityHeaders(w.Header())
 	if r.URL.Path == DocsPath || strings.HasPrefix(r.URL.Path, DocsPath+"/") {
 		w.Header().Set("Content-Security-Policy", DocsContentSecurityPolicy)
 	}
@@ -253,6 +253,9 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 	defer g.inflight.RUnlock()
 	l := apiLog{requestID: newRequestID()}
 	defer func() {
+		if !g.log.Enabled(r.Context(), slog.LevelInfo) {
+			return
+		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.String("route", l.route), slog.String("function", l.function),
@@ -264,10 +267,11 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 		}
 		g.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	}()
-	w.Header().Set("X-Request-Id", l.requestID)
 	fail := func(status int, code, msg string) {
 		l.status = status
-		w.Header().Set("Server-Timing", serverTiming("", l.cold, l.init, time.Since(start)))
+		SetSecurityHeaders(w.Header())
+		w.Header().Set("X-Request-Id", l.requestID)
+		w.Header().Set("Server-Timing", serverTiming("", l.cold, l.init, 0, time.Since(start)))
 		writeError(w, status, code, msg)
 	}
 
@@ -296,11 +300,7 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 	}
 	now := time.Now()
 	event := buildEvent(r, m, body, l.requestID, now)
-	payload, err := json.Marshal(event)
-	if err != nil {
-		fail(http.StatusInternalServerError, "internal", "Cannot encode the event.")
-		return
-	}
+	payload := appendEvent(make([]byte, 0, eventBytes+len(event.Body)), &event)
 
 	in, cold, err := f.acquire(r.Context())
 	l.cold = cold
@@ -330,7 +330,9 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 		traceID:  newTraceID(now),
 		done:     make(chan result, 1),
 	}
+	invokeStart := time.Now()
 	res, err := in.invoke(r.Context(), inv)
+	exchange := time.Since(invokeStart)
 	if err != nil {
 		f.release(in, false)
 		switch {
@@ -370,7 +372,7 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request, start time.Ti
 	}
 	SetSecurityHeaders(h)
 	h.Set("X-Request-Id", l.requestID)
-	h.Set("Server-Timing", serverTiming(resp.header.Get("Server-Timing"), cold, l.init, time.Since(start)))
+	h.Set("Server-Timing", serverTiming(resp.header.Get("Server-Timing"), cold, l.init, exchange, time.Since(start)))
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	if r.Method != http.MethodHead {
@@ -394,17 +396,28 @@ func (g *Gateway) check(r *http.Request, event events.APIGatewayV2HTTPRequest, r
 	})
 }
 
-// serverTiming appends the gateway's metrics to the function's own header.
-func serverTiming(fn string, cold bool, init, total time.Duration) string {
-	parts := make([]string, 0, 3)
-	if strings.TrimSpace(fn) != "" {
-		parts = append(parts, strings.TrimSpace(fn))
+// serverTiming appends the gateway's metrics to the function's own header:
+// the cold start, the exchange with the function's process (from handing
+// it the event to its answer) and the gateway's whole time, so that gw
+// less invoke and init is what the gateway itself added.
+func serverTiming(fn string, cold bool, init, exchange, total time.Duration) string {
+	b := make([]byte, 0, len(fn)+80)
+	if fn = strings.TrimSpace(fn); fn != "" {
+		b = append(append(b, fn...), ", "...)
 	}
 	if cold {
-		parts = append(parts, fmt.Sprintf(`init;dur=%.1f;desc="cold start"`, ms(init)))
+		b = append(b, "init;dur="...)
+		b = strconv.AppendFloat(b, ms(init), 'f', 1, 64)
+		b = append(b, `;desc="cold start", `...)
 	}
-	parts = append(parts, fmt.Sprintf("gw;dur=%.3f", ms(total)))
-	return strings.Join(parts, ", ")
+	if exchange > 0 {
+		b = append(b, "invoke;dur="...)
+		b = strconv.AppendFloat(b, ms(exchange), 'f', 3, 64)
+		b = append(b, ", "...)
+	}
+	b = append(b, "gw;dur="...)
+	b = strconv.AppendFloat(b, ms(total), 'f', 3, 64)
+	return string(b)
 }
 
 // writeError writes the product's JSON error shape.
@@ -444,3 +457,4 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+

@@ -14,8 +14,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -408,6 +410,19 @@ func TestWarmReuseAndServerTiming(t *testing.T) {
 	}
 	if strings.Contains(st2, "init;") || !strings.Contains(st2, "ddb;") || !strings.Contains(st2, "gw;dur=") {
 		t.Errorf("second Server-Timing %q: want ddb and gw without init", st2)
+	}
+	// invoke is the exchange with the process, a part of the gateway's whole.
+	for _, st := range []string{st1, st2} {
+		var invoke, whole float64
+		inv, gw := regexp.MustCompile(`invoke;dur=([0-9.]+)`).FindStringSubmatch(st), regexp.MustCompile(`gw;dur=([0-9.]+)`).FindStringSubmatch(st)
+		if inv == nil || gw == nil {
+			t.Fatalf("Server-Timing %q: want invoke and gw", st)
+		}
+		invoke, _ = strconv.ParseFloat(inv[1], 64)
+		whole, _ = strconv.ParseFloat(gw[1], 64)
+		if invoke <= 0 || invoke > whole {
+			t.Errorf("Server-Timing %q: got invoke %v and gw %v, want 0 < invoke <= gw", st, invoke, whole)
+		}
 	}
 	if first.header.Get("X-Request-Id") == second.header.Get("X-Request-Id") {
 		t.Errorf("X-Request-Id repeated: %q", first.header.Get("X-Request-Id"))

@@ -25,7 +25,18 @@ const DocsContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-
 // SetSecurityHeaders sets SecurityHeaders on h, replacing any value a
 // function chose (as a CloudFront policy with override does).
 func SetSecurityHeaders(h http.Header) {
-	for k, v := range SecurityHeaders {
-		h.Set(k, v)
+	for k, vs := range securityHeaderValues {
+		h[k] = vs
 	}
 }
+
+// securityHeaderValues is SecurityHeaders as header values, made once: the
+// API path sets them on every answer. The slices are full, so a later Add
+// copies rather than writes into them.
+var securityHeaderValues = func() map[string][]string {
+	m := make(map[string][]string, len(SecurityHeaders))
+	for k, v := range SecurityHeaders {
+		m[http.CanonicalHeaderKey(k)] = []string{v}[:1:1]
+	}
+	return m
+}()

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -150,6 +149,6 @@ func (g *Gateway) Event(r *http.Request) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	payload, err := json.Marshal(buildEvent(r, m, body, newRequestID(), time.Now()))
-	return m.route.function, payload, err
+	event := buildEvent(r, m, body, newRequestID(), time.Now())
+	return m.route.function, appendEvent(nil, &event), nil
 }
