@@ -231,42 +231,53 @@ func gatewayOverhead(ctx context.Context, gw *gateway.Gateway, o options) ([]row
 			return time.Since(start), nil
 		}
 		// Requests run in runs of benchRun of each kind, as a server meets
-		// them back to back; the first of each run, which follows the other
-		// kind, is left out. The machine drifts over a run by more than
-		// the gateway's cost, so each run's median is set against the
-		// direct run right after it, and the client's added time is the
-		// median of those differences.
-		var e2e, own, d, runE2E, runD []time.Duration
+		// them back to back, the kinds taking turns at going first (so
+		// neither always follows the other, and both share the machine's
+		// drift); the first of each run, which follows the other kind, is
+		// left out.
+		var e2e, own, d []time.Duration
 		runs := max(o.requests/benchRun, 1)
 		for i := range runs + 2 {
-			var re, rd []time.Duration
-			for j := range benchRun + 1 {
-				te, to, err := viaGateway()
-				if err != nil {
-					return nil, err
+			gatewayRun := func() error {
+				for j := range benchRun + 1 {
+					te, to, err := viaGateway()
+					if err != nil {
+						return err
+					}
+					if j > 0 && i >= 2 { // the first two rounds warm up
+						e2e, own = append(e2e, te), append(own, to)
+					}
 				}
-				if j > 0 && i >= 2 {
-					re, own = append(re, te), append(own, to)
-				}
+				return nil
 			}
-			for j := range benchRun + 1 {
-				td, err := direct()
-				if err != nil {
-					return nil, err
+			directRun := func() error {
+				for j := range benchRun + 1 {
+					td, err := direct()
+					if err != nil {
+						return err
+					}
+					if j > 0 && i >= 2 {
+						d = append(d, td)
+					}
 				}
-				if j > 0 && i >= 2 {
-					rd, d = append(rd, td), append(d, td)
-				}
+				return nil
 			}
-			if i >= 2 { // warm-up left out
-				e2e = append(e2e, re...)
-				runE2E, runD = append(runE2E, median(re)), append(runD, median(rd))
+			first, second := gatewayRun, directRun
+			if i%2 == 1 {
+				first, second = directRun, gatewayRun
+			}
+			if err := first(); err != nil {
+				return nil, err
+			}
+			if err := second(); err != nil {
+				return nil, err
 			}
 		}
-		md, mo, addE2E := median(d), median(own), medianDiff(runE2E, runD)
+		md, mo, me := median(d), median(own), median(e2e)
+		addE2E := me - md
 		out = append(out, row{"gateway", fmt.Sprintf("%s warm, %d requests each way", c.path, len(d)),
-			fmt.Sprintf("the gateway's own %.3f ms on %.3f ms invoked directly: +%.1f%%", ms(mo), ms(md), pct(mo, md)),
-			fmt.Sprintf("as the client sees it (%.3f ms): +%.3f ms, +%.1f%%, of which the loopback HTTP floor is %.3f ms", ms(median(e2e)), ms(addE2E), pct(addE2E, md), ms(median(floor)))})
+			fmt.Sprintf("the gateway's own %.3f ms on %.3f ms invoked directly: %+.1f%%", ms(mo), ms(md), pct(mo, md)),
+			fmt.Sprintf("as the client sees it: %.3f ms, %+.3f ms, %+.1f%%, of which the loopback HTTP floor is %.3f ms", ms(me), ms(addE2E), pct(addE2E, md), ms(median(floor)))})
 	}
 	return out, nil
 }
@@ -554,15 +565,6 @@ func median(ds []time.Duration) time.Duration {
 // benchRun is how many requests of one kind the gateway figures run back
 // to back.
 const benchRun = 10
-
-// medianDiff is the median of a[i]-b[i].
-func medianDiff(a, b []time.Duration) time.Duration {
-	diff := make([]time.Duration, len(a))
-	for i := range a {
-		diff[i] = a[i] - b[i]
-	}
-	return median(diff)
-}
 
 func pct(part, whole time.Duration) float64 { return 100 * float64(part) / float64(whole) }
 
