@@ -155,8 +155,36 @@ async function send(method: string, path: string, opts: RequestOptions, accept: 
   return { res, text, data };
 }
 
+// GETs started before the code that reads them has loaded (a page's first
+// data, asked for while its chunk downloads), by URL. The first api.get of
+// the same URL takes the answer, once; unread ones expire.
+const prefetched = new Map<string, { answer: Promise<unknown>; at: number }>();
+const PREFETCH_MS = 10_000;
+
+/**
+ * Starts GET path now so that a page's first api.get of it does not wait for
+ * the page's code to load first. Only that first get reads the answer; an
+ * unread answer is dropped after 10 seconds.
+ */
+export function prefetch(path: string, opts: Omit<RequestOptions, 'body'> = {}): void {
+  const url = buildUrl(path, opts.query);
+  const answer = request('GET', path, opts);
+  answer.catch(() => undefined); // read, or dropped, later
+  prefetched.set(url, { answer, at: Date.now() });
+}
+
+function getOnce<T>(path: string, opts: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+  const url = buildUrl(path, opts.query);
+  const hit = prefetched.get(url);
+  if (hit) {
+    prefetched.delete(url);
+    if (Date.now() - hit.at < PREFETCH_MS) return hit.answer as Promise<T>;
+  }
+  return request<T>('GET', path, opts);
+}
+
 export const api = {
-  get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
+  get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => getOnce<T>(path, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),

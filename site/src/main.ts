@@ -14,6 +14,7 @@ import { clearSession, signInHint } from './session';
 // this browser signed in before, so nothing shifts when they arrive.
 document.documentElement.dataset.session = signInHint() ? 'yes' : 'no';
 import { notFoundRoute } from './pages/not-found';
+import { prefetchMembers } from './pages/members-requests';
 import { lazyRoute, Router, type Route } from './router';
 import { startHealth } from './ui/health';
 
@@ -24,7 +25,7 @@ const accountsRoute = lazyRoute({ path: '/accounts', title: 'Your accounts', nav
 const accountNewRoute = lazyRoute({ path: '/accounts/new', title: 'Create an account' }, () => import('./pages/accounts').then((m) => m.accountNewRoute));
 const catalogRoute = lazyRoute({ path: '/permissions', title: 'Permissions', nav: 'Permissions' }, () => import('./pages/catalog').then((m) => m.catalogRoute));
 const settingsRoute = lazyRoute({ path: '/settings', title: 'Your login' }, () => import('./pages/settings').then((m) => m.settingsRoute));
-const membersRoute = lazyRoute({ path: '/accounts/:accountId/members', title: 'Members' }, () => import('./pages/members').then((m) => m.membersRoute));
+const membersRoute = lazyRoute({ path: '/accounts/:accountId/members', title: 'Members', prefetch: prefetchMembers }, () => import('./pages/members').then((m) => m.membersRoute));
 const memberRoute = lazyRoute({ path: '/accounts/:accountId/members/:userId', title: 'Member' }, () => import('./pages/member').then((m) => m.memberRoute));
 const projectsRoute = lazyRoute({ path: '/accounts/:accountId/projects', title: 'Projects' }, () => import('./pages/projects').then((m) => m.projectsRoute));
 const historyRoute = lazyRoute({ path: '/accounts/:accountId/history', title: 'History' }, () => import('./pages/history').then((m) => m.historyRoute));
@@ -49,6 +50,12 @@ onUnauthorized(() => {
   router.navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
 });
 
-startHealth(document.getElementById('health'));
 startSessionHeader(router, document.getElementById('account-switcher'), document.getElementById('user-menu'));
 router.start(document.getElementById('site-nav'));
+// The health indicator waits for the page's own requests and rendering.
+whenIdle(() => startHealth(document.getElementById('health')));
+
+function whenIdle(run: () => void): void {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 500);
+}

@@ -36,16 +36,25 @@ export interface Route {
 /**
  * A route whose page code is loaded on first use, as a chunk of its own, so
  * that a page evaluates only its own code and the shell's. meta repeats the
- * page module's path and title, which the router needs before loading it.
+ * page module's path and title, which the router needs before loading it;
+ * its prefetch, when given, starts the page's first requests (api.prefetch)
+ * while the chunk downloads, rather than after.
  */
-export function lazyRoute(meta: Omit<Route, 'render'>, load: () => Promise<Route>): Route {
+export function lazyRoute(meta: Omit<Route, 'render'> & { prefetch?: (ctx: RouteContext) => void }, load: () => Promise<Route>): Route {
   let module: Promise<Route> | undefined;
+  let loaded = false;
+  const { prefetch, ...route } = meta;
   return {
-    ...meta,
+    ...route,
     render: (ctx) => {
       const holder = h('div', { class: 'page-pending' });
-      (module ??= load()).then(
+      const loading = (module ??= load());
+      // Only while the chunk downloads (once it is here, the page asks at
+      // once), and in a task of its own, so the page's first task stays short.
+      if (prefetch && !loaded) setTimeout(() => loaded || prefetch(ctx), 0);
+      loading.then(
         (route) => {
+          loaded = true;
           if (!ctx.signal.aborted) holder.replaceWith(route.render(ctx));
         },
         (err: unknown) => {

@@ -336,6 +336,8 @@ describe('admin pages: invite, accept, edit, deactivate, history, remove', () =>
     const row = page.locator(`[data-table="members"] tr[data-user-id="${memberUserId}"]`);
     assert.match(await text(row), /Active/);
     assert.match(await text(row), new RegExp(`${invitee.firstName} ${invitee.lastName}`));
+    // Dates are written by the site, not Intl (the browser here is en-US).
+    assert.match(await text(row), /(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}, ([1-9]|1[0-2]):[0-5]\d [AP]M/, 'the last login, in American English');
     await shot(page, 'members-active');
 
     await row.getByRole('link').click();

@@ -8,7 +8,6 @@ import type { PermissionCatalog, PermissionSet } from '../types';
 import { accountNav, accountPath } from '../ui/account-nav';
 import { can, effective, loadActor, notAllowed, type AccountActor } from '../ui/actor';
 import { loadCatalog, summarizePermissions } from '../ui/catalog';
-import { confirmDialog } from '../ui/dialog';
 import { errorPanel, loading } from '../ui/feedback';
 import { formatDate, formatDateTime, fullName, isoOrNull, isPast } from '../ui/format';
 import { roleDef, roleLabel } from '../ui/roles';
@@ -17,16 +16,9 @@ import { h, replaceChildren } from '../ui/h';
 import type { Invitation, Member, Page } from '../ui/model';
 import { pager } from '../ui/pager';
 import { tabs } from '../ui/tabs';
-import { openInvitationEditor, openInvitePanel, resendInvitation } from './invitations-panel';
-import { openMemberProjects } from './member-projects';
+import { membersPageRequest, membersTab, membersTabs, type MembersTab } from './members-requests';
 
-type Tab = 'active' | 'pending' | 'deactivated' | 'removed';
-const tabItems: [Tab, string][] = [
-  ['active', 'Active'],
-  ['pending', 'Pending'],
-  ['deactivated', 'Deactivated'],
-  ['removed', 'Removed'],
-];
+type Tab = MembersTab;
 
 export const membersRoute: Route = {
   path: '/accounts/:accountId/members',
@@ -35,14 +27,10 @@ export const membersRoute: Route = {
 };
 
 const SEARCH_DELAY_MS = 300;
-// Members a page shows: a phone lays out every row as a card, so a page
-// stays short enough to render at once.
-const PAGE_SIZE = 25;
 
 function membersPage(ctx: RouteContext): HTMLElement {
   const accountId = ctx.params.accountId ?? '';
-  const initialTab = ctx.query.get('tab');
-  let tab: Tab = tabItems.find(([k]) => k === initialTab)?.[0] ?? 'active';
+  let tab: Tab = membersTab(ctx.query);
   let q = ctx.query.get('q') ?? '';
   let catalog: PermissionCatalog | null = null;
   let actor: AccountActor | null = null;
@@ -67,7 +55,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
   const tabList = tabs<Tab>({
     label: 'Members by status',
     idPrefix: 'tab',
-    items: tabItems,
+    items: membersTabs,
     controls: () => 'members-panel',
     onSelect: (key) => selectTab(key, false),
   });
@@ -121,11 +109,22 @@ function membersPage(ctx: RouteContext): HTMLElement {
   });
   ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
 
-  inviteBtn.addEventListener('click', () => invite());
+  inviteBtn.addEventListener('click', () => void invite());
 
-  function invite(former?: Member): void {
-    if (!catalog) return;
-    openInvitePanel({
+  // The dialogs' code loads when one is first opened; null when it cannot.
+  async function dialogs(): Promise<typeof import('./members-dialogs') | null> {
+    try {
+      return await import('./members-dialogs');
+    } catch {
+      showNotice('This could not be opened. Check your connection and try again.');
+      return null;
+    }
+  }
+
+  async function invite(former?: Member): Promise<void> {
+    const d = await dialogs();
+    if (!catalog || !d) return;
+    d.openInvitePanel({
       accountId,
       catalog,
       limit: effective(actor?.member),
@@ -136,6 +135,10 @@ function membersPage(ctx: RouteContext): HTMLElement {
         selectTab('pending', true);
       },
     });
+  }
+
+  function openProjects(m: Member): void {
+    void dialogs().then((d) => d?.openMemberProjects({ accountId, member: m, manage: can(actor, 'projects.manage'), onChange: () => void load() }));
   }
 
   function showNotice(text: string): void {
@@ -149,6 +152,12 @@ function membersPage(ctx: RouteContext): HTMLElement {
     page.setAttribute('aria-busy', 'true');
     replaceChildren(panel, loading(tab === 'pending' ? 'Loading invitations…' : 'Loading members…'));
     try {
+      // The list is asked for with the catalog and the actor, not after
+      // them; the server refuses it to anyone without users.view.
+      const cursor = pages.cursor();
+      const req = membersPageRequest(accountId, tab, q, cursor);
+      const listing = api.get<Page<Invitation> | Page<Member>>(req.path, { ...req.opts, signal: ctx.signal });
+      listing.catch(() => undefined); // read below, unless the actor may not view
       if (!catalog) {
         const [cat, who] = await Promise.all([loadCatalog(), loadActor(accountId, ctx.signal)]);
         catalog = cat;
@@ -159,15 +168,11 @@ function membersPage(ctx: RouteContext): HTMLElement {
         denied();
         return;
       }
-      const cursor = pages.cursor();
       let next: string | undefined;
       let body: Node;
       let count: number;
       if (tab === 'pending') {
-        const res = await api.get<Page<Invitation>>(`/accounts/${encodeURIComponent(accountId)}/invitations`, {
-          query: { cursor },
-          signal: ctx.signal,
-        });
+        const res = (await listing) as Page<Invitation>;
         if (seq !== loadSeq) return;
         const needle = q.toLowerCase();
         const items = needle
@@ -178,10 +183,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
         body = invitationsTable(items, catalog!);
         watchDelivery(res.items, cursor, seq, 1000);
       } else {
-        const res = await api.get<Page<Member>>(`/accounts/${encodeURIComponent(accountId)}/members`, {
-          query: { status: tab, q: tab === 'removed' ? undefined : q, cursor, limit: PAGE_SIZE },
-          signal: ctx.signal,
-        });
+        const res = (await listing) as Page<Member>;
         if (seq !== loadSeq) return;
         next = res.next || undefined;
         count = res.items.length;
@@ -253,7 +255,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
                 type: 'button',
                 class: 'link-button',
                 'aria-label': `Projects of ${fullName(m.firstName, m.lastName, m.email)}: ${m.projectCount ?? 0}`,
-                onClick: () => openMemberProjects({ accountId, member: m, manage: can(actor, 'projects.manage'), onChange: () => void load() }),
+                onClick: () => openProjects(m),
               },
               String(m.projectCount ?? 0),
             ),
@@ -296,7 +298,7 @@ function membersPage(ctx: RouteContext): HTMLElement {
                     class: 'button button--secondary button--small',
                     dataset: { action: 'reinvite' },
                     'aria-label': `Invite again: ${name}`,
-                    onClick: () => invite(m),
+                    onClick: () => void invite(m),
                   },
                   'Invite again',
                 ),
@@ -386,7 +388,12 @@ function membersPage(ctx: RouteContext): HTMLElement {
     resend.addEventListener('click', async () => {
       resend.disabled = true;
       try {
-        await resendInvitation(accountId, inv.id);
+        const d = await dialogs();
+        if (!d) {
+          resend.disabled = false;
+          return;
+        }
+        await d.resendInvitation(accountId, inv.id);
         showNotice(`The invitation to ${label} was sent again; the earlier link no longer works.`);
         await load();
         panel.querySelector<HTMLElement>(`tr[data-invitation-id="${CSS.escape(inv.id)}"] [data-action="resend"]`)?.focus();
@@ -400,8 +407,8 @@ function membersPage(ctx: RouteContext): HTMLElement {
       { type: 'button', class: 'button button--secondary button--small', dataset: { action: 'edit' }, 'aria-label': `Edit the invitation to ${label}` },
       'Edit',
     );
-    edit.addEventListener('click', () =>
-      openInvitationEditor({
+    edit.addEventListener('click', async () =>
+      (await dialogs())?.openInvitationEditor({
         accountId,
         invitation: inv,
         catalog: cat,
@@ -419,7 +426,8 @@ function membersPage(ctx: RouteContext): HTMLElement {
       'Revoke',
     );
     revoke.addEventListener('click', async () => {
-      const ok = await confirmDialog({
+      const d = await dialogs();
+      const ok = await d?.confirmDialog({
         title: 'Revoke this invitation?',
         body: [
           h('p', null, 'The link sent to ', h('strong', null, label), ' stops working at once. They will not join this account.'),
