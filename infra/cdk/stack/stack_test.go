@@ -599,3 +599,19 @@ func TestAliasOf(t *testing.T) {
 		})
 	}
 }
+
+// cloudFormationResourceLimit is CloudFormation's hard limit on the resources
+// of one stack: a template past it fails at deploy, after every build step.
+const cloudFormationResourceLimit = 500
+
+// TestResourceCount keeps the stack deployable: at most 500 resources, and
+// a margin of 50 for the next functions (each adds about eight: function,
+// role, policy, logs, alarm, route, integration, permission). Past 450, move
+// a group (the alarms) into a nested stack before adding more.
+func TestResourceCount(t *testing.T) {
+	got := len(defaultStack(t).resources)
+	t.Logf("%d resources of CloudFormation's %d", got, cloudFormationResourceLimit)
+	if got > cloudFormationResourceLimit-50 {
+		t.Errorf("got %d resources, want at most %d: CloudFormation refuses a stack of more than %d", got, cloudFormationResourceLimit-50, cloudFormationResourceLimit)
+	}
+}
