@@ -138,16 +138,15 @@ func parseResponse(doc []byte) (response, error) {
 	defer responseParsers.Put(p)
 	v, err := p.ParseBytes(doc)
 	if err != nil || v.Type() != fastjson.TypeObject {
-		return response{}, errors.New("not a JSON response object")
+		return response{}, errNotResponse
 	}
-	bad := errors.New("not a JSON response object")
 	sc := v.Get("statusCode")
 	if sc == nil {
 		return response{}, errors.New("no statusCode")
 	}
 	status, err := sc.Int()
 	if err != nil {
-		return response{}, bad
+		return response{}, errNotResponse
 	}
 	if status < 100 || status > 599 {
 		return response{}, errors.New("statusCode out of range")
@@ -156,17 +155,17 @@ func parseResponse(doc []byte) (response, error) {
 	if mv := v.Get("multiValueHeaders"); mv != nil && mv.Type() != fastjson.TypeNull {
 		o, err := mv.Object()
 		if err != nil {
-			return response{}, bad
+			return response{}, errNotResponse
 		}
 		o.Visit(func(k []byte, vs *fastjson.Value) {
 			arr, e := vs.Array()
 			if e != nil && vs.Type() != fastjson.TypeNull {
-				err = bad
+				err = errNotResponse
 			}
 			for _, x := range arr {
 				s, e := x.StringBytes()
 				if e != nil {
-					err = bad
+					err = errNotResponse
 				}
 				resp.header.Add(string(k), string(s))
 			}
@@ -178,12 +177,12 @@ func parseResponse(doc []byte) (response, error) {
 	if hv := v.Get("headers"); hv != nil && hv.Type() != fastjson.TypeNull {
 		o, err := hv.Object()
 		if err != nil {
-			return response{}, bad
+			return response{}, errNotResponse
 		}
 		o.Visit(func(k []byte, x *fastjson.Value) {
 			s, e := x.StringBytes()
 			if e != nil && x.Type() != fastjson.TypeNull {
-				err = bad
+				err = errNotResponse
 			}
 			resp.header.Set(string(k), string(s))
 		})
@@ -194,12 +193,12 @@ func parseResponse(doc []byte) (response, error) {
 	if cv := v.Get("cookies"); cv != nil && cv.Type() != fastjson.TypeNull {
 		arr, err := cv.Array()
 		if err != nil {
-			return response{}, bad
+			return response{}, errNotResponse
 		}
 		for _, c := range arr {
 			s, err := c.StringBytes()
 			if err != nil {
-				return response{}, bad
+				return response{}, errNotResponse
 			}
 			resp.header.Add("Set-Cookie", string(s))
 		}
@@ -207,13 +206,13 @@ func parseResponse(doc []byte) (response, error) {
 	var body []byte
 	if bv := v.Get("body"); bv != nil && bv.Type() != fastjson.TypeNull {
 		if body, err = bv.StringBytes(); err != nil {
-			return response{}, bad
+			return response{}, errNotResponse
 		}
 	}
 	base64Encoded := false
 	if b := v.Get("isBase64Encoded"); b != nil && b.Type() != fastjson.TypeNull {
 		if base64Encoded, err = b.Bool(); err != nil {
-			return response{}, bad
+			return response{}, errNotResponse
 		}
 	}
 	if base64Encoded {
@@ -230,6 +229,9 @@ func parseResponse(doc []byte) (response, error) {
 	}
 	return resp, nil
 }
+
+// errNotResponse is parseResponse's answer to a document of another shape.
+var errNotResponse = errors.New("not a JSON response object")
 
 // responseParsers reuses the parsers of the functions' answers.
 var responseParsers fastjson.ParserPool

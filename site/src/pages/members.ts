@@ -362,10 +362,8 @@ function membersPage(ctx: RouteContext): HTMLElement {
     deliveryTimer = window.setTimeout(async () => {
       if (ctx.signal.aborted || seq !== loadSeq || tab !== 'pending') return;
       try {
-        const res = await api.get<Page<Invitation>>(`/accounts/${encodeURIComponent(accountId)}/invitations`, {
-          query: { cursor },
-          signal: ctx.signal,
-        });
+        const req = membersPageRequest(accountId, 'pending', q, cursor);
+        const res = await api.get<Page<Invitation>>(req.path, { ...req.opts, signal: ctx.signal });
         if (seq !== loadSeq || tab !== 'pending') return;
         for (const inv of res.items) {
           const cell = panel.querySelector(`tr[data-invitation-id="${CSS.escape(inv.id)}"] td[data-cell="delivery"]`);

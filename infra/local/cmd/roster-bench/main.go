@@ -97,13 +97,6 @@ func run(ctx context.Context, o options) error {
 	}
 	s := store.New(db, table)
 
-	var rows []row
-	add := func(r ...row) {
-		for _, x := range r {
-			fmt.Fprintf(os.Stderr, "  %s | %s | %s\n", x.area, x.figure, x.value)
-		}
-		rows = append(rows, r...)
-	}
 	tpl, err := samtemplate.Load(filepath.Join(o.root, "template.yaml"))
 	if err != nil {
 		return err
@@ -116,41 +109,30 @@ func run(ctx context.Context, o options) error {
 	}
 	defer gw.Close()
 
-	fmt.Fprintln(os.Stderr, "gateway against direct invocation…")
-	r, err := gatewayOverhead(ctx, gw, o)
-	if err != nil {
-		return err
+	// Each step prints what it is doing and its rows as they come.
+	steps := []struct {
+		doing string
+		rows  func() ([]row, error)
+	}{
+		{"gateway against direct invocation", func() ([]row, error) { return gatewayOverhead(ctx, gw, o) }},
+		{"ready times", func() ([]row, error) { return readyTimes(ctx, gw, o) }},
+		{"bootstraps", func() ([]row, error) { return bootstrapSizes(o) }},
+		{"site", func() ([]row, error) { return siteSize(o) }},
+		{"reads against returns (seeding)", func() ([]row, error) { return reads(ctx, s, o) }},
+		{"export (seeding)", func() ([]row, error) { return exports(ctx, s, o) }},
 	}
-	add(r...)
-	fmt.Fprintln(os.Stderr, "ready times…")
-	r, err = readyTimes(ctx, gw, o)
-	if err != nil {
-		return err
+	var rows []row
+	for _, step := range steps {
+		fmt.Fprintln(os.Stderr, step.doing+"…")
+		r, err := step.rows()
+		if err != nil {
+			return err
+		}
+		for _, x := range r {
+			fmt.Fprintf(os.Stderr, "  %s | %s | %s\n", x.area, x.figure, x.value)
+		}
+		rows = append(rows, r...)
 	}
-	add(r...)
-	fmt.Fprintln(os.Stderr, "site and bootstraps…")
-	r, err = bootstrapSizes(o)
-	if err != nil {
-		return err
-	}
-	add(r...)
-	r, err = siteSize(o)
-	if err != nil {
-		return err
-	}
-	add(r...)
-	fmt.Fprintln(os.Stderr, "reads against returns (seeding)…")
-	r, err = reads(ctx, s, o)
-	if err != nil {
-		return err
-	}
-	add(r...)
-	fmt.Fprintln(os.Stderr, "export (seeding)…")
-	r, err = exports(ctx, s, o)
-	if err != nil {
-		return err
-	}
-	add(r...)
 
 	fmt.Println("| area | figure | value | note |")
 	fmt.Println("| --- | --- | --- | --- |")
@@ -197,85 +179,67 @@ func gatewayOverhead(ctx context.Context, gw *gateway.Gateway, o options) ([]row
 		if err != nil {
 			return nil, err
 		}
-		c := struct{ fn, path string }{fn, path}
-		// viaGateway returns the client's time and the gateway's own: its
+		var e2e, own, d []time.Duration
+		// viaGateway keeps the client's time and the gateway's own: its
 		// Server-Timing gw (from the request read to the answer written)
 		// less invoke (the exchange with the function's process).
-		viaGateway := func() (time.Duration, time.Duration, error) {
+		viaGateway := func(keep bool) error {
 			start := time.Now()
-			resp, err := client.Get(base + c.path)
+			resp, err := client.Get(base + path)
 			if err != nil {
-				return 0, 0, err
+				return err
 			}
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != 200 {
-				return 0, 0, fmt.Errorf("%s: status %d", c.path, resp.StatusCode)
+				return fmt.Errorf("%s: status %d", path, resp.StatusCode)
 			}
 			total := time.Since(start)
 			st := resp.Header.Get("Server-Timing")
 			whole, exchange := gwTiming.FindStringSubmatch(st), invokeTiming.FindStringSubmatch(st)
 			if whole == nil || exchange == nil {
-				return 0, 0, fmt.Errorf("%s: no gw or invoke timing in %q", c.path, st)
+				return fmt.Errorf("%s: no gw or invoke timing in %q", path, st)
 			}
 			var w, x float64
 			fmt.Sscan(whole[1], &w)
 			fmt.Sscan(exchange[1], &x)
-			return total, time.Duration((w - x) * float64(time.Millisecond)), nil
-		}
-		direct := func() (time.Duration, error) {
-			start := time.Now()
-			if _, err := gw.Invoke(ctx, c.fn, payload); err != nil {
-				return 0, err
+			if keep {
+				e2e, own = append(e2e, total), append(own, time.Duration((w-x)*float64(time.Millisecond)))
 			}
-			return time.Since(start), nil
+			return nil
+		}
+		direct := func(keep bool) error {
+			start := time.Now()
+			if _, err := gw.Invoke(ctx, fn, payload); err != nil {
+				return err
+			}
+			if keep {
+				d = append(d, time.Since(start))
+			}
+			return nil
 		}
 		// Requests run in runs of benchRun of each kind, as a server meets
 		// them back to back, the kinds taking turns at going first (so
 		// neither always follows the other, and both share the machine's
-		// drift); the first of each run, which follows the other kind, is
-		// left out.
-		var e2e, own, d []time.Duration
+		// drift). The first of each run, which follows the other kind, and
+		// the first two rounds, which warm up, are left out.
 		runs := max(o.requests/benchRun, 1)
 		for i := range runs + 2 {
-			gatewayRun := func() error {
-				for j := range benchRun + 1 {
-					te, to, err := viaGateway()
-					if err != nil {
-						return err
-					}
-					if j > 0 && i >= 2 { // the first two rounds warm up
-						e2e, own = append(e2e, te), append(own, to)
-					}
-				}
-				return nil
-			}
-			directRun := func() error {
-				for j := range benchRun + 1 {
-					td, err := direct()
-					if err != nil {
-						return err
-					}
-					if j > 0 && i >= 2 {
-						d = append(d, td)
-					}
-				}
-				return nil
-			}
-			first, second := gatewayRun, directRun
+			order := []func(bool) error{viaGateway, direct}
 			if i%2 == 1 {
-				first, second = directRun, gatewayRun
+				order[0], order[1] = direct, viaGateway
 			}
-			if err := first(); err != nil {
-				return nil, err
-			}
-			if err := second(); err != nil {
-				return nil, err
+			for _, request := range order {
+				for j := range benchRun + 1 {
+					if err := request(i >= 2 && j > 0); err != nil {
+						return nil, err
+					}
+				}
 			}
 		}
 		md, mo, me := median(d), median(own), median(e2e)
 		addE2E := me - md
-		out = append(out, row{"gateway", fmt.Sprintf("%s warm, %d requests each way", c.path, len(d)),
+		out = append(out, row{"gateway", fmt.Sprintf("%s warm, %d requests each way", path, len(d)),
 			fmt.Sprintf("the gateway's own %.3f ms on %.3f ms invoked directly: %+.1f%%", ms(mo), ms(md), pct(mo, md)),
 			fmt.Sprintf("as the client sees it: %.3f ms, %+.3f ms, %+.1f%%, of which the loopback HTTP floor is %.3f ms", ms(me), ms(addE2E), pct(addE2E, md), ms(median(floor)))})
 	}
